@@ -1,0 +1,74 @@
+/*
+ * Base class of every provider instrumentation: holds the tracer, the metric instruments, the event
+ * logger and the resolved content mode, and starts invocations. Providers only translate SDK shapes.
+ */
+import * as api from '@opentelemetry/api';
+import { logs as apiLogsGlobal } from '@opentelemetry/api-logs';
+import type { LoggerProvider } from '@opentelemetry/api-logs';
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import type { GenAIInstrumentationConfig } from './config';
+import { type CaptureMode, resolveCaptureMode } from './content-mode';
+import { type GenAIInstruments, createGenAIInstruments } from './instruments';
+import { Invocation } from './invocation';
+import type { InvocationRequest } from './model';
+import { safely } from './safely';
+import type { EventLogger, GenAITelemetry } from './telemetry';
+
+export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentationConfig = GenAIInstrumentationConfig>
+  extends InstrumentationBase<Config>
+  implements GenAITelemetry
+{
+  // `declare`: these are set from the base constructor (via _updateMetricInstruments/setConfig) and a
+  // field initializer would run after it and wipe them.
+  declare private _genaiInstruments: GenAIInstruments | undefined;
+  declare private _captureMode: CaptureMode | undefined;
+  declare private _explicitEventLogger: EventLogger | undefined;
+  declare private _globalEventLogger: EventLogger | undefined;
+
+  protected override _updateMetricInstruments(): void {
+    this._genaiInstruments = createGenAIInstruments(this.meter);
+  }
+
+  override setConfig(config: Config = {} as Config): void {
+    super.setConfig(config);
+    this._captureMode = undefined;
+  }
+
+  override setLoggerProvider(loggerProvider: LoggerProvider): void {
+    super.setLoggerProvider(loggerProvider);
+    this._explicitEventLogger = this.logger as unknown as EventLogger;
+  }
+
+  override get tracer(): api.Tracer {
+    return super.tracer;
+  }
+
+  get instruments(): GenAIInstruments {
+    return (this._genaiInstruments ??= createGenAIInstruments(this.meter));
+  }
+
+  get captureMode(): CaptureMode {
+    return (this._captureMode ??= resolveCaptureMode(this.getConfig().captureMessageContent));
+  }
+
+  /**
+   * The logger for GenAI events. A provider passed through setLoggerProvider (NodeSDK and
+   * registerInstrumentations do this) wins; otherwise the global one: from @opentelemetry/api >= 1.10,
+   * which carries the Logs API on the OpenTelemetry JS 3.x line, or from @opentelemetry/api-logs on 2.x.
+   */
+  get eventLogger(): EventLogger {
+    if (this._explicitEventLogger) return this._explicitEventLogger;
+    if (!this._globalEventLogger) {
+      const apiLogs = (api as unknown as { logs?: { getLogger(name: string, version?: string): EventLogger } }).logs;
+      this._globalEventLogger = apiLogs
+        ? apiLogs.getLogger(this.instrumentationName, this.instrumentationVersion)
+        : (apiLogsGlobal.getLogger(this.instrumentationName, this.instrumentationVersion) as unknown as EventLogger);
+    }
+    return this._globalEventLogger;
+  }
+
+  /** Starts recording a call; undefined (and a diag message) if that fails, so the call goes on untraced. */
+  startInvocation(request: InvocationRequest): Invocation | undefined {
+    return safely('starting a GenAI span', () => new Invocation(this, request), undefined);
+  }
+}

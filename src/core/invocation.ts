@@ -1,0 +1,149 @@
+/*
+ * One GenAI client call in flight: owns its span, measures its timing, and records spans, metrics and
+ * the details event exactly once when the call ends (successfully, with an error, or when a stream is
+ * finished, broken out of or aborted).
+ */
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
+import { capturesOnEvent, capturesOnSpan } from './content-mode';
+import { serializeContent, structuredContent } from './content';
+import { errorTypeOf } from './error-type';
+import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
+import { safely } from './safely';
+import * as sc from './semconv';
+import { metricAttributes, requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
+import type { GenAITelemetry } from './telemetry';
+
+const INFO_SEVERITY = 9;
+
+export class Invocation {
+  readonly span: Span;
+  /** The context to run the SDK call in, so transport spans nest under the GenAI span. */
+  readonly context: Context;
+  private readonly startedAt = performance.now();
+  private readonly requestContent: RequestContent | undefined;
+  private firstChunkAt: number | undefined;
+  private lastChunkAt: number | undefined;
+  private chunkMetricAttributes: Attributes | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly telemetry: GenAITelemetry,
+    private readonly request: InvocationRequest,
+    parentContext: Context = contextApi.active(),
+  ) {
+    this.span = telemetry.tracer.startSpan(
+      spanName(request),
+      { kind: SpanKind.CLIENT, attributes: samplingAttributes(request) },
+      parentContext,
+    );
+    this.context = trace.setSpan(parentContext, this.span);
+    // Content is captured at the start: the app may mutate its message array while a stream runs.
+    this.requestContent =
+      telemetry.captureMode !== 'NO_CONTENT' && request.content
+        ? safely('converting request content', request.content, undefined)
+        : undefined;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Call once per received stream chunk, before processing it. */
+  recordChunk(): void {
+    const now = performance.now();
+    if (this.firstChunkAt === undefined) {
+      this.firstChunkAt = now;
+    } else if (this.lastChunkAt !== undefined) {
+      this.chunkMetricAttributes ??= metricAttributes(this.request, undefined);
+      this.telemetry.instruments.timePerOutputChunk.record((now - this.lastChunkAt) / 1000, this.chunkMetricAttributes);
+    }
+    this.lastChunkAt = now;
+  }
+
+  end(response: InvocationResponse): void {
+    if (this.ended) return;
+    this.ended = true;
+    safely('recording a GenAI call', () => this.finish(response, undefined), undefined);
+  }
+
+  fail(error: unknown, partial: InvocationResponse = {}): void {
+    if (this.ended) return;
+    this.ended = true;
+    safely('recording a failed GenAI call', () => this.finish(partial, error), undefined);
+  }
+
+  private finish(response: InvocationResponse, error: unknown): void {
+    const durationS = (performance.now() - this.startedAt) / 1000;
+    const span = this.span;
+    const attrs: Attributes = { ...requestAttributes(this.request), ...responseAttributes(response) };
+    const ttfc = this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - this.startedAt) / 1000;
+    if (ttfc !== undefined) attrs[sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ttfc;
+
+    let errorType: string | undefined;
+    if (error !== undefined) {
+      errorType = errorTypeOf(error);
+      attrs[sc.ATTR_ERROR_TYPE] = errorType;
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+    }
+
+    const mode = this.telemetry.captureMode;
+    const content =
+      mode === 'NO_CONTENT'
+        ? undefined
+        : serializeContent(
+            this.requestContent,
+            response.outputMessages ? safely('converting output content', response.outputMessages, undefined) : undefined,
+          );
+    span.setAttributes(attrs);
+    if (content && capturesOnSpan(mode)) span.setAttributes(content);
+    if (content && capturesOnEvent(mode)) this.emitDetailsEvent(attrs, content);
+
+    this.recordMetrics(response, durationS, ttfc, errorType);
+    span.end();
+  }
+
+  private emitDetailsEvent(spanAttrs: Attributes, content: Record<string, string>): void {
+    this.telemetry.eventLogger.emit({
+      eventName: sc.EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
+      severityNumber: INFO_SEVERITY,
+      severityText: 'INFO',
+      attributes: { ...samplingAttributes(this.request), ...spanAttrs, ...structuredContent(content) } as never,
+      context: this.context,
+    });
+  }
+
+  private recordMetrics(
+    response: InvocationResponse,
+    durationS: number,
+    ttfc: number | undefined,
+    errorType: string | undefined,
+  ): void {
+    const { instruments } = this.telemetry;
+    const base = metricAttributes(this.request, response);
+    instruments.operationDuration.record(
+      durationS,
+      errorType === undefined ? base : { ...base, [sc.ATTR_ERROR_TYPE]: errorType },
+    );
+    const usage = response.usage;
+    if (usage?.inputTokens !== undefined) {
+      instruments.tokenUsage.record(usage.inputTokens, {
+        ...base,
+        [sc.ATTR_GEN_AI_TOKEN_TYPE]: sc.GEN_AI_TOKEN_TYPE_VALUE_INPUT,
+      });
+    }
+    if (usage?.outputTokens !== undefined) {
+      instruments.tokenUsage.record(usage.outputTokens, {
+        ...base,
+        [sc.ATTR_GEN_AI_TOKEN_TYPE]: sc.GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
+      });
+    }
+    if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, base);
+  }
+}
+
+function errorMessage(error: unknown): string | undefined {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : undefined;
+}

@@ -1,0 +1,53 @@
+/*
+ * Observes an async iterator without changing what the consumer sees: same values, same errors, same
+ * early-`return()` behaviour (which is how `break` and `ReadableStream.cancel()` reach the SDK).
+ * The observer learns of each chunk and, exactly once, of how the stream ended.
+ */
+import { safely } from './safely';
+
+export interface StreamObserver<T> {
+  onChunk(chunk: T): void;
+  /** The source is exhausted. */
+  onComplete(): void;
+  /** The source threw (network error, API error event, malformed chunk, abort surfaced as error). */
+  onError(error: unknown): void;
+  /** The consumer stopped early (`break`, `return`, cancel). */
+  onEarlyReturn(): void;
+}
+
+export function observeAsyncIterator<T>(source: AsyncIterator<T>, observer: StreamObserver<T>): AsyncIterableIterator<T> {
+  let settled = false;
+  const settle = (what: string, fn: () => void) => {
+    if (settled) return;
+    settled = true;
+    safely(what, fn, undefined);
+  };
+
+  return {
+    async next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
+      let result: IteratorResult<T>;
+      try {
+        result = await source.next(...args);
+      } catch (error) {
+        settle('ending a failed stream', () => observer.onError(error));
+        throw error;
+      }
+      if (result.done) settle('ending a completed stream', () => observer.onComplete());
+      else if (!settled) safely('reading a stream chunk', () => observer.onChunk(result.value), undefined);
+      return result;
+    },
+    async return(value?: unknown): Promise<IteratorResult<T>> {
+      settle('ending a stream closed early', () => observer.onEarlyReturn());
+      if (typeof source.return === 'function') return source.return(value as never);
+      return { done: true, value: value as never };
+    },
+    async throw(error?: unknown): Promise<IteratorResult<T>> {
+      settle('ending a stream thrown into', () => observer.onError(error));
+      if (typeof source.throw === 'function') return source.throw(error);
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/*
+ * Public API of opentelemetry-instrumentation-genai.
+ */
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { GenAIInstrumentationConfig } from './core';
+import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
+
+export { OpenAIInstrumentation, OPENAI_SUPPORTED_VERSIONS } from './providers/openai/instrumentation';
+export type { OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
+export type { GenAIInstrumentationConfig } from './core/config';
+export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/content-mode';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+
+export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig {
+  /** Per-provider overrides, merged over the shared options. */
+  openai?: OpenAIInstrumentationConfig;
+}
+
+/**
+ * Every GenAI instrumentation of this package, ready for `new NodeSDK({ instrumentations: [...] })` or
+ * `registerInstrumentations`.
+ */
+export function getGenAIInstrumentations(config: GenAIInstrumentationsConfig = {}): Instrumentation[] {
+  const { openai, ...shared } = config;
+  return [new OpenAIInstrumentation({ ...shared, ...openai })];
+}

@@ -1,0 +1,63 @@
+/* Small readers shared by the openai translations: tolerant of missing or mistyped fields. */
+import type { TokenUsage } from '../../core';
+
+export type Json = Record<string, unknown>;
+
+export const asObject = (v: unknown): Json | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const asNumber = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+
+/** `stop` is a string or a list of strings. */
+export function stopSequences(v: unknown): string[] | undefined {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) {
+    const strings = v.filter((s): s is string => typeof s === 'string');
+    return strings.length > 0 ? strings : undefined;
+  }
+  return undefined;
+}
+
+/** OpenAI finish reasons → the conventions' values (`tool_calls` and `function_call` become `tool_call`). */
+export function finishReason(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  return v === 'tool_calls' || v === 'function_call' ? 'tool_call' : v;
+}
+
+/** Chat/completions usage (`prompt_tokens`...) or Responses usage (`input_tokens`...). */
+export function tokenUsage(v: unknown): TokenUsage | undefined {
+  const u = asObject(v);
+  if (!u) return undefined;
+  const inputDetails = asObject(u.prompt_tokens_details) ?? asObject(u.input_tokens_details);
+  const outputDetails = asObject(u.completion_tokens_details) ?? asObject(u.output_tokens_details);
+  const usage: TokenUsage = {
+    inputTokens: asNumber(u.prompt_tokens) ?? asNumber(u.input_tokens),
+    outputTokens: asNumber(u.completion_tokens) ?? asNumber(u.output_tokens),
+    cacheReadInputTokens: asNumber(inputDetails?.cached_tokens),
+    reasoningOutputTokens: asNumber(outputDetails?.reasoning_tokens),
+  };
+  return usage;
+}
+
+/** `response_format` / `text.format` type → `gen_ai.output.type`. */
+export function outputType(formatType: unknown): string | undefined {
+  if (formatType === 'text') return 'text';
+  if (formatType === 'json_object' || formatType === 'json_schema') return 'json';
+  return undefined;
+}
+
+/** A `data:` URL → its mime type and base64 payload; undefined for any other URL. */
+export function parseDataUrl(url: string): { mimeType?: string; base64: string } | undefined {
+  const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(url);
+  if (!match) return undefined;
+  const payload = match[2] ? match[3]! : Buffer.from(decodeURIComponent(match[3]!)).toString('base64');
+  return { mimeType: match[1] || undefined, base64: payload };
+}
+
+/** Modality from a mime type (`image/png` → `image`). */
+export function modalityOf(mimeType: string | undefined, fallback: string): string {
+  const top = mimeType?.split('/')[0];
+  return top === 'image' || top === 'audio' || top === 'video' ? top : fallback;
+}

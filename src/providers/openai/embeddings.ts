@@ -1,0 +1,34 @@
+/* embeddings.create. Embeddings carry no content attributes in the conventions. */
+import { asArray, asNumber, asObject, asString, tokenUsage } from './common';
+import type { OpenAIOperation } from './operation';
+
+export const embeddingsOperation: OpenAIOperation = {
+  request(body, endpoint) {
+    // The SDK (5+) sends base64 on the wire when the caller set no format; record what the caller asked.
+    const format = asString(body.encoding_format);
+    return {
+      operation: 'embeddings',
+      provider: endpoint.provider,
+      requestModel: asString(body.model),
+      serverAddress: endpoint.serverAddress,
+      serverPort: endpoint.serverPort,
+      params: { encodingFormats: format ? [format] : undefined },
+    };
+  },
+
+  results(body) {
+    return {
+      response(result) {
+        const r = asObject(result) ?? {};
+        const first = asObject(asArray(r.data)[0])?.embedding;
+        const dimensions = asNumber(body.dimensions) ?? (Array.isArray(first) ? first.length : undefined);
+        const usage = tokenUsage(r.usage);
+        return {
+          responseModel: asString(r.model),
+          usage: usage ? { inputTokens: usage.inputTokens } : undefined,
+          embeddingsDimensionCount: dimensions,
+        };
+      },
+    };
+  },
+};

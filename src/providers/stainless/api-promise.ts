@@ -1,0 +1,134 @@
+/*
+ * Observes the result of a Stainless-generated SDK method (openai, @anthropic-ai/sdk, groq-sdk) without
+ * changing what the caller gets back: the very same APIPromise object is returned, so `.withResponse()`,
+ * `.asResponse()`, `._thenUnwrap()` and the SDK helpers built on them keep working.
+ *
+ * How: APIPromise keeps its body parser in the public instance property `parseResponse` (both the v4 and
+ * v5 file layouts), and children made by `_thenUnwrap` call it through `this`. We replace that property on
+ * this one instance with a wrapper that sees the parsed value. HTTP failures reject `responsePromise`
+ * before any parsing, so we listen there too. A caller that only takes the raw body with `asResponse()`
+ * never parses: the call then ends when that response arrives.
+ */
+import { diag } from '@opentelemetry/api';
+import type { Invocation, InvocationResponse } from '../../core';
+import { observeAsyncIterator, safely } from '../../core';
+
+/** Turns what the SDK returned into the core model. */
+export interface ResultTranslator {
+  /** A parsed non-streamed result. */
+  response(result: unknown): InvocationResponse;
+  /** For streamed calls: a fresh chunk handler. */
+  stream?(): ChunkHandler;
+}
+
+export interface ChunkHandler {
+  onChunk(chunk: unknown): void;
+  toResponse(): InvocationResponse;
+}
+
+interface APIPromiseLike {
+  parseResponse: (...args: unknown[]) => unknown;
+  responsePromise: Promise<unknown>;
+  asResponse: (...args: unknown[]) => Promise<unknown>;
+  parsedPromise?: unknown;
+}
+
+interface StreamLike {
+  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
+}
+
+function isAPIPromiseLike(value: unknown): value is APIPromiseLike {
+  const v = value as Partial<APIPromiseLike> | null;
+  return (
+    !!v &&
+    typeof v.parseResponse === 'function' &&
+    typeof (v.responsePromise as Promise<unknown> | undefined)?.then === 'function' &&
+    typeof v.asResponse === 'function'
+  );
+}
+
+function isStreamLike(value: unknown): value is StreamLike {
+  return !!value && typeof (value as Partial<StreamLike>).iterator === 'function';
+}
+
+/** Attaches the invocation to the SDK's return value and returns that same value. */
+export function observeApiPromise<T>(returned: T, invocation: Invocation, translator: ResultTranslator): T {
+  if (!isAPIPromiseLike(returned)) {
+    observeUnknownReturn(returned, invocation, translator);
+    return returned;
+  }
+  const apiPromise = returned;
+  let streamWrapped = false;
+
+  const originalParse = apiPromise.parseResponse;
+  apiPromise.parseResponse = function (this: unknown, ...args: unknown[]) {
+    return Promise.resolve(originalParse.apply(this, args)).then(
+      (result) => {
+        if (translator.stream && isStreamLike(result)) {
+          if (!streamWrapped) {
+            streamWrapped = true;
+            observeStream(result, invocation, translator.stream());
+          }
+        } else {
+          invocation.end(safely('reading an SDK response', () => translator.response(result), {}));
+        }
+        return result;
+      },
+      (error: unknown) => {
+        invocation.fail(error);
+        throw error;
+      },
+    );
+  };
+
+  apiPromise.responsePromise.then(undefined, (error: unknown) => invocation.fail(error));
+
+  const originalAsResponse = apiPromise.asResponse;
+  apiPromise.asResponse = function (this: APIPromiseLike, ...args: unknown[]) {
+    const raw = originalAsResponse.apply(this, args);
+    raw.then(
+      () => {
+        // withResponse() parses too (and starts parsing first); only a raw-only caller ends here.
+        if (this.parsedPromise === undefined) invocation.end({});
+      },
+      () => undefined,
+    );
+    return raw;
+  };
+  return returned;
+}
+
+/**
+ * Wraps the Stream's iterator factory, the one place every consumer path goes through: `for await`,
+ * `tee()` and `toReadableStream()`. The Stream object itself (its class, controller and methods) is
+ * untouched.
+ */
+function observeStream(stream: StreamLike, invocation: Invocation, handler: ChunkHandler): void {
+  const originalIterator = stream.iterator;
+  stream.iterator = function (this: unknown, ...args: unknown[]) {
+    const source = originalIterator.apply(this, args);
+    const partial = () => safely('assembling a streamed response', () => handler.toResponse(), {});
+    return observeAsyncIterator(source, {
+      onChunk(chunk) {
+        invocation.recordChunk();
+        handler.onChunk(chunk);
+      },
+      onComplete: () => invocation.end(partial()),
+      onEarlyReturn: () => invocation.end(partial()),
+      onError: (error) => invocation.fail(error, partial()),
+    });
+  };
+}
+
+/** A return value of an unknown shape (a future SDK major): record what a plain promise tells us. */
+function observeUnknownReturn(returned: unknown, invocation: Invocation, translator: ResultTranslator): void {
+  diag.debug('opentelemetry-instrumentation-genai: SDK method returned an unrecognised value; recording it as a plain promise');
+  if (returned instanceof Promise) {
+    returned.then(
+      (result) => invocation.end(safely('reading an SDK response', () => translator.response(result), {})),
+      (error: unknown) => invocation.fail(error),
+    );
+  } else {
+    invocation.end({});
+  }
+}

@@ -42,8 +42,21 @@ function patchTargets(moduleExports: unknown): Array<[Patchable | undefined, Ope
 }
 
 export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstrumentationConfig> {
+  /** Modules patched through manuallyInstrument, so enable()/disable() can re-patch and unpatch them. */
+  declare private _manualModules: Set<unknown> | undefined;
+
   constructor(config: OpenAIInstrumentationConfig = {}) {
     super('opentelemetry-instrumentation-genai/openai', PACKAGE_VERSION, config);
+  }
+
+  override enable(): void {
+    super.enable();
+    for (const moduleExports of this._manualModules ?? []) this.patch(moduleExports);
+  }
+
+  override disable(): void {
+    super.disable();
+    for (const moduleExports of this._manualModules ?? []) this.unpatch(moduleExports);
   }
 
   protected override init() {
@@ -68,6 +81,7 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
    * namespace) to patch it directly.
    */
   manuallyInstrument(openaiModule: unknown): void {
+    (this._manualModules ??= new Set()).add(openaiModule);
     this.patch(openaiModule);
   }
 

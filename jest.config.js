@@ -1,3 +1,7 @@
+// OPENAI_SDK_DIR (set by scripts/test-versions.mjs): the directory of another installed `openai` package;
+// `openai` and `openai/*` then resolve to it instead of node_modules/openai.
+const openaiSdkDir = process.env.OPENAI_SDK_DIR ? require('node:path').resolve(process.env.OPENAI_SDK_DIR) : undefined;
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -5,5 +9,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   testTimeout: 30000,
+  ...(openaiSdkDir && { moduleNameMapper: { '^openai$': openaiSdkDir, '^openai/(.*)$': `${openaiSdkDir}/$1` } }),
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

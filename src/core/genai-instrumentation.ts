@@ -23,6 +23,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _genaiInstruments: GenAIInstruments | undefined;
   declare private _captureMode: CaptureMode | undefined;
   declare private _explicitEventLogger: EventLogger | undefined;
+  declare private _globalLoggerProvider: unknown;
   declare private _globalEventLogger: EventLogger | undefined;
 
   protected override _updateMetricInstruments(): void {
@@ -36,7 +37,15 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   override setLoggerProvider(loggerProvider: LoggerProvider): void {
     super.setLoggerProvider(loggerProvider);
-    this._explicitEventLogger = this.logger as unknown as EventLogger;
+    // registerInstrumentations passes the Logs API's global *proxy* when the app gave no provider, and
+    // NodeSDK calls it before registering its LoggerProvider. That proxy only learns of a provider
+    // registered through the same copy of the Logs API, and npm often installs several copies of
+    // @opentelemetry/api-logs (the 2.x packages pin exact versions): NodeSDK 0.2xx then registers through
+    // its copy and every event went to a proxy that never delegated. A proxy therefore means "the
+    // global", looked up when an event is emitted.
+    this._explicitEventLogger = isProxyLoggerProvider(loggerProvider)
+      ? undefined
+      : (this.logger as unknown as EventLogger);
   }
 
   override get tracer(): api.Tracer {
@@ -58,11 +67,12 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
    */
   get eventLogger(): EventLogger {
     if (this._explicitEventLogger) return this._explicitEventLogger;
-    if (!this._globalEventLogger) {
-      const apiLogs = (api as unknown as { logs?: { getLogger(name: string, version?: string): EventLogger } }).logs;
-      this._globalEventLogger = apiLogs
-        ? apiLogs.getLogger(this.instrumentationName, this.instrumentationVersion)
-        : (apiLogsGlobal.getLogger(this.instrumentationName, this.instrumentationVersion) as unknown as EventLogger);
+    // The global provider is read from the process-wide registry (shared by every copy of the API) each
+    // time, so one registered after the first event, or through another copy of the API, is still found.
+    const provider = globalLoggerProvider();
+    if (provider !== this._globalLoggerProvider || !this._globalEventLogger) {
+      this._globalLoggerProvider = provider;
+      this._globalEventLogger = provider.getLogger(this.instrumentationName, this.instrumentationVersion);
     }
     return this._globalEventLogger;
   }
@@ -71,4 +81,19 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   startInvocation(request: InvocationRequest): Invocation | undefined {
     return safely('starting a GenAI span', () => new Invocation(this, request), undefined);
   }
+}
+
+interface GlobalLoggerProvider {
+  getLogger(name: string, version?: string): EventLogger;
+}
+
+/** The global logger provider: @opentelemetry/api's own Logs API (>= 1.10, the 3.x line), else api-logs. */
+function globalLoggerProvider(): GlobalLoggerProvider {
+  const apiLogs = (api as unknown as { logs?: { getLoggerProvider(): GlobalLoggerProvider } }).logs;
+  return apiLogs ? apiLogs.getLoggerProvider() : (apiLogsGlobal.getLoggerProvider() as unknown as GlobalLoggerProvider);
+}
+
+/** The Logs API's ProxyLoggerProvider (api-logs, or @opentelemetry/api >= 1.10), from any copy. */
+function isProxyLoggerProvider(provider: unknown): boolean {
+  return typeof (provider as { _getDelegateLogger?: unknown } | undefined)?._getDelegateLogger === 'function';
 }

@@ -86,6 +86,11 @@ export class Invocation {
       attrs[sc.ATTR_ERROR_TYPE] = errorType;
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+    } else if (response.error) {
+      // Reported in the response, not thrown: an error span, but no exception event.
+      errorType = response.error.type;
+      attrs[sc.ATTR_ERROR_TYPE] = errorType;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: response.error.message });
     }
 
     const mode = this.telemetry.captureMode;
@@ -98,7 +103,8 @@ export class Invocation {
           );
     span.setAttributes(attrs);
     if (content && capturesOnSpan(mode)) span.setAttributes(content);
-    if (content && capturesOnEvent(mode)) this.emitDetailsEvent(attrs, content);
+    // The details event describes inference operations; embeddings carry no content and get none.
+    if (content && capturesOnEvent(mode) && this.request.operation !== 'embeddings') this.emitDetailsEvent(attrs, content);
 
     this.recordMetrics(response, durationS, ttfc, errorType);
     span.end();

@@ -108,4 +108,10 @@ export interface InvocationResponse {
   metricAttributeKeys?: string[];
   /** Lazily built output messages; called only when content is captured. */
   outputMessages?: () => OutputMessage[];
+  /**
+   * A failure the provider reported inside a response that did not throw (e.g. a Responses API object
+   * with `status: "failed"`, or a `response.failed` stream event). The call is recorded as failed:
+   * span status ERROR and `error.type` = `type` (the provider's error code).
+   */
+  error?: { type: string; message?: string };
 }

@@ -1,15 +1,20 @@
 /*
  * JSON serialization that never throws: circular references become "[Circular]", bigints become
  * strings, and functions/symbols are dropped, so content from any app object stays valid JSON.
+ * An object that merely appears twice (e.g. one JSON schema shared by two tools) is not a cycle and is
+ * serialized both times: only an object that contains itself, directly or through its descendants, is.
  */
 export function safeJsonStringify(value: unknown): string {
-  const seen = new WeakSet<object>();
+  // The objects on the path from the root to the value being serialized.
+  const ancestors: unknown[] = [];
   try {
-    return JSON.stringify(value, (_key, v: unknown) => {
+    return JSON.stringify(value, function (this: unknown, _key, v: unknown) {
       if (typeof v === 'bigint') return v.toString();
       if (v !== null && typeof v === 'object') {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
+        // `this` is the object holding v: leave the branches that are already finished.
+        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+        if (ancestors.includes(v)) return '[Circular]';
+        ancestors.push(v);
       }
       return v;
     }) ?? 'null';

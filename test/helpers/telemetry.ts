@@ -12,9 +12,12 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OpenAIInstrumentation } from '../../src';
 import type { OpenAIInstrumentationConfig } from '../../src';
+import { ConformanceCollector } from './conformance';
 
 export interface TestTelemetry {
   instrumentation: OpenAIInstrumentation;
+  /** The provider the instrumentation records to; apps' own spans (e.g. a parent span) can come from it too. */
+  tracerProvider: NodeTracerProvider;
   spans(): ReadableSpan[];
   logs(): ReturnType<InMemoryLogRecordExporter['getFinishedLogRecords']>;
   metrics(): Promise<ResourceMetrics[]>;
@@ -24,7 +27,10 @@ export interface TestTelemetry {
 
 export function setupTelemetry(config: OpenAIInstrumentationConfig = {}, openaiModule: unknown = require('openai')): TestTelemetry {
   const spanExporter = new InMemorySpanExporter();
-  const tracerProvider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
+  // Every GenAI span and log record is checked against the conventions (test/helpers/conformance.ts):
+  // spans() and logs() throw on new violations, shutdown() throws if there ever was one.
+  const conformance = new ConformanceCollector();
+  const tracerProvider = new NodeTracerProvider({ spanProcessors: [conformance.spanProcessor, new SimpleSpanProcessor(spanExporter)] });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
 
@@ -33,7 +39,7 @@ export function setupTelemetry(config: OpenAIInstrumentationConfig = {}, openaiM
   const meterProvider = new MeterProvider({ readers: [metricReader] });
 
   const logExporter = new InMemoryLogRecordExporter();
-  const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter } as never)] });
+  const loggerProvider = new LoggerProvider({ processors: [conformance.logRecordProcessor, new SimpleLogRecordProcessor({ exporter: logExporter } as never)] });
 
   const instrumentation = new OpenAIInstrumentation({ enabled: false, ...config });
   instrumentation.setTracerProvider(tracerProvider);
@@ -43,8 +49,15 @@ export function setupTelemetry(config: OpenAIInstrumentationConfig = {}, openaiM
 
   return {
     instrumentation,
-    spans: () => spanExporter.getFinishedSpans(),
-    logs: () => logExporter.getFinishedLogRecords(),
+    tracerProvider,
+    spans: () => {
+      conformance.assertNoNewViolations();
+      return spanExporter.getFinishedSpans();
+    },
+    logs: () => {
+      conformance.assertNoNewViolations();
+      return logExporter.getFinishedLogRecords();
+    },
     async metrics() {
       const { resourceMetrics, errors } = await metricReader.collect();
       if (errors.length) throw errors[0];
@@ -59,6 +72,7 @@ export function setupTelemetry(config: OpenAIInstrumentationConfig = {}, openaiM
       await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]);
       contextManager.disable();
       context.disable();
+      conformance.assertNone();
     },
   };
 }

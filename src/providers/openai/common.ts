@@ -5,7 +5,8 @@ export type Json = Record<string, unknown>;
 
 export const asObject = (v: unknown): Json | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** A dense copy: holes in a sparse array become `undefined` elements (`map` would keep them as holes). */
+export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? Array.from(v) : []);
 export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const asNumber = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
@@ -52,8 +53,17 @@ export function outputType(formatType: unknown): string | undefined {
 export function parseDataUrl(url: string): { mimeType?: string; base64: string } | undefined {
   const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(url);
   if (!match) return undefined;
-  const payload = match[2] ? match[3]! : Buffer.from(decodeURIComponent(match[3]!)).toString('base64');
+  const payload = match[2] ? match[3]! : Buffer.from(percentDecode(match[3]!)).toString('base64');
   return { mimeType: match[1] || undefined, base64: payload };
+}
+
+/** Percent-decodes a data URL payload; a malformed escape leaves the text as it is rather than throwing. */
+function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Modality from a mime type (`image/png` → `image`). */

@@ -25,6 +25,8 @@ const HOST_PROVIDERS: ReadonlyArray<[suffix: string, provider: string]> = [
   ['api.cohere.com', 'cohere'],
   ['generativelanguage.googleapis.com', 'gcp.gemini'],
   ['aiplatform.googleapis.com', 'gcp.vertex_ai'],
+  // Regional Vertex AI endpoints: {location}-aiplatform.googleapis.com.
+  ['-aiplatform.googleapis.com', 'gcp.vertex_ai'],
   ['.ml.cloud.ibm.com', 'ibm.watsonx.ai'],
   ['.amazonaws.com', 'aws.bedrock'],
   ['.api.aws', 'aws.bedrock'],
@@ -36,8 +38,11 @@ const CLASS_PROVIDERS: Readonly<Record<string, string>> = {
   BedrockOpenAI: 'aws.bedrock',
 };
 
+/** A suffix starting with `.` or `-` matches the end of the host; any other entry is a host or its subdomains. */
 function hostMatches(host: string, suffix: string): boolean {
-  return suffix.startsWith('.') ? host.endsWith(suffix) : host === suffix || host.endsWith(`.${suffix}`);
+  return suffix.startsWith('.') || suffix.startsWith('-')
+    ? host.endsWith(suffix)
+    : host === suffix || host.endsWith(`.${suffix}`);
 }
 
 export function providerForHost(host: string | undefined): string | undefined {
@@ -70,6 +75,14 @@ function computeEndpoint(client: { baseURL?: unknown; constructor?: { name?: str
       // An unparsable base URL: the SDK will fail the call itself; we just leave server.* unset.
     }
   }
-  const byClass = client.constructor?.name ? CLASS_PROVIDERS[client.constructor.name] : undefined;
-  return { provider: byClass ?? providerForHost(serverAddress) ?? 'openai', serverAddress, serverPort };
+  return { provider: providerForClass(client) ?? providerForHost(serverAddress) ?? 'openai', serverAddress, serverPort };
+}
+
+/** The provider named by the client's class or any base class (apps subclass AzureOpenAI too). */
+function providerForClass(client: object): string | undefined {
+  for (let proto: unknown = Object.getPrototypeOf(client); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(CLASS_PROVIDERS, name)) return CLASS_PROVIDERS[name];
+  }
+  return undefined;
 }

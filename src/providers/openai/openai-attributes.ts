@@ -1,8 +1,9 @@
 /* OpenAI request attributes shared by Chat Completions and Responses. */
 import type { Attributes } from '@opentelemetry/api';
 
+/** Conditionally required when the request sets a tier other than `auto` (the API's default). */
 export function serviceTierAttributes(tier: unknown): Attributes {
-  return typeof tier === 'string' ? { 'openai.request.service_tier': tier } : {};
+  return typeof tier === 'string' && tier !== 'auto' ? { 'openai.request.service_tier': tier } : {};
 }
 
 /**

@@ -60,7 +60,8 @@ function itemParts(item: Record<string, unknown>): { role: string; parts: Messag
     }
     case 'function_call_output':
     case 'custom_tool_call_output': {
-      const part: MessagePart = { type: 'tool_call_response', response: parseJsonIfPossible(item.output) };
+      // The tool's output as the app sent it (a string or content parts), like chat tool messages.
+      const part: MessagePart = { type: 'tool_call_response', response: item.output };
       const id = asString(item.call_id);
       if (id) part.id = id;
       return { role: 'tool', parts: [part] };

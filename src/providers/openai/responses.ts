@@ -1,5 +1,6 @@
 /* responses.create: requests, Response objects and stream events. */
 import type { InvocationResponse } from '../../core';
+import { ERROR_TYPE_VALUE_OTHER } from '../../core/semconv';
 import { asArray, asNumber, asObject, asString, outputType, tokenUsage } from './common';
 import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation } from './operation';
 import { openaiResponseAttributes, reasoningLevelAttribute, serviceTierAttributes } from './openai-attributes';
@@ -24,10 +25,24 @@ export function responsesFinishReason(response: Record<string, unknown>): string
   }
 }
 
-function fromResponse(result: unknown, captureContent: boolean): InvocationResponse {
+type ReportedError = NonNullable<InvocationResponse['error']>;
+
+/** A Response with status `failed` carries `error: {code, message}`: the call failed. */
+function responseError(r: Record<string, unknown>): ReportedError | undefined {
+  if (r.status !== 'failed') return undefined;
+  const e = asObject(r.error);
+  return { type: asString(e?.code) ?? ERROR_TYPE_VALUE_OTHER, message: asString(e?.message) };
+}
+
+/**
+ * `streamEnded`: the Response is the last one a stream delivered. If the stream stopped before a
+ * terminal status (cut off, broken out of, failed), the finish reason that was expected is `error`.
+ */
+function fromResponse(result: unknown, captureContent: boolean, streamEnded = false): InvocationResponse {
   const r = asObject(result) ?? {};
-  const finish = responsesFinishReason(r);
+  const finish = responsesFinishReason(r) ?? (streamEnded ? 'error' : undefined);
   return {
+    error: responseError(r),
     responseId: asString(r.id),
     responseModel: asString(r.model),
     finishReasons: finish ? [finish] : undefined,
@@ -78,13 +93,21 @@ export const responsesOperation: OpenAIOperation = {
       stream() {
         // Every event counts as a chunk; the terminal event carries the whole Response.
         let latest: unknown;
+        let reported: ReportedError | undefined;
         return {
           onChunk(chunk) {
             const event = asObject(chunk);
             const response = asObject(event?.response);
             if (response) latest = response;
+            // An `error` event the SDK passed through instead of throwing (sent without `event: error`).
+            else if (event?.type === 'error') {
+              reported ??= { type: asString(event.code) ?? ERROR_TYPE_VALUE_OTHER, message: asString(event.message) };
+            }
           },
-          toResponse: () => (latest ? fromResponse(latest, captureContent) : {}),
+          toResponse: () => {
+            const response = latest ? fromResponse(latest, captureContent, true) : {};
+            return reported && !response.error ? { ...response, error: reported } : response;
+          },
         };
       },
     };

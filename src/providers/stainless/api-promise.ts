@@ -28,6 +28,7 @@ export interface ChunkHandler {
 
 interface APIPromiseLike {
   parseResponse: (...args: unknown[]) => unknown;
+  _thenUnwrap?: (...args: unknown[]) => unknown;
   responsePromise: Promise<unknown>;
   asResponse: (...args: unknown[]) => Promise<unknown>;
   parsedPromise?: unknown;
@@ -60,26 +61,18 @@ export function observeApiPromise<T>(returned: T, invocation: Invocation, transl
   const apiPromise = returned;
   let streamWrapped = false;
 
-  const originalParse = apiPromise.parseResponse;
-  apiPromise.parseResponse = function (this: unknown, ...args: unknown[]) {
-    return Promise.resolve(originalParse.apply(this, args)).then(
-      (result) => {
-        if (translator.stream && isStreamLike(result)) {
-          if (!streamWrapped) {
-            streamWrapped = true;
-            observeStream(result, invocation, translator.stream());
-          }
-        } else {
-          invocation.end(safely('reading an SDK response', () => translator.response(result), {}));
-        }
-        return result;
-      },
-      (error: unknown) => {
-        invocation.fail(error);
-        throw error;
-      },
-    );
+  /** Records the SDK's parsed result (idempotent: the invocation ends once, a stream is wrapped once). */
+  const onParsed = (result: unknown) => {
+    if (translator.stream && isStreamLike(result)) {
+      if (!streamWrapped) {
+        streamWrapped = true;
+        observeStream(result, invocation, translator.stream());
+      }
+    } else {
+      invocation.end(safely('reading an SDK response', () => translator.response(result), {}));
+    }
   };
+  observeParsing(apiPromise, onParsed, (error) => invocation.fail(error));
 
   apiPromise.responsePromise.then(undefined, (error: unknown) => invocation.fail(error));
 
@@ -96,6 +89,53 @@ export function observeApiPromise<T>(returned: T, invocation: Invocation, transl
     return raw;
   };
   return returned;
+}
+
+/**
+ * Hooks the parsing of one APIPromise: its `parseResponse` (what `.then`, `withResponse()` and, in the
+ * v4-v6 layouts, `_thenUnwrap` children call), and `_thenUnwrap` itself. openai 7.x builds `_thenUnwrap`
+ * as an own closure over the original parser, so children made by the SDK helpers (`responses.parse`,
+ * `responses.stream`, `chat.completions.parse`/`stream`/`runTools`) never call `parseResponse`: the
+ * transform they pass is where the parsed value shows up, and the child's own parser is where a parse
+ * failure shows up. `onParsed` gets the value before any helper transform; it is only called at the
+ * top level and from transforms, never with a child's transformed value.
+ */
+function observeParsing(
+  apiPromise: APIPromiseLike,
+  onParsed: ((result: unknown) => void) | undefined,
+  onError: (error: unknown) => void,
+): void {
+  const originalParse = apiPromise.parseResponse;
+  apiPromise.parseResponse = function (this: unknown, ...args: unknown[]) {
+    return Promise.resolve(originalParse.apply(this, args)).then(
+      (result) => {
+        if (onParsed) onParsed(result);
+        return result;
+      },
+      (error: unknown) => {
+        onError(error);
+        throw error;
+      },
+    );
+  };
+
+  const originalThenUnwrap = apiPromise._thenUnwrap;
+  if (typeof originalThenUnwrap !== 'function') return;
+  const observeRaw = onParsed;
+  apiPromise._thenUnwrap = function (this: unknown, transform: unknown, ...rest: unknown[]) {
+    if (typeof transform !== 'function') return originalThenUnwrap.call(this, transform, ...rest);
+    const child = originalThenUnwrap.call(
+      this,
+      function (this: unknown, value: unknown, ...transformArgs: unknown[]) {
+        if (observeRaw) safely('reading an SDK response', () => observeRaw(value), undefined);
+        return (transform as (...a: unknown[]) => unknown).call(this, value, ...transformArgs);
+      },
+      ...rest,
+    );
+    // The child parses on its own: observe its failures (and its children's), not its transformed values.
+    if (isAPIPromiseLike(child)) observeParsing(child, undefined, onError);
+    return child;
+  };
 }
 
 /**

@@ -1,0 +1,195 @@
+/*
+ * gen_ai.provider.name, server.address and server.port for the clients the openai SDK can build: the
+ * default OpenAI endpoint, AzureOpenAI, BedrockOpenAI and OpenAI-compatible hosts. Requests only ever
+ * go to the loopback mock server: remote hosts are checked through endpointOf(client), or through a
+ * custom `fetch` that reroutes the SDK's request to the mock server while the client keeps its baseURL.
+ */
+import OpenAI, { AzureOpenAI, BedrockOpenAI } from 'openai';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { MockOpenAIServer, json } from '../mock-servers/openai-server';
+import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
+import { endpointOf } from '../../src/providers/openai/endpoint';
+
+const ENV_KEYS = ['OPENAI_BASE_URL', 'AZURE_OPENAI_ENDPOINT', 'OPENAI_API_VERSION', 'AWS_BEDROCK_BASE_URL', 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'];
+
+function chatCompletion(model: string) {
+  return {
+    id: 'chatcmpl-ep',
+    object: 'chat.completion',
+    created: 1_741_476_542,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok', refusal: null }, finish_reason: 'stop', logprobs: null }],
+    usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 },
+  };
+}
+
+describe('endpoint and provider detection', () => {
+  const server = new MockOpenAIServer();
+  let tel: TestTelemetry;
+  const savedEnv: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    for (const k of ENV_KEYS) {
+      savedEnv[k] = process.env[k];
+      delete process.env[k];
+    }
+    await server.start();
+    tel = setupTelemetry({});
+  });
+  afterAll(async () => {
+    for (const k of ENV_KEYS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
+    try {
+      await tel.shutdown();
+    } finally {
+      await server.stop();
+    }
+  });
+  beforeEach(() => {
+    tel.reset();
+    server.requests.length = 0;
+  });
+  afterEach(() => {
+    (server as unknown as { queue: unknown[] }).queue.length = 0;
+  });
+
+  describe('endpointOf(client), without any request', () => {
+    it('default client: api.openai.com:443, provider openai', () => {
+      const client = new OpenAI({ apiKey: 'k' });
+      expect(client.baseURL).toBe('https://api.openai.com/v1');
+      expect(endpointOf(client)).toEqual({ provider: 'openai', serverAddress: 'api.openai.com', serverPort: 443 });
+    });
+
+    it.each([
+      ['https://api.groq.com/openai/v1', { provider: 'groq', serverAddress: 'api.groq.com', serverPort: 443 }],
+      ['https://api.deepseek.com', { provider: 'deepseek', serverAddress: 'api.deepseek.com', serverPort: 443 }],
+      ['https://api.deepseek.com/v1', { provider: 'deepseek', serverAddress: 'api.deepseek.com', serverPort: 443 }],
+      ['https://api.x.ai/v1', { provider: 'x_ai', serverAddress: 'api.x.ai', serverPort: 443 }],
+      ['https://api.perplexity.ai', { provider: 'perplexity', serverAddress: 'api.perplexity.ai', serverPort: 443 }],
+      ['https://api.mistral.ai/v1', { provider: 'mistral_ai', serverAddress: 'api.mistral.ai', serverPort: 443 }],
+      [
+        'https://generativelanguage.googleapis.com/v1beta/openai/',
+        { provider: 'gcp.gemini', serverAddress: 'generativelanguage.googleapis.com', serverPort: 443 },
+      ],
+      // Azure's host seen through a plain OpenAI client still means Azure OpenAI.
+      ['https://my-resource.openai.azure.com/openai', { provider: 'azure.ai.openai', serverAddress: 'my-resource.openai.azure.com', serverPort: 443 }],
+      // Host matching ignores case (URL parsing lowercases the host).
+      ['https://API.GROQ.COM/openai/v1', { provider: 'groq', serverAddress: 'api.groq.com', serverPort: 443 }],
+      // Unknown hosts stay openai; explicit ports are kept; http without a port is 80.
+      ['https://llm.internal.example.com:8443/v1', { provider: 'openai', serverAddress: 'llm.internal.example.com', serverPort: 8443 }],
+      ['http://localhost/v1', { provider: 'openai', serverAddress: 'localhost', serverPort: 80 }],
+      ['http://localhost:11434/v1', { provider: 'openai', serverAddress: 'localhost', serverPort: 11434 }],
+      ['http://[::1]:8080/v1', { provider: 'openai', serverAddress: '::1', serverPort: 8080 }],
+      // Lookalike hosts are not the provider.
+      ['https://api.groq.com.attacker.example/v1', { provider: 'openai', serverAddress: 'api.groq.com.attacker.example', serverPort: 443 }],
+      ['https://notapi.groq.com/v1', { provider: 'openai', serverAddress: 'notapi.groq.com', serverPort: 443 }],
+    ])('baseURL %s', (baseURL, expected) => {
+      expect(endpointOf(new OpenAI({ apiKey: 'k', baseURL }))).toEqual(expected);
+    });
+
+    it('AzureOpenAI and BedrockOpenAI clients are recognised by class, wherever they point', () => {
+      const azure = new AzureOpenAI({ endpoint: 'https://my-resource.openai.azure.com', apiKey: 'k', apiVersion: '2024-10-21', deployment: 'gpt-4o' });
+      expect(endpointOf(azure)).toEqual({ provider: 'azure.ai.openai', serverAddress: 'my-resource.openai.azure.com', serverPort: 443 });
+      const azureProxy = new AzureOpenAI({ endpoint: 'http://gateway.corp.example', apiKey: 'k', apiVersion: '2024-10-21' });
+      expect(endpointOf(azureProxy)).toEqual({ provider: 'azure.ai.openai', serverAddress: 'gateway.corp.example', serverPort: 80 });
+      const bedrock = new BedrockOpenAI({ apiKey: 'k', awsRegion: 'us-west-2' });
+      expect(endpointOf(bedrock)).toEqual({ provider: 'aws.bedrock', serverAddress: new URL(bedrock.baseURL).hostname, serverPort: 443 });
+    });
+
+    it("an app's subclass of AzureOpenAI / BedrockOpenAI keeps the provider", () => {
+      class MyAzure extends AzureOpenAI {}
+      class MyBedrock extends BedrockOpenAI {}
+      const azure = new MyAzure({ endpoint: 'http://127.0.0.1:9999', apiKey: 'k', apiVersion: '2024-10-21' });
+      expect(endpointOf(azure)).toEqual({ provider: 'azure.ai.openai', serverAddress: '127.0.0.1', serverPort: 9999 });
+      const bedrock = new MyBedrock({ apiKey: 'k', baseURL: 'http://127.0.0.1:9998/openai/v1' });
+      expect(endpointOf(bedrock)).toEqual({ provider: 'aws.bedrock', serverAddress: '127.0.0.1', serverPort: 9998 });
+      // A plain subclass of OpenAI stays openai.
+      class MyOpenAI extends OpenAI {}
+      expect(endpointOf(new MyOpenAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9997/v1' }))).toEqual({
+        provider: 'openai',
+        serverAddress: '127.0.0.1',
+        serverPort: 9997,
+      });
+    });
+
+    it('a value that is not a client gives provider openai and no server attributes', () => {
+      expect(endpointOf(undefined)).toEqual({ provider: 'openai' });
+      expect(endpointOf({ baseURL: 'not a url' })).toEqual({ provider: 'openai', serverAddress: undefined, serverPort: undefined });
+    });
+  });
+
+  describe('through real requests', () => {
+    const base = (provider: string, address: string, port: number, model: string) => ({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': provider,
+      'gen_ai.request.model': model,
+      'server.address': address,
+      'server.port': port,
+      'openai.api.type': 'chat_completions',
+      'gen_ai.response.id': 'chatcmpl-ep',
+      'gen_ai.response.model': model,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 2,
+      'gen_ai.usage.output_tokens': 1,
+    });
+
+    it('AzureOpenAI against the mock server: deployment path on the wire, span says azure.ai.openai', async () => {
+      const azure = new AzureOpenAI({
+        endpoint: `http://127.0.0.1:${server.port}`,
+        apiKey: 'azure-key',
+        apiVersion: '2024-10-21',
+        deployment: 'my-gpt4o',
+        maxRetries: 0,
+      });
+      server.enqueue(json(chatCompletion('gpt-4o')));
+      const result = await azure.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      expect(result.choices[0]!.message.content).toBe('ok');
+      expect(server.requests[0]!.path).toBe('/openai/deployments/my-gpt4o/chat/completions?api-version=2024-10-21');
+      expect(server.requests[0]!.headers['api-key']).toBe('azure-key');
+
+      const spans = tel.spans();
+      expect(spans).toHaveLength(1);
+      expect(spans[0]!.name).toBe('chat gpt-4o');
+      expect(spans[0]!.status).toEqual({ code: SpanStatusCode.UNSET });
+      expect(spans[0]!.attributes).toEqual(base('azure.ai.openai', '127.0.0.1', server.port, 'gpt-4o'));
+    });
+
+    it('an AzureOpenAI withOptions() copy is still Azure', async () => {
+      const azure = new AzureOpenAI({ endpoint: `http://127.0.0.1:${server.port}`, apiKey: 'k', apiVersion: '2024-10-21', maxRetries: 0 });
+      const copy = azure.withOptions({ timeout: 5_000 });
+      server.enqueue(json(chatCompletion('gpt-4o-mini')));
+      await copy.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      expect(server.requests[0]!.path).toBe('/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21');
+      const spans = tel.spans();
+      expect(spans).toHaveLength(1);
+      expect(spans[0]!.attributes).toEqual(base('azure.ai.openai', '127.0.0.1', server.port, 'gpt-4o-mini'));
+    });
+
+    it('a Groq baseURL (request rerouted to the mock by a custom fetch): span says groq, api.groq.com:443', async () => {
+      const reroutedTo: string[] = [];
+      const client = new OpenAI({
+        apiKey: 'k',
+        baseURL: 'https://api.groq.com/openai/v1',
+        maxRetries: 0,
+        fetch: (url, init) => {
+          const target = new URL(String(url));
+          const local = `http://127.0.0.1:${server.port}${target.pathname}${target.search}`;
+          reroutedTo.push(local);
+          return fetch(local, init);
+        },
+      });
+      server.enqueue(json(chatCompletion('llama-3.3-70b-versatile')));
+      await client.chat.completions.create({ model: 'llama-3.3-70b-versatile', messages: [{ role: 'user', content: 'hi' }] });
+      expect(reroutedTo).toEqual([`http://127.0.0.1:${server.port}/openai/v1/chat/completions`]);
+      const spans = tel.spans();
+      expect(spans).toHaveLength(1);
+      expect(spans[0]!.attributes).toEqual(base('groq', 'api.groq.com', 443, 'llama-3.3-70b-versatile'));
+    });
+
+    it('a plain OpenAI client against the mock server: provider openai, 127.0.0.1 and its port', async () => {
+      const client = new OpenAI({ apiKey: 'k', baseURL: server.baseURL, maxRetries: 0 });
+      server.enqueue(json(chatCompletion('gpt-4o')));
+      await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      expect(tel.spans().map((s) => s.attributes)).toEqual([base('openai', '127.0.0.1', server.port, 'gpt-4o')]);
+    });
+  });
+});

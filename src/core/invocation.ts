@@ -24,7 +24,8 @@ export class Invocation {
   private readonly requestContent: RequestContent | undefined;
   private firstChunkAt: number | undefined;
   private lastChunkAt: number | undefined;
-  private chunkMetricAttributes: Attributes | undefined;
+  /** Gaps between chunks (s), recorded when the call ends so they carry the response attributes. */
+  private readonly chunkGaps: number[] = [];
   private ended = false;
 
   constructor(
@@ -55,8 +56,7 @@ export class Invocation {
     if (this.firstChunkAt === undefined) {
       this.firstChunkAt = now;
     } else if (this.lastChunkAt !== undefined) {
-      this.chunkMetricAttributes ??= metricAttributes(this.request, undefined);
-      this.telemetry.instruments.timePerOutputChunk.record((now - this.lastChunkAt) / 1000, this.chunkMetricAttributes);
+      this.chunkGaps.push((now - this.lastChunkAt) / 1000);
     }
     this.lastChunkAt = now;
   }
@@ -146,6 +146,7 @@ export class Invocation {
       });
     }
     if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, base);
+    for (const gap of this.chunkGaps) instruments.timePerOutputChunk.record(gap, base);
   }
 }
 

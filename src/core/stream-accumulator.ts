@@ -85,11 +85,19 @@ export class StreamAccumulator {
     return [...this.choices.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
   }
 
-  toResponse(): InvocationResponse {
+  /**
+   * `interrupted`: the stream did not run to its end (the consumer broke out, it was aborted, or it
+   * failed). Every choice then gets a finish reason, `error` where none arrived. A stream that ran to its
+   * end without any finish reason (some OpenAI-compatible servers send none) reports none.
+   */
+  toResponse(interrupted = false): InvocationResponse {
+    // Cut off before any choice arrived: the one expected choice failed.
+    if (interrupted && this.choices.size === 0) this.touch(0);
     const choices = this.orderedChoices();
-    const finishReasons = choices.some((c) => c.finishReason !== undefined)
-      ? choices.map((c) => c.finishReason ?? MISSING_FINISH_REASON)
-      : undefined;
+    const finishReasons =
+      interrupted || choices.some((c) => c.finishReason !== undefined)
+        ? choices.map((c) => c.finishReason ?? MISSING_FINISH_REASON)
+        : undefined;
     return {
       responseId: this.responseId,
       responseModel: this.responseModel,

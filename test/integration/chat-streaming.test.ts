@@ -28,7 +28,6 @@ import {
   sleep,
   textStream,
   usage,
-  usageChunk,
   userMessage,
   userTextMessage,
 } from '../fixtures/chat';
@@ -222,7 +221,8 @@ describe('streaming metrics', () => {
     expect(ttfc!.value.sum).toBeCloseTo(onlySpan(tel.spans()).attributes[ATTR_TTFC] as number, 9);
 
     const perChunk = metricPoints(metrics, 'gen_ai.client.operation.time_per_output_chunk');
-    expect(perChunk.map((p) => p.attributes)).toEqual([baseMetricAttributes(server)]);
+    // Recorded when the call ends, so the gaps carry the response attributes like the other metrics.
+    expect(perChunk.map((p) => p.attributes)).toEqual([responseAttrs]);
     expect(perChunk[0]!.value.buckets.boundaries).toEqual(DURATION_BUCKETS);
     // The gaps between chunks add up to no more than the time from the first chunk to the end of the span.
     const span = onlySpan(tel.spans());
@@ -327,13 +327,13 @@ describe('ending a stream early', () => {
     expect(stream.controller.signal.aborted).toBe(true);
     const span = onlySpan(tel.spans());
     expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
-    // No gen_ai.response.finish_reasons: StreamAccumulator reports them only once some choice has one, although
-    // the output message already says 'error' (semconv main asks for 'error' where a reason was expected).
+    // The choice was cut off before its finish reason: `error`, as the GenAI conventions ask.
     expect(attributesWithoutContent(span)).toEqual({
       ...baseChatAttributes(server),
       'gen_ai.request.stream': true,
       'gen_ai.response.id': 'chatcmpl-stream',
       'gen_ai.response.model': RESPONSE_MODEL,
+      'gen_ai.response.finish_reasons': ['error'],
     });
     expectTtfc(span);
     expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([assistantTextOutput('w0 w1 ', 'error')]);
@@ -358,6 +358,7 @@ describe('ending a stream early', () => {
     expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
     // toHaveProperty([key]), not (key): attribute names contain dots, which the string form reads as a path.
     expect(span.attributes).not.toHaveProperty(['error.type']);
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
     expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([assistantTextOutput('w0 w1 w2 ', 'error')]);
     await sleep(100);
     expect(tel.spans()).toHaveLength(1);
@@ -371,7 +372,8 @@ describe('ending a stream early', () => {
     const span = onlySpan(tel.spans());
     expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
     expect(span.attributes).not.toHaveProperty([ATTR_TTFC]);
-    expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([]);
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+    expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([{ role: 'assistant', parts: [], finish_reason: 'error' }]);
     expect(await chunkMetricCounts()).toEqual({ ttfc: 0, perChunk: 0 });
   });
 });
@@ -407,6 +409,7 @@ describe('failing streams', () => {
       'gen_ai.request.stream': true,
       'gen_ai.response.id': 'chatcmpl-err',
       'gen_ai.response.model': RESPONSE_MODEL,
+      'gen_ai.response.finish_reasons': ['error'],
       'error.type': 'APIError',
     });
     expect(span.events.map((e) => [e.name, e.attributes?.['exception.message']])).toEqual([['exception', error.message]]);

@@ -89,9 +89,22 @@ describe('StreamAccumulator', () => {
     ]);
   });
 
-  it('when no choice got a finish reason: output messages say error, finish_reasons is left unset (current behaviour)', () => {
-    // KNOWN GAP (reported): semconv main asks for 'error' wherever a reason was expected, which would
-    // make finishReasons ['error'] here. The chat streaming integration tests pin the same behaviour.
+  it('interrupted (break, abort, error): every choice without a reason reports error', () => {
+    const acc = new StreamAccumulator(true);
+    acc.appendText(0, 'done');
+    acc.setFinishReason(0, 'stop');
+    acc.appendText(1, 'cut');
+    expect(acc.toResponse(true).finishReasons).toEqual(['stop', 'error']);
+  });
+
+  it('interrupted before any choice arrived: one expected choice that failed', () => {
+    const r = new StreamAccumulator(true).toResponse(true);
+    expect(r.finishReasons).toEqual(['error']);
+    expect(r.outputMessages!()).toEqual([{ role: 'assistant', parts: [], finish_reason: 'error' }]);
+  });
+
+  it('ran to its end without any finish reason: output messages say error, finish_reasons is left unset', () => {
+    // Some OpenAI-compatible servers never send finish reasons; an uninterrupted stream is not an error.
     const acc = new StreamAccumulator(true);
     acc.appendText(0, 'partial');
     const r = acc.toResponse();

@@ -86,7 +86,7 @@ export const chatOperation: OpenAIOperation = {
               acc.setFinishReason(index, finishReason(choice.finish_reason));
             }
           },
-          toResponse: () => acc.toResponse(),
+          toResponse: (interrupted) => acc.toResponse(interrupted),
         };
       },
     };

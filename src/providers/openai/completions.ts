@@ -76,7 +76,7 @@ export const completionsOperation: OpenAIOperation = {
               acc.setFinishReason(index, finishReason(choice.finish_reason));
             }
           },
-          toResponse: () => acc.toResponse(),
+          toResponse: (interrupted) => acc.toResponse(interrupted),
         };
       },
     };

@@ -104,8 +104,12 @@ export const responsesOperation: OpenAIOperation = {
               reported ??= { type: asString(event.code) ?? ERROR_TYPE_VALUE_OTHER, message: asString(event.message) };
             }
           },
-          toResponse: () => {
-            const response = latest ? fromResponse(latest, captureContent, true) : {};
+          toResponse: (interrupted) => {
+            const response = latest
+              ? fromResponse(latest, captureContent, true)
+              : interrupted
+                ? { finishReasons: ['error'] }
+                : {};
             return reported && !response.error ? { ...response, error: reported } : response;
           },
         };

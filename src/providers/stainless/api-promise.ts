@@ -23,7 +23,8 @@ export interface ResultTranslator {
 
 export interface ChunkHandler {
   onChunk(chunk: unknown): void;
-  toResponse(): InvocationResponse;
+  /** The response assembled so far; `interrupted` when the stream did not run to its end. */
+  toResponse(interrupted: boolean): InvocationResponse;
 }
 
 interface APIPromiseLike {
@@ -36,6 +37,7 @@ interface APIPromiseLike {
 
 interface StreamLike {
   iterator: (...args: unknown[]) => AsyncIterator<unknown>;
+  controller?: { signal?: { aborted?: boolean } };
 }
 
 function isAPIPromiseLike(value: unknown): value is APIPromiseLike {
@@ -147,15 +149,17 @@ function observeStream(stream: StreamLike, invocation: Invocation, handler: Chun
   const originalIterator = stream.iterator;
   stream.iterator = function (this: unknown, ...args: unknown[]) {
     const source = originalIterator.apply(this, args);
-    const partial = () => safely('assembling a streamed response', () => handler.toResponse(), {});
+    const partial = (interrupted: boolean) =>
+      safely('assembling a streamed response', () => handler.toResponse(interrupted), {});
     return observeAsyncIterator(source, {
       onChunk(chunk) {
         invocation.recordChunk();
         handler.onChunk(chunk);
       },
-      onComplete: () => invocation.end(partial()),
-      onEarlyReturn: () => invocation.end(partial()),
-      onError: (error) => invocation.fail(error, partial()),
+      // `controller.abort()` makes the SDK's iterator finish quietly: tell it apart from a real end.
+      onComplete: () => invocation.end(partial(stream.controller?.signal?.aborted === true)),
+      onEarlyReturn: () => invocation.end(partial(true)),
+      onError: (error) => invocation.fail(error, partial(true)),
     });
   };
 }

@@ -66,15 +66,9 @@ export function responseAttributes(response: InvocationResponse): Attributes {
   return attrs;
 }
 
-/** Base attributes shared by every metric data point of a call. */
+/** Base attributes shared by every metric data point of a call: the sampling ones plus response ones. */
 export function metricAttributes(request: InvocationRequest, response: InvocationResponse | undefined): Attributes {
-  const attrs: Attributes = {
-    [sc.ATTR_GEN_AI_OPERATION_NAME]: request.operation,
-    [sc.ATTR_GEN_AI_PROVIDER_NAME]: request.provider,
-  };
-  if (request.requestModel !== undefined) attrs[sc.ATTR_GEN_AI_REQUEST_MODEL] = request.requestModel;
-  if (request.serverAddress !== undefined) attrs[sc.ATTR_SERVER_ADDRESS] = request.serverAddress;
-  if (request.serverPort !== undefined) attrs[sc.ATTR_SERVER_PORT] = request.serverPort;
+  const attrs = samplingAttributes(request);
   if (response?.responseModel !== undefined) attrs[sc.ATTR_GEN_AI_RESPONSE_MODEL] = response.responseModel;
   if (response?.attributes && response.metricAttributeKeys) {
     for (const key of response.metricAttributeKeys) {

@@ -2,28 +2,17 @@
 import type { InvocationResponse } from '../../core';
 import { StreamAccumulator } from '../../core';
 import { chatInputMessages, chatOutputMessage, chatToolDefinitions } from './chat-messages';
-import { asArray, asNumber, asObject, asString, finishReason, outputType, stopSequences, tokenUsage } from './common';
-import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation } from './operation';
+import { asArray, asNumber, asObject, asString, finishReason, outputType, tokenUsage } from './common';
+import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation, readChunkEnvelope, requestIdentity, samplingParams } from './operation';
 import { openaiResponseAttributes as responseAttributes, reasoningLevelAttribute, serviceTierAttributes } from './openai-attributes';
 
 export const chatOperation: OpenAIOperation = {
   request(body, endpoint) {
     return {
-      operation: 'chat',
-      provider: endpoint.provider,
-      requestModel: asString(body.model),
-      serverAddress: endpoint.serverAddress,
-      serverPort: endpoint.serverPort,
+      ...requestIdentity('chat', body, endpoint),
       params: {
+        ...samplingParams(body),
         maxTokens: asNumber(body.max_completion_tokens) ?? asNumber(body.max_tokens),
-        temperature: asNumber(body.temperature),
-        topP: asNumber(body.top_p),
-        stopSequences: stopSequences(body.stop),
-        frequencyPenalty: asNumber(body.frequency_penalty),
-        presencePenalty: asNumber(body.presence_penalty),
-        seed: asNumber(body.seed),
-        choiceCount: asNumber(body.n),
-        stream: body.stream === true,
         outputType: outputType(asObject(body.response_format)?.type),
       },
       attributes: {
@@ -59,10 +48,7 @@ export const chatOperation: OpenAIOperation = {
           onChunk(chunk) {
             const c = asObject(chunk);
             if (!c) return;
-            acc.responseId ??= asString(c.id);
-            acc.responseModel ??= asString(c.model);
-            Object.assign(acc.attributes, responseAttributes(c));
-            if (c.usage) acc.usage = tokenUsage(c.usage);
+            readChunkEnvelope(acc, c);
             for (const raw of asArray(c.choices)) {
               const choice = asObject(raw);
               if (!choice) continue;

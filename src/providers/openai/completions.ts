@@ -1,8 +1,8 @@
 /* Legacy completions.create (text_completion). */
 import type { InputMessage, OutputMessage } from '../../core';
 import { StreamAccumulator } from '../../core';
-import { asArray, asNumber, asObject, asString, finishReason, stopSequences, tokenUsage } from './common';
-import type { OpenAIOperation } from './operation';
+import { asArray, asNumber, asObject, asString, finishReason, tokenUsage } from './common';
+import { type OpenAIOperation, readChunkEnvelope, requestIdentity, samplingParams } from './operation';
 import { openaiResponseAttributes } from './openai-attributes';
 
 const METRIC_KEYS = ['openai.response.system_fingerprint'];
@@ -15,22 +15,8 @@ function promptMessages(prompt: unknown): InputMessage[] {
 export const completionsOperation: OpenAIOperation = {
   request(body, endpoint) {
     return {
-      operation: 'text_completion',
-      provider: endpoint.provider,
-      requestModel: asString(body.model),
-      serverAddress: endpoint.serverAddress,
-      serverPort: endpoint.serverPort,
-      params: {
-        maxTokens: asNumber(body.max_tokens),
-        temperature: asNumber(body.temperature),
-        topP: asNumber(body.top_p),
-        stopSequences: stopSequences(body.stop),
-        frequencyPenalty: asNumber(body.frequency_penalty),
-        presencePenalty: asNumber(body.presence_penalty),
-        seed: asNumber(body.seed),
-        choiceCount: asNumber(body.n),
-        stream: body.stream === true,
-      },
+      ...requestIdentity('text_completion', body, endpoint),
+      params: { ...samplingParams(body), maxTokens: asNumber(body.max_tokens) },
       content: () => ({ inputMessages: promptMessages(body.prompt) }),
     };
   },
@@ -65,10 +51,7 @@ export const completionsOperation: OpenAIOperation = {
           onChunk(chunk) {
             const c = asObject(chunk);
             if (!c) return;
-            acc.responseId ??= asString(c.id);
-            acc.responseModel ??= asString(c.model);
-            Object.assign(acc.attributes, openaiResponseAttributes(c));
-            if (c.usage) acc.usage = tokenUsage(c.usage);
+            readChunkEnvelope(acc, c);
             for (const raw of asArray(c.choices)) {
               const choice = asObject(raw) ?? {};
               const index = asNumber(choice.index) ?? 0;

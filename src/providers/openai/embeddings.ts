@@ -1,17 +1,13 @@
 /* embeddings.create. Embeddings carry no content attributes in the conventions. */
 import { asArray, asNumber, asObject, asString, tokenUsage } from './common';
-import type { OpenAIOperation } from './operation';
+import { type OpenAIOperation, requestIdentity } from './operation';
 
 export const embeddingsOperation: OpenAIOperation = {
   request(body, endpoint) {
     // The SDK (5+) sends base64 on the wire when the caller set no format; record what the caller asked.
     const format = asString(body.encoding_format);
     return {
-      operation: 'embeddings',
-      provider: endpoint.provider,
-      requestModel: asString(body.model),
-      serverAddress: endpoint.serverAddress,
-      serverPort: endpoint.serverPort,
+      ...requestIdentity('embeddings', body, endpoint),
       params: { encodingFormats: format ? [format] : undefined },
     };
   },

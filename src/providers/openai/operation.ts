@@ -1,4 +1,7 @@
-import type { InvocationRequest } from '../../core';
+import type { InvocationRequest, StreamAccumulator } from '../../core';
+import type { GenAIOperationName } from '../../core/semconv';
+import { asNumber, asString, stopSequences, tokenUsage, type Json } from './common';
+import { openaiResponseAttributes } from './openai-attributes';
 import type { ResultTranslator } from '../stainless/api-promise';
 import type { Endpoint } from './endpoint';
 
@@ -9,3 +12,40 @@ export interface OpenAIOperation {
 }
 
 export const OPENAI_RESPONSE_METRIC_KEYS = ['openai.response.service_tier', 'openai.response.system_fingerprint'];
+
+/** The part of every request that names the call: operation, provider, model and server. */
+export function requestIdentity(
+  operation: GenAIOperationName,
+  body: Json,
+  endpoint: Endpoint,
+): Pick<InvocationRequest, 'operation' | 'provider' | 'requestModel' | 'serverAddress' | 'serverPort'> {
+  return {
+    operation,
+    provider: endpoint.provider,
+    requestModel: asString(body.model),
+    serverAddress: endpoint.serverAddress,
+    serverPort: endpoint.serverPort,
+  };
+}
+
+/** Sampling parameters that Chat Completions and legacy Completions name the same way. */
+export function samplingParams(body: Json): InvocationRequest['params'] {
+  return {
+    temperature: asNumber(body.temperature),
+    topP: asNumber(body.top_p),
+    stopSequences: stopSequences(body.stop),
+    frequencyPenalty: asNumber(body.frequency_penalty),
+    presencePenalty: asNumber(body.presence_penalty),
+    seed: asNumber(body.seed),
+    choiceCount: asNumber(body.n),
+    stream: body.stream === true,
+  };
+}
+
+/** The chunk fields outside `choices` that Chat Completions and Completions streams share. */
+export function readChunkEnvelope(acc: StreamAccumulator, chunk: Json): void {
+  acc.responseId ??= asString(chunk.id);
+  acc.responseModel ??= asString(chunk.model);
+  Object.assign(acc.attributes, openaiResponseAttributes(chunk));
+  if (chunk.usage) acc.usage = tokenUsage(chunk.usage);
+}

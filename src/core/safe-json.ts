@@ -5,6 +5,12 @@
  * serialized both times: only an object that contains itself, directly or through its descendants, is.
  */
 export function safeJsonStringify(value: unknown): string {
+  // Fast path: plain data (the usual case) serializes the same with or without the replacer below.
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    // A cycle, a bigint or a throwing toJSON: take the careful path.
+  }
   // The objects on the path from the root to the value being serialized.
   const ancestors: unknown[] = [];
   try {

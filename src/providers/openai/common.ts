@@ -6,7 +6,9 @@ export type Json = Record<string, unknown>;
 export const asObject = (v: unknown): Json | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 /** A dense copy: holes in a sparse array become `undefined` elements (`map` would keep them as holes). */
-export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? Array.from(v) : []);
+/** The array itself (read-only use), or a dense copy when it has holes, which `map` would keep as holes. */
+export const asArray = (v: unknown): unknown[] =>
+  Array.isArray(v) ? (v.includes(undefined) ? Array.from(v) : v) : [];
 export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const asNumber = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;

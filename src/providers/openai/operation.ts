@@ -11,7 +11,9 @@ export interface OpenAIOperation {
   results(body: Record<string, unknown>, captureContent: boolean): ResultTranslator;
 }
 
-export const OPENAI_RESPONSE_METRIC_KEYS = ['openai.response.service_tier', 'openai.response.system_fingerprint'];
+const SERVICE_TIER = 'openai.response.service_tier';
+const FINGERPRINT = 'openai.response.system_fingerprint';
+export const OPENAI_RESPONSE_METRIC_KEYS = [SERVICE_TIER, FINGERPRINT];
 
 /** The part of every request that names the call: operation, provider, model and server. */
 export function requestIdentity(
@@ -46,6 +48,7 @@ export function samplingParams(body: Json): InvocationRequest['params'] {
 export function readChunkEnvelope(acc: StreamAccumulator, chunk: Json): void {
   acc.responseId ??= asString(chunk.id);
   acc.responseModel ??= asString(chunk.model);
-  Object.assign(acc.attributes, openaiResponseAttributes(chunk));
+  // Every chunk repeats these; read them once, from the first chunk that has them.
+  if (!acc.attributes[SERVICE_TIER] && !acc.attributes[FINGERPRINT]) Object.assign(acc.attributes, openaiResponseAttributes(chunk));
   if (chunk.usage) acc.usage = tokenUsage(chunk.usage);
 }

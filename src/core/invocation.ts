@@ -5,7 +5,7 @@
  */
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
-import { capturesOnEvent, capturesOnSpan } from './content-mode';
+import { type CaptureMode, capturesOnEvent, capturesOnSpan } from './content-mode';
 import { serializeContent, structuredContent } from './content';
 import { errorTypeOf } from './error-type';
 import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
@@ -22,6 +22,7 @@ export class Invocation {
   readonly context: Context;
   private readonly startedAt = performance.now();
   private readonly requestContent: RequestContent | undefined;
+  private readonly captureMode: CaptureMode;
   private firstChunkAt: number | undefined;
   private lastChunkAt: number | undefined;
   /** Gaps between chunks (s), recorded when the call ends so they carry the response attributes. */
@@ -39,9 +40,10 @@ export class Invocation {
       parentContext,
     );
     this.context = trace.setSpan(parentContext, this.span);
+    this.captureMode = effectiveCaptureMode(telemetry.captureMode, this.span.isRecording());
     // Content is captured at the start: the app may mutate its message array while a stream runs.
     this.requestContent =
-      telemetry.captureMode !== 'NO_CONTENT' && request.content
+      this.captureMode !== 'NO_CONTENT' && request.content
         ? safely('converting request content', request.content, undefined)
         : undefined;
   }
@@ -93,7 +95,7 @@ export class Invocation {
       span.setStatus({ code: SpanStatusCode.ERROR, message: response.error.message });
     }
 
-    const mode = this.telemetry.captureMode;
+    const mode = this.captureMode;
     const content =
       mode === 'NO_CONTENT'
         ? undefined
@@ -153,4 +155,16 @@ export class Invocation {
 function errorMessage(error: unknown): string | undefined {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : undefined;
+}
+
+/**
+ * A span that is not recording (sampled out) drops whatever is put on it: content meant only for the
+ * span is then not even converted. The details event is still emitted (logs are not sampled with
+ * traces), but not its span copy.
+ */
+function effectiveCaptureMode(mode: CaptureMode, spanIsRecording: boolean): CaptureMode {
+  if (spanIsRecording) return mode;
+  if (mode === 'SPAN_ONLY') return 'NO_CONTENT';
+  if (mode === 'SPAN_AND_EVENT') return 'EVENT_ONLY';
+  return mode;
 }

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { OpenAIInstrumentationConfig } from '../../src';
 import { metricByName, metricPoints, setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
 import { MockOpenAIServer, apiError, json } from '../mock-servers/openai-server';
+import { requestIdOf } from '../helpers/sdk-compat';
 import {
   CONTENT_KEYS,
   DETAILS_EVENT,
@@ -624,7 +625,7 @@ describe('chat.completions.create: errors', () => {
     expect(error.constructor).toBe(ErrorClass);
     expect(error.message).toBe(`${status} ${message}`);
     expect(error.status).toBe(status);
-    expect(error.requestID).toMatch(/^req_mock_\d+$/);
+    expect(requestIdOf(error)).toMatch(/^req_mock_\d+$/);
     const span = expectErrorSpan(error, errorType);
 
     const logs = tel().logs();

@@ -9,6 +9,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { MockOpenAIServer, json } from '../mock-servers/openai-server';
 import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
 import { endpointOf } from '../../src/providers/openai/endpoint';
+import { azureWithOptionsKeepsApiVersion, hasBedrockOpenAI, hasWithOptions, itWhen } from '../helpers/sdk-compat';
 
 const ENV_KEYS = ['OPENAI_BASE_URL', 'AZURE_OPENAI_ENDPOINT', 'OPENAI_API_VERSION', 'AWS_BEDROCK_BASE_URL', 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'];
 
@@ -86,22 +87,26 @@ describe('endpoint and provider detection', () => {
       expect(endpointOf(new OpenAI({ apiKey: 'k', baseURL }))).toEqual(expected);
     });
 
-    it('AzureOpenAI and BedrockOpenAI clients are recognised by class, wherever they point', () => {
+    it('AzureOpenAI clients are recognised by class, wherever they point', () => {
       const azure = new AzureOpenAI({ endpoint: 'https://my-resource.openai.azure.com', apiKey: 'k', apiVersion: '2024-10-21', deployment: 'gpt-4o' });
       expect(endpointOf(azure)).toEqual({ provider: 'azure.ai.openai', serverAddress: 'my-resource.openai.azure.com', serverPort: 443 });
       const azureProxy = new AzureOpenAI({ endpoint: 'http://gateway.corp.example', apiKey: 'k', apiVersion: '2024-10-21' });
       expect(endpointOf(azureProxy)).toEqual({ provider: 'azure.ai.openai', serverAddress: 'gateway.corp.example', serverPort: 80 });
-      const bedrock = new BedrockOpenAI({ apiKey: 'k', awsRegion: 'us-west-2' });
-      expect(endpointOf(bedrock)).toEqual({ provider: 'aws.bedrock', serverAddress: new URL(bedrock.baseURL).hostname, serverPort: 443 });
     });
 
-    it("an app's subclass of AzureOpenAI / BedrockOpenAI keeps the provider", () => {
-      class MyAzure extends AzureOpenAI {}
+    // BedrockOpenAI exists from openai 6.x (see test/helpers/sdk-compat.ts).
+    itWhen(hasBedrockOpenAI)("BedrockOpenAI clients, and an app's subclass of it, are recognised by class", () => {
+      const bedrock = new BedrockOpenAI({ apiKey: 'k', awsRegion: 'us-west-2' });
+      expect(endpointOf(bedrock)).toEqual({ provider: 'aws.bedrock', serverAddress: new URL(bedrock.baseURL).hostname, serverPort: 443 });
       class MyBedrock extends BedrockOpenAI {}
+      const mine = new MyBedrock({ apiKey: 'k', baseURL: 'http://127.0.0.1:9998/openai/v1' });
+      expect(endpointOf(mine)).toEqual({ provider: 'aws.bedrock', serverAddress: '127.0.0.1', serverPort: 9998 });
+    });
+
+    it("an app's subclass of AzureOpenAI keeps the provider; a subclass of OpenAI stays openai", () => {
+      class MyAzure extends AzureOpenAI {}
       const azure = new MyAzure({ endpoint: 'http://127.0.0.1:9999', apiKey: 'k', apiVersion: '2024-10-21' });
       expect(endpointOf(azure)).toEqual({ provider: 'azure.ai.openai', serverAddress: '127.0.0.1', serverPort: 9999 });
-      const bedrock = new MyBedrock({ apiKey: 'k', baseURL: 'http://127.0.0.1:9998/openai/v1' });
-      expect(endpointOf(bedrock)).toEqual({ provider: 'aws.bedrock', serverAddress: '127.0.0.1', serverPort: 9998 });
       // A plain subclass of OpenAI stays openai.
       class MyOpenAI extends OpenAI {}
       expect(endpointOf(new MyOpenAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9997/v1' }))).toEqual({
@@ -153,9 +158,14 @@ describe('endpoint and provider detection', () => {
       expect(spans[0]!.attributes).toEqual(base('azure.ai.openai', '127.0.0.1', server.port, 'gpt-4o'));
     });
 
-    it('an AzureOpenAI withOptions() copy is still Azure', async () => {
+    // withOptions() exists from openai 5.x (see test/helpers/sdk-compat.ts).
+    itWhen(hasWithOptions)('an AzureOpenAI withOptions() copy is still Azure', async () => {
       const azure = new AzureOpenAI({ endpoint: `http://127.0.0.1:${server.port}`, apiKey: 'k', apiVersion: '2024-10-21', maxRetries: 0 });
-      const copy = azure.withOptions({ timeout: 5_000 });
+      // openai 5.x/6.x build the copy without the client's apiVersion (and throw for want of one): an app
+      // on those majors passes it again. 7.x keeps it, and must keep getting nothing but the timeout.
+      const copy = azure.withOptions(
+        azureWithOptionsKeepsApiVersion ? { timeout: 5_000 } : ({ timeout: 5_000, apiVersion: '2024-10-21' } as { timeout: number }),
+      );
       server.enqueue(json(chatCompletion('gpt-4o-mini')));
       await copy.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
       expect(server.requests[0]!.path).toBe('/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21');

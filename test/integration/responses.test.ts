@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { MockOpenAIServer, apiError, json } from '../mock-servers/openai-server';
+import { finalResponseHasOutputText, responsesErrorEventThrows } from '../helpers/sdk-compat';
 import { setupTelemetry, metricPoints, type TestTelemetry } from '../helpers/telemetry';
 import {
   functionCallItem,
@@ -617,37 +618,92 @@ describe('openai responses', () => {
       });
     });
 
-    it('an `error` SSE event: the SDK throws APIError to the app, the span is an error', async () => {
+    it('an `error` SSE event: the span is an error, whether the SDK throws it (4.x, 7.x) or yields it (5.x, 6.x)', async () => {
       const partial = responseObject({ id: 'resp_105', model: 'gpt-4.1-2025-04-14', output: [] });
-      const events = [
-        ...responseEvents(partial, { truncateAfter: 2 }),
-        { type: 'error', code: 'server_error', message: 'Something broke', param: null, sequence_number: 2 },
-      ];
+      const errorEvent = { type: 'error', code: 'server_error', message: 'Something broke', param: null, sequence_number: 2 };
+      const events = [...responseEvents(partial, { truncateAfter: 2 }), errorEvent];
       server.enqueue(responseStreamReply(events));
       const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
-      const seen: string[] = [];
+      const seen: unknown[] = [];
       const err = await (async () => {
-        for await (const event of stream) seen.push(event.type);
-      })().catch((e: unknown) => e);
-      expect(seen).toEqual(['response.created', 'response.in_progress']);
-      expect(err).toBeInstanceOf(OpenAI.APIError);
-      expect((err as Error).message).toBe('Something broke');
+        for await (const event of stream) seen.push(event);
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
 
       const span = onlySpan(tel);
       expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Something broke' });
+      let errorType: string;
+      if (responsesErrorEventThrows) {
+        // The SDK turns the event into an APIError for the app: the span records that exception.
+        expect(seen).toEqual(events.slice(0, 2));
+        expect(err).toBeInstanceOf(OpenAI.APIError);
+        expect((err as Error).message).toBe('Something broke');
+        expect(span.events.map((e) => e.name)).toEqual(['exception']);
+        errorType = 'APIError';
+      } else {
+        // openai 5.x/6.x hand the event to the app and end the stream normally: nothing is thrown, the
+        // call failed all the same, with the event's code as error.type.
+        expect(err).toBeUndefined();
+        expect(seen).toEqual(events);
+        expect(span.events).toEqual([]);
+        errorType = 'server_error';
+      }
       const attrs = parsedAttributes(span);
       takeTtfc(span, attrs);
       expect(attrs).toEqual({
         ...base,
         'gen_ai.request.model': 'gpt-4.1',
         'gen_ai.request.stream': true,
-        'error.type': 'APIError',
+        'error.type': errorType,
         'gen_ai.response.id': 'resp_105',
         'gen_ai.response.model': 'gpt-4.1-2025-04-14',
         'gen_ai.response.finish_reasons': ['error'],
         'openai.response.service_tier': 'default',
         'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'x' }] }],
         'gen_ai.output.messages': [{ role: 'assistant', parts: [], finish_reason: 'error' }],
+      });
+    });
+
+    it('an `error` event before any response event: an error span with finish reason error, on every major', async () => {
+      const errorEvent = { type: 'error', code: 'invalid_prompt', message: 'Prompt rejected', param: null, sequence_number: 0 };
+      server.enqueue(responseStreamReply([errorEvent]));
+      const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
+      const seen: unknown[] = [];
+      const err = await (async () => {
+        for await (const event of stream) seen.push(event);
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+      const span = onlySpan(tel);
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Prompt rejected' });
+      const attrs = parsedAttributes(span);
+      let errorType: string;
+      if (responsesErrorEventThrows) {
+        // 4.x/7.x throw before yielding anything: no chunk reached the app, so there is no TTFC.
+        expect(seen).toEqual([]);
+        expect(err).toBeInstanceOf(OpenAI.APIError);
+        expect((err as Error).message).toBe('Prompt rejected');
+        expect(span.events.map((e) => e.name)).toEqual(['exception']);
+        errorType = 'APIError';
+      } else {
+        // 5.x/6.x yield the event (one chunk) and end the stream normally.
+        expect(err).toBeUndefined();
+        expect(seen).toEqual([errorEvent]);
+        expect(span.events).toEqual([]);
+        takeTtfc(span, attrs);
+        errorType = 'invalid_prompt';
+      }
+      expect(attrs).toEqual({
+        ...base,
+        'gen_ai.request.model': 'gpt-4.1',
+        'gen_ai.request.stream': true,
+        'error.type': errorType,
+        'gen_ai.response.finish_reasons': ['error'],
+        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'x' }] }],
       });
     });
 
@@ -710,7 +766,8 @@ describe('openai responses', () => {
       const finalResponse = await runner.finalResponse();
       expect(deltas.join('')).toBe('Helper streaming output.');
       expect(finalResponse.id).toBe('resp_201');
-      expect(finalResponse.output_text).toBe(outputTextOf(final));
+      // openai 4.x/5.x do not add the `output_text` convenience field to the helper's final response.
+      expect(finalResponse.output_text).toBe(finalResponseHasOutputText ? outputTextOf(final) : undefined);
       expect(finalResponse.output).toEqual(
         final.output.map((item: Record<string, unknown>) => ({
           ...item,

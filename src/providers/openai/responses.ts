@@ -105,9 +105,11 @@ export const responsesOperation: OpenAIOperation = {
             }
           },
           toResponse: (interrupted) => {
+            // An `error` event ends the call in error whether the SDK threw it (4.x, 7.x: `interrupted`)
+            // or yielded it and ended the stream normally (5.x, 6.x).
             const response = latest
               ? fromResponse(latest, captureContent, true)
-              : interrupted
+              : interrupted || reported
                 ? { finishReasons: ['error'] }
                 : {};
             return reported && !response.error ? { ...response, error: reported } : response;

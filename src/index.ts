@@ -10,6 +10,28 @@ export type { OpenAIInstrumentationConfig } from './providers/openai/instrumenta
 export type { GenAIInstrumentationConfig } from './core/config';
 export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/content-mode';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+export {
+  deleteGenAIContext,
+  getGenAIScope,
+  setGenAIContext,
+  withGenAIContext,
+  type GenAIContextMetadata,
+  type GenAIScope,
+} from './core/scope';
+export {
+  StageRecorder,
+  traceAgent,
+  traceRetrieval,
+  traceTool,
+  traceWorkflow,
+  type AgentStage,
+  type RetrievalDocument,
+  type RetrievalStage,
+  type StageTelemetry,
+  type StageValue,
+  type ToolStage,
+  type WorkflowStage,
+} from './core/stages';
 
 export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig {
   /** Per-provider overrides, merged over the shared options. */

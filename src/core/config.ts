@@ -9,4 +9,10 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
    * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, when set, wins over this option.
    */
   captureMessageContent?: boolean | CaptureMode;
+  /**
+   * Whether the low-cardinality GenAI context fields (prompt name, prompt version, deployment
+   * environment; see `withGenAIContext`) are added to metrics. Default true. Ids (conversation, user,
+   * tenant) and free-form context attributes never go on metrics.
+   */
+  scopeAttributesOnMetrics?: boolean;
 }

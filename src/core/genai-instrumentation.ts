@@ -12,15 +12,18 @@ import { type GenAIInstruments, createGenAIInstruments } from './instruments';
 import { Invocation } from './invocation';
 import type { InvocationRequest } from './model';
 import { safely } from './safely';
+import { type StageInstruments, StageRecorder, type StageTelemetry, createStageInstruments } from './stages';
 import type { EventLogger, GenAITelemetry } from './telemetry';
 
 export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentationConfig = GenAIInstrumentationConfig>
   extends InstrumentationBase<Config>
-  implements GenAITelemetry
+  implements GenAITelemetry, StageTelemetry
 {
   // `declare`: these are set from the base constructor (via _updateMetricInstruments/setConfig) and a
   // field initializer would run after it and wipe them.
   declare private _genaiInstruments: GenAIInstruments | undefined;
+  declare private _stageInstruments: StageInstruments | undefined;
+  declare private _stages: StageRecorder | undefined;
   declare private _captureMode: CaptureMode | undefined;
   declare private _explicitEventLogger: EventLogger | undefined;
   declare private _globalLoggerProvider: unknown;
@@ -28,6 +31,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   protected override _updateMetricInstruments(): void {
     this._genaiInstruments = createGenAIInstruments(this.meter);
+    this._stageInstruments = createStageInstruments(this.meter);
   }
 
   override setConfig(config: Config = {} as Config): void {
@@ -54,6 +58,22 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   get instruments(): GenAIInstruments {
     return (this._genaiInstruments ??= createGenAIInstruments(this.meter));
+  }
+
+  get stageInstruments(): StageInstruments {
+    return (this._stageInstruments ??= createStageInstruments(this.meter));
+  }
+
+  get scopeAttributesOnMetrics(): boolean {
+    return this.getConfig().scopeAttributesOnMetrics !== false;
+  }
+
+  /**
+   * traceTool / traceRetrieval / traceAgent / traceWorkflow recording through this instrumentation's
+   * providers and content capture mode.
+   */
+  get stages(): StageRecorder {
+    return (this._stages ??= new StageRecorder(this));
   }
 
   get captureMode(): CaptureMode {

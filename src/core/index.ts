@@ -3,6 +3,8 @@ export * from './content-mode';
 export * from './genai-instrumentation';
 export * from './invocation';
 export * from './model';
+export * from './scope';
+export * from './stages';
 export * from './stream-accumulator';
 export * from './stream-observer';
 export { safeJsonStringify, parseJsonIfPossible } from './safe-json';

@@ -10,6 +10,7 @@ import { serializeContent, structuredContent } from './content';
 import { errorTypeOf } from './error-type';
 import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
 import { safely } from './safely';
+import { type GenAIScope, getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from './scope';
 import * as sc from './semconv';
 import { metricAttributes, requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
 import type { GenAITelemetry } from './telemetry';
@@ -23,6 +24,8 @@ export class Invocation {
   private readonly startedAt = performance.now();
   private readonly requestContent: RequestContent | undefined;
   private readonly captureMode: CaptureMode;
+  /** The app's GenAI context metadata in effect where the call started (see ./scope). */
+  private readonly scope: GenAIScope | undefined;
   private firstChunkAt: number | undefined;
   private lastChunkAt: number | undefined;
   /** Gaps between chunks (s), recorded when the call ends so they carry the response attributes. */
@@ -34,13 +37,15 @@ export class Invocation {
     private readonly request: InvocationRequest,
     parentContext: Context = contextApi.active(),
   ) {
+    this.scope = getGenAIScope(parentContext);
     this.span = telemetry.tracer.startSpan(
       spanName(request),
-      { kind: SpanKind.CLIENT, attributes: samplingAttributes(request) },
+      // Scope first: the call's own attributes win (an SDK-level conversation id replaces the scope's at the end).
+      { kind: SpanKind.CLIENT, attributes: { ...scopeSpanAttributes(this.scope), ...samplingAttributes(request) } },
       parentContext,
     );
     this.context = trace.setSpan(parentContext, this.span);
-    this.captureMode = effectiveCaptureMode(telemetry.captureMode, this.span.isRecording());
+    this.captureMode = effectiveCaptureMode(scopedCaptureMode(parentContext, telemetry.captureMode), this.span.isRecording());
     // Content is captured at the start: the app may mutate its message array while a stream runs.
     this.requestContent =
       this.captureMode !== 'NO_CONTENT' && request.content
@@ -117,7 +122,12 @@ export class Invocation {
       eventName: sc.EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
       severityNumber: INFO_SEVERITY,
       severityText: 'INFO',
-      attributes: { ...samplingAttributes(this.request), ...spanAttrs, ...structuredContent(content) } as never,
+      attributes: {
+        ...scopeSpanAttributes(this.scope),
+        ...samplingAttributes(this.request),
+        ...spanAttrs,
+        ...structuredContent(content),
+      } as never,
       context: this.context,
     });
   }
@@ -129,7 +139,10 @@ export class Invocation {
     errorType: string | undefined,
   ): void {
     const { instruments } = this.telemetry;
-    const base = metricAttributes(this.request, response);
+    const base = {
+      ...scopeMetricAttributes(this.scope, this.telemetry.scopeAttributesOnMetrics !== false),
+      ...metricAttributes(this.request, response),
+    };
     instruments.operationDuration.record(
       durationS,
       errorType === undefined ? base : { ...base, [sc.ATTR_ERROR_TYPE]: errorType },

@@ -24,4 +24,6 @@ export interface GenAITelemetry {
   readonly instruments: GenAIInstruments;
   readonly eventLogger: EventLogger;
   readonly captureMode: CaptureMode;
+  /** Whether GenAI context prompt name/version and environment go on metrics (default true). */
+  readonly scopeAttributesOnMetrics?: boolean;
 }

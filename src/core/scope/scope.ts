@@ -1,0 +1,289 @@
+/*
+ * GenAI context metadata: what the app knows about the work in progress (conversation, prompt template,
+ * user, tenant, environment, its own attributes) and cannot pass to the LLM SDK. The app opens a scope;
+ * every GenAI span started inside it, across awaits, timers and streams, carries the metadata.
+ *
+ * The metadata lives in the OpenTelemetry Context under a private key, so it flows exactly as the
+ * active span does (context.with / the AsyncLocalStorage context manager): a span started inside the
+ * scope reads it from the active context when it starts. Nested scopes merge; the inner one wins, field
+ * by field and free-form attribute by attribute.
+ *
+ * Input from the app is validated, never trusted: a value of the wrong type gets a diag warning and is
+ * ignored. Nothing here throws at the app.
+ */
+import type { AttributeValue, Attributes, Context } from '@opentelemetry/api';
+import { context as contextApi, createContextKey, diag } from '@opentelemetry/api';
+import { type CaptureMode, parseCaptureMode } from '../content-mode';
+import { safely } from '../safely';
+import { bindAsyncIterator, isAsyncIterator } from './bind';
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_GENAI_APP_TENANT_ID,
+  ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_GEN_AI_PROMPT_NAME,
+  ATTR_GEN_AI_PROMPT_VERSION,
+  ATTR_USER_ID,
+  freeFormAttributeName,
+} from './names';
+
+/** What the app passes to `withGenAIContext` / `setGenAIContext`. Every field is optional. */
+export interface GenAIContextMetadata {
+  /**
+   * `gen_ai.conversation.id`: the app's own conversation / thread / session id. Only set when the app
+   * gives one: this package never invents one (the conventions forbid synthesized ids).
+   */
+  conversationId?: string;
+  /** `gen_ai.prompt.name`: the name of the prompt template in use. Also on metrics (low cardinality). */
+  promptName?: string;
+  /** `gen_ai.prompt.version`: the version of that template. Also on metrics (low cardinality). */
+  promptVersion?: string;
+  /** `user.id`: the end user the work is done for. Never on metrics. */
+  userId?: string;
+  /** `genai_app.tenant.id`: the tenant (customer, organisation) the work is done for. Never on metrics. */
+  tenantId?: string;
+  /** `deployment.environment.name` (e.g. `production`, `staging`). Also on metrics (low cardinality). */
+  environment?: string;
+  /**
+   * Free-form span attributes. A key with a namespace of its own (containing a dot, e.g. `session.id`
+   * or `com.acme.team`) is used as is; a bare key (`team`) becomes `genai_app.team`. Keys under
+   * `gen_ai.` are refused (that namespace belongs to the conventions and to the fields above). Values
+   * must be valid attribute values (string, number, boolean, or a homogeneous array of one of these).
+   * Never on metrics (their cardinality is unknown).
+   */
+  attributes?: Record<string, AttributeValue>;
+  /**
+   * Overrides the content capture mode for GenAI calls inside this scope, in either direction (e.g.
+   * `false` to capture nothing for one tenant). Same values as the `captureMessageContent` option.
+   */
+  captureMessageContent?: CaptureMode | boolean;
+}
+
+/** The validated, merged metadata in effect in a context. Immutable. */
+export interface GenAIScope {
+  readonly conversationId?: string;
+  readonly promptName?: string;
+  readonly promptVersion?: string;
+  readonly userId?: string;
+  readonly tenantId?: string;
+  readonly environment?: string;
+  /** Free-form attributes, under their final names. */
+  readonly attributes: Readonly<Attributes>;
+  readonly captureMode?: CaptureMode;
+  /** Every attribute the scope puts on a span (free-form first; the named fields win over them). */
+  readonly spanAttributes: Readonly<Attributes>;
+  /** The low-cardinality subset that may go on metrics: prompt name and version, environment. */
+  readonly metricAttributes: Readonly<Attributes>;
+}
+
+type StringField = 'conversationId' | 'promptName' | 'promptVersion' | 'userId' | 'tenantId' | 'environment';
+
+const STRING_FIELDS: ReadonlyArray<readonly [StringField, string]> = [
+  ['conversationId', ATTR_GEN_AI_CONVERSATION_ID],
+  ['promptName', ATTR_GEN_AI_PROMPT_NAME],
+  ['promptVersion', ATTR_GEN_AI_PROMPT_VERSION],
+  ['userId', ATTR_USER_ID],
+  ['tenantId', ATTR_GENAI_APP_TENANT_ID],
+  ['environment', ATTR_DEPLOYMENT_ENVIRONMENT_NAME],
+];
+
+const METRIC_FIELDS: ReadonlySet<StringField> = new Set(['promptName', 'promptVersion', 'environment']);
+
+/**
+ * Private to this package. createContextKey is Symbol.for(description), so two copies of this package
+ * in one process (e.g. two versions nested in node_modules) share scopes of this shape; the version
+ * suffix keeps a future, different shape apart.
+ */
+const SCOPE_KEY = createContextKey('opentelemetry-instrumentation-genai.genai_context.v1');
+
+const EMPTY: Readonly<Attributes> = Object.freeze({});
+
+const PREFIX = 'opentelemetry-instrumentation-genai:';
+
+/** The scope in effect in `ctx` (default: the active context), or undefined outside any scope. */
+export function getGenAIScope(ctx: Context = contextApi.active()): GenAIScope | undefined {
+  return ctx.getValue(SCOPE_KEY) as GenAIScope | undefined;
+}
+
+/**
+ * A new Context: `ctx` plus `metadata`, merged over any scope already in `ctx` (the new values win).
+ * For frameworks that cannot wrap a function: activate it with `context.with(newCtx, fn)`, or store it
+ * where the framework keeps the context of a request. Mirrors `trace.setSpan(ctx, span)`.
+ */
+export function setGenAIContext(ctx: Context, metadata: GenAIContextMetadata): Context {
+  if (!isContext(ctx)) {
+    diag.warn(`${PREFIX} setGenAIContext(context, metadata): the first argument is not a Context; using the active context`);
+    ctx = contextApi.active();
+  }
+  const parent = getGenAIScope(ctx);
+  const scope = safely('reading GenAI context metadata', () => buildScope(parent, metadata), parent);
+  return scope === undefined || scope === parent ? ctx : ctx.setValue(SCOPE_KEY, scope);
+}
+
+/** A new Context without any GenAI scope (e.g. for background work that must not inherit it). */
+export function deleteGenAIContext(ctx: Context): Context {
+  return ctx.deleteValue(SCOPE_KEY);
+}
+
+/**
+ * Runs `fn` with `metadata` in effect, and returns what it returns. Every GenAI span started inside,
+ * including after awaits and in timers, carries the metadata. If `fn` returns an async generator (or
+ * another async iterator), the returned iterator runs each step in the scope, so calls made while it
+ * is consumed later, after `fn` returned, carry the metadata too. Promises and other values are
+ * returned untouched.
+ */
+export function withGenAIContext<A extends unknown[], R>(
+  metadata: GenAIContextMetadata,
+  fn: (...args: A) => R,
+  thisArg?: ThisParameterType<typeof fn>,
+  ...args: A
+): R {
+  const active = contextApi.active();
+  const ctx = safely('entering a GenAI context', () => setGenAIContext(active, metadata), active);
+  const result = contextApi.with(ctx, fn, thisArg, ...args);
+  return isAsyncIterator(result) && ctx !== active ? (bindAsyncIterator(result, ctx) as R) : result;
+}
+
+/** The attributes a scope puts on spans (empty outside any scope). */
+export function scopeSpanAttributes(scope: GenAIScope | undefined): Readonly<Attributes> {
+  return scope?.spanAttributes ?? EMPTY;
+}
+
+/**
+ * The attributes a scope adds to metrics: prompt name and version and the environment, when `enabled`
+ * (the instrumentation's switch). Ids and free-form attributes never go on metrics.
+ */
+export function scopeMetricAttributes(scope: GenAIScope | undefined, enabled: boolean): Readonly<Attributes> {
+  return enabled && scope ? scope.metricAttributes : EMPTY;
+}
+
+/** The capture mode for a GenAI call started in `ctx`: the scope's override if any, else `defaultMode`. */
+export function scopedCaptureMode(ctx: Context, defaultMode: CaptureMode): CaptureMode {
+  return getGenAIScope(ctx)?.captureMode ?? defaultMode;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+type Fields = { -readonly [K in StringField]?: string };
+
+function buildScope(parent: GenAIScope | undefined, metadata: unknown): GenAIScope | undefined {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    diag.warn(`${PREFIX} GenAI context metadata must be an object, got ${describeType(metadata)}; ignored`);
+    return parent;
+  }
+  const m = metadata as Record<string, unknown>;
+
+  const fields: Fields = {};
+  for (const [field] of STRING_FIELDS) {
+    const inherited = parent?.[field];
+    if (inherited !== undefined) fields[field] = inherited;
+    const value = read(m, field);
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string' && value !== '') fields[field] = value;
+    else diag.warn(`${PREFIX} GenAI context metadata ${field} must be a non-empty string, got ${describeType(value)}; ignored`);
+  }
+
+  const attributes: Attributes = { ...parent?.attributes, ...freeFormAttributes(read(m, 'attributes')) };
+
+  let captureMode = parent?.captureMode;
+  const rawMode = read(m, 'captureMessageContent');
+  if (rawMode !== undefined && rawMode !== null) {
+    const mode = parseCaptureMode(rawMode);
+    if (mode) captureMode = mode;
+    else {
+      diag.warn(
+        `${PREFIX} GenAI context metadata captureMessageContent ` +
+          `${typeof rawMode === 'string' ? JSON.stringify(rawMode) : `(${describeType(rawMode)})`} is not a boolean or ` +
+          'one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT; ignored',
+      );
+    }
+  }
+
+  const spanAttributes: Attributes = { ...attributes };
+  const metricAttributes: Attributes = {};
+  for (const [field, name] of STRING_FIELDS) {
+    const value = fields[field];
+    if (value === undefined) continue;
+    spanAttributes[name] = value;
+    if (METRIC_FIELDS.has(field)) metricAttributes[name] = value;
+  }
+
+  return Object.freeze({
+    ...fields,
+    attributes: Object.freeze(attributes),
+    ...(captureMode !== undefined && { captureMode }),
+    spanAttributes: Object.freeze(spanAttributes),
+    metricAttributes: Object.freeze(metricAttributes),
+  });
+}
+
+function freeFormAttributes(raw: unknown): Attributes {
+  const out: Attributes = {};
+  if (raw === undefined || raw === null) return out;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    diag.warn(`${PREFIX} GenAI context metadata attributes must be an object, got ${describeType(raw)}; ignored`);
+    return out;
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(raw);
+  } catch {
+    diag.warn(`${PREFIX} GenAI context metadata attributes could not be read; ignored`);
+    return out;
+  }
+  for (const key of keys) {
+    const value = read(raw as Record<string, unknown>, key);
+    if (value === undefined || value === null) continue;
+    if (key === '' || key.startsWith('gen_ai.')) {
+      diag.warn(`${PREFIX} GenAI context attribute ${JSON.stringify(key)} is not allowed (empty or in the gen_ai namespace); ignored`);
+      continue;
+    }
+    if (!isAttributeValue(value)) {
+      diag.warn(`${PREFIX} GenAI context attribute ${JSON.stringify(key)} has an invalid value (${describeType(value)}); ignored`);
+      continue;
+    }
+    out[freeFormAttributeName(key)] = Array.isArray(value) ? value.slice() : value;
+  }
+  return out;
+}
+
+/** A primitive attribute value, or an array of one primitive type (null/undefined entries allowed). */
+function isAttributeValue(value: unknown): value is AttributeValue {
+  const t = typeof value;
+  if (t === 'string' || t === 'number' || t === 'boolean') return true;
+  if (!Array.isArray(value)) return false;
+  let elementType: string | undefined;
+  for (const element of value) {
+    if (element === null || element === undefined) continue;
+    const et = typeof element;
+    if (et !== 'string' && et !== 'number' && et !== 'boolean') return false;
+    if (elementType === undefined) elementType = et;
+    else if (et !== elementType) return false;
+  }
+  return true;
+}
+
+/** Reads a property that may be a throwing getter or proxy trap: a failure reads as absent, with a warning. */
+function read(obj: Record<string, unknown>, key: string): unknown {
+  try {
+    return obj[key];
+  } catch {
+    diag.warn(`${PREFIX} GenAI context metadata ${key} could not be read; ignored`);
+    return undefined;
+  }
+}
+
+function isContext(value: unknown): value is Context {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Context).getValue === 'function' &&
+    typeof (value as Context).setValue === 'function' &&
+    typeof (value as Context).deleteValue === 'function'
+  );
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,66 @@
+/*
+ * Stage helpers for apps that do not hold an instrumentation instance: they record through the global
+ * tracer and meter providers (looked up at every stage, so a provider registered later is used), under
+ * this package's instrumentation scope, with the content capture mode from
+ * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT (a GenAI context scope may override it).
+ */
+import type { MeterProvider, Span, Tracer } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
+import { CAPTURE_CONTENT_ENV, type CaptureMode, resolveCaptureMode } from '../content-mode';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
+import { type StageInstruments, createStageInstruments } from './instruments';
+import type { AgentStage, RetrievalStage, ToolStage, WorkflowStage } from './plans';
+import { StageRecorder, type StageTelemetry } from './recorder';
+
+class GlobalStageTelemetry implements StageTelemetry {
+  private meterProvider: MeterProvider | undefined;
+  private instruments: StageInstruments | undefined;
+  private envValue: string | undefined;
+  private mode: CaptureMode | undefined;
+
+  get tracer(): Tracer {
+    return trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+  }
+
+  /** Re-created when the global meter provider changes (the metrics API has no proxy provider). */
+  get stageInstruments(): StageInstruments {
+    const provider = metrics.getMeterProvider();
+    if (provider !== this.meterProvider || !this.instruments) {
+      this.meterProvider = provider;
+      this.instruments = createStageInstruments(provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION));
+    }
+    return this.instruments;
+  }
+
+  /** Re-read when the env var changes; an invalid value warns once per value (and means no content). */
+  get captureMode(): CaptureMode {
+    const raw = process.env[CAPTURE_CONTENT_ENV];
+    if (this.mode === undefined || raw !== this.envValue) {
+      this.envValue = raw;
+      this.mode = resolveCaptureMode(undefined);
+    }
+    return this.mode;
+  }
+}
+
+const globalRecorder = new StageRecorder(new GlobalStageTelemetry());
+
+/** `StageRecorder.traceTool` on the global providers. */
+export function traceTool<A, R>(tool: ToolStage, fn: (args: A, span: Span) => R, args?: A): R {
+  return globalRecorder.traceTool(tool, fn, args);
+}
+
+/** `StageRecorder.traceRetrieval` on the global providers. */
+export function traceRetrieval<R>(retrieval: RetrievalStage<R>, fn: (span: Span) => R): R {
+  return globalRecorder.traceRetrieval(retrieval, fn);
+}
+
+/** `StageRecorder.traceAgent` on the global providers. */
+export function traceAgent<R>(agent: AgentStage, fn: (span: Span) => R): R {
+  return globalRecorder.traceAgent(agent, fn);
+}
+
+/** `StageRecorder.traceWorkflow` on the global providers. */
+export function traceWorkflow<R>(workflow: WorkflowStage, fn: (span: Span) => R): R {
+  return globalRecorder.traceWorkflow(workflow, fn);
+}

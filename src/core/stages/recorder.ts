@@ -1,0 +1,215 @@
+/*
+ * Stage spans: wrap the app's own steps (a tool call, a retrieval, an agent run, a workflow) in the
+ * conventions' execute_tool / retrieval / invoke_agent / invoke_workflow spans, so the LLM spans the
+ * step makes nest under them.
+ *
+ * `fn` runs inside the stage span's context. What it returns decides when the stage ends:
+ *   - a plain value: when `fn` returns;
+ *   - a promise (or other thenable): when it settles; the caller gets a native Promise of the same
+ *     value or error;
+ *   - an async iterator (an async generator, or any object with `next` that is its own async
+ *     iterable), directly or as a promise's value: when iteration completes, is broken out of
+ *     (`return()`), or throws. The caller gets an iterator with the same protocol whose steps run in the
+ *     stage's context, so LLM calls made while it is consumed nest under the stage span. A stage whose
+ *     iterator is never consumed never ends (as for an unconsumed LLM stream).
+ *   - Other async iterables without `next` (SDK stream objects, ReadableStream, Node streams) are plain
+ *     values: they can be consumed in ways that bypass their async iterator (`pipeTo`, `tee()`, ...),
+ *     and a stage that waited for them could never end. Return `(async function* () { yield* s })()` to
+ *     time their consumption.
+ * Errors are recorded as on the LLM spans (status ERROR, `error.type`, an exception event) and rethrown
+ * unchanged. Telemetry failures never reach the app: `fn` always runs, exactly once.
+ */
+import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
+import { type CaptureMode, capturesOnSpan } from '../content-mode';
+import { errorTypeOf } from '../error-type';
+import { safely } from '../safely';
+import { ATTR_ERROR_TYPE } from '../semconv';
+import { observeAsyncIterator } from '../stream-observer';
+import { bindAsyncIterator, isAsyncIterator, isThenable } from '../scope/bind';
+import { getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from '../scope/scope';
+import type { StageInstruments } from './instruments';
+import {
+  type AgentStage,
+  type RetrievalStage,
+  type StagePlan,
+  type ToolStage,
+  type WorkflowStage,
+  agentPlan,
+  retrievalPlan,
+  toolPlan,
+  workflowPlan,
+} from './plans';
+
+/**
+ * What a StageRecorder needs. The properties are read at the start of every stage, so getters backed
+ * by an instrumentation's providers and config (see ../telemetry.ts) take changes into account.
+ */
+export interface StageTelemetry {
+  readonly tracer: Tracer;
+  readonly stageInstruments: StageInstruments;
+  /** The default content capture mode; a GenAI context scope may override it. */
+  readonly captureMode: CaptureMode;
+  /** Whether the scope's low-cardinality attributes (prompt name and version, environment) go on metrics. Default true. */
+  readonly scopeAttributesOnMetrics?: boolean;
+}
+
+export class StageRecorder {
+  constructor(private readonly telemetry: StageTelemetry) {}
+
+  /**
+   * Runs a tool as `execute_tool {name}`. `fn` gets `args` (unchanged) and the span. With content
+   * capture on (on spans), `args` is recorded as `gen_ai.tool.call.arguments` and the settled result as
+   * `gen_ai.tool.call.result` (JSON; a JSON string is parsed first).
+   */
+  traceTool<A, R>(tool: ToolStage, fn: (args: A, span: Span) => R, args?: A): R {
+    return this.run(() => toolPlan(tool, args), (span) => fn(args as A, span));
+  }
+
+  /**
+   * Runs a search as `retrieval {dataSource}`. With content capture on (on spans), the query is
+   * recorded as `gen_ai.retrieval.query.text` and the documents `fn` returned (see
+   * `RetrievalStage.documents`) as `gen_ai.retrieval.documents`.
+   */
+  traceRetrieval<R>(retrieval: RetrievalStage<R>, fn: (span: Span) => R): R {
+    return this.run(() => retrievalPlan(retrieval), fn);
+  }
+
+  /** Runs an in-process agent as `invoke_agent {name}`. */
+  traceAgent<R>(agent: AgentStage, fn: (span: Span) => R): R {
+    return this.run(() => agentPlan(agent), fn);
+  }
+
+  /** Runs a workflow (a multi-step or multi-agent process) as `invoke_workflow {name}`. */
+  traceWorkflow<R>(workflow: WorkflowStage, fn: (span: Span) => R): R {
+    return this.run(() => workflowPlan(workflow), fn);
+  }
+
+  private run<R>(plan: () => StagePlan, fn: (span: Span) => R): R {
+    const stage = safely('starting a GenAI stage span', () => new Stage(this.telemetry, plan()), undefined);
+    if (!stage) return fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+    let result: R;
+    try {
+      result = contextApi.with(stage.context, fn, undefined, stage.span);
+    } catch (error) {
+      stage.fail(error);
+      throw error;
+    }
+    return stage.settle(result);
+  }
+}
+
+class Stage {
+  readonly span: Span;
+  /** The context `fn` runs in: the parent context (with its GenAI scope) plus the stage span. */
+  readonly context: Context;
+  private readonly startedAt = performance.now();
+  private readonly capture: boolean;
+  private readonly histogram: Histogram;
+  private readonly metricAttributes: Attributes;
+  private ended = false;
+
+  constructor(
+    telemetry: StageTelemetry,
+    private readonly plan: StagePlan,
+  ) {
+    const parent = contextApi.active();
+    const scope = getGenAIScope(parent);
+    this.histogram = plan.histogram(telemetry.stageInstruments);
+    this.metricAttributes = {
+      ...scopeMetricAttributes(scope, telemetry.scopeAttributesOnMetrics !== false),
+      ...plan.metricAttributes,
+    };
+    this.span = telemetry.tracer.startSpan(
+      plan.spanName,
+      // The stage's own attributes win over the scope's free-form ones.
+      { kind: plan.kind, attributes: { ...scopeSpanAttributes(scope), ...plan.spanAttributes } },
+      parent,
+    );
+    this.context = trace.setSpan(parent, this.span);
+    // Stage spans have no details event: their content goes on the span or nowhere. A span that is not
+    // recording would drop it: nothing is serialized then.
+    this.capture = capturesOnSpan(scopedCaptureMode(parent, telemetry.captureMode)) && this.span.isRecording();
+    if (this.capture && plan.startContent) {
+      const content = safely('capturing GenAI stage content', () => plan.startContent!(), undefined);
+      if (content) this.span.setAttributes(content);
+    }
+  }
+
+  settle<R>(result: R): R {
+    if (isAsyncIterator(result)) return this.observe(result) as R;
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          if (isAsyncIterator(value)) return this.observe(value);
+          this.end(value);
+          return value;
+        },
+        (error: unknown) => {
+          this.fail(error);
+          throw error;
+        },
+      ) as R;
+    }
+    this.end(result);
+    return result;
+  }
+
+  private observe<T>(source: AsyncIterator<T>): AsyncIterableIterator<T> {
+    // Yielded items are kept only when they become content (tool result, retrieval documents).
+    const items: T[] | undefined = this.capture && this.plan.endContent ? [] : undefined;
+    return observeAsyncIterator(bindAsyncIterator(source, this.context), {
+      onChunk: (item) => void items?.push(item),
+      onComplete: () => this.end(items),
+      // The consumer stopped early: not an error. What was yielded so far is the result.
+      onEarlyReturn: () => this.end(items),
+      onError: (error) => this.fail(error),
+    });
+  }
+
+  end(value: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const durationS = this.elapsed();
+    if (this.capture && this.plan.endContent) {
+      const content = safely('capturing GenAI stage content', () => this.plan.endContent!(value), undefined);
+      if (content) safely('capturing GenAI stage content', () => this.span.setAttributes(content), undefined);
+    }
+    this.finish(durationS, this.metricAttributes);
+  }
+
+  fail(error: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const durationS = this.elapsed();
+    const errorType = errorTypeOf(error);
+    safely(
+      'recording a failed GenAI stage',
+      () => {
+        this.span.setAttribute(ATTR_ERROR_TYPE, errorType);
+        this.span.recordException(error instanceof Error ? error : String(error));
+        this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+      },
+      undefined,
+    );
+    this.finish(durationS, { ...this.metricAttributes, [ATTR_ERROR_TYPE]: errorType });
+  }
+
+  private elapsed(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  private finish(durationS: number, metricAttributes: Attributes): void {
+    safely('ending a GenAI stage span', () => this.span.end(), undefined);
+    safely('recording a GenAI stage duration', () => this.histogram.record(durationS, metricAttributes), undefined);
+  }
+}
+
+function errorMessage(error: unknown): string | undefined {
+  try {
+    if (error instanceof Error) return error.message;
+  } catch {
+    return undefined;
+  }
+  return typeof error === 'string' ? error : undefined;
+}

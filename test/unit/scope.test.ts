@@ -1,0 +1,430 @@
+/*
+ * GenAI context metadata scopes: what they put on spans and metrics, how they flow (awaits, timers,
+ * async generators consumed after the scope returned), how nested scopes merge, the capture override,
+ * and input validation. Real SDK pipeline: BasicTracerProvider + AsyncLocalStorageContextManager.
+ *
+ * "LLM spans" here are started the way the lead wires the scope into Invocation: the scope is read
+ * from the active context when the span starts.
+ */
+import { DiagLogLevel, ROOT_CONTEXT, type Attributes, context, diag, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  type GenAIContextMetadata,
+  deleteGenAIContext,
+  getGenAIScope,
+  scopeMetricAttributes,
+  scopeSpanAttributes,
+  scopedCaptureMode,
+  setGenAIContext,
+  withGenAIContext,
+} from '../../src/core/scope';
+
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const tracer = provider.getTracer('test');
+const contextManager = new AsyncLocalStorageContextManager();
+const warnings: string[] = [];
+
+beforeAll(() => {
+  context.setGlobalContextManager(contextManager.enable());
+});
+afterAll(async () => {
+  contextManager.disable();
+  context.disable();
+  await provider.shutdown();
+});
+beforeEach(() => {
+  exporter.reset();
+  warnings.length = 0;
+  const record = (message: string) => void warnings.push(message);
+  diag.setLogger({ error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+});
+afterEach(() => diag.disable());
+
+/** Starts and ends an LLM-like span as Invocation would: scope attributes read from the active context. */
+function llmCall(name = 'chat m'): Attributes {
+  const span = tracer.startSpan(name, {
+    attributes: { ...scopeSpanAttributes(getGenAIScope()), 'gen_ai.operation.name': 'chat' },
+  });
+  span.end();
+  return spanAttrs(name);
+}
+
+function spanAttrs(name: string): Attributes {
+  const spans = exporter.getFinishedSpans().filter((s) => s.name === name);
+  return spans[spans.length - 1]!.attributes;
+}
+
+const FULL: GenAIContextMetadata = {
+  conversationId: 'conv-1',
+  promptName: 'support-answer',
+  promptVersion: '7',
+  userId: 'user-42',
+  tenantId: 'acme',
+  environment: 'production',
+  attributes: { team: 'search', 'com.acme.region': 'eu', 'session.id': 's-9', retries: 2, tags: ['a', 'b'] },
+};
+
+const FULL_SPAN_ATTRIBUTES = {
+  'genai_app.team': 'search',
+  'com.acme.region': 'eu',
+  'session.id': 's-9',
+  'genai_app.retries': 2,
+  'genai_app.tags': ['a', 'b'],
+  'gen_ai.conversation.id': 'conv-1',
+  'gen_ai.prompt.name': 'support-answer',
+  'gen_ai.prompt.version': '7',
+  'user.id': 'user-42',
+  'genai_app.tenant.id': 'acme',
+  'deployment.environment.name': 'production',
+};
+
+describe('attributes', () => {
+  it('puts every field on spans under its convention name (or genai_app.*), and free-form keys by the namespace rule', () => {
+    const attrs = withGenAIContext(FULL, () => llmCall());
+    expect(attrs).toEqual({ ...FULL_SPAN_ATTRIBUTES, 'gen_ai.operation.name': 'chat' });
+    expect(warnings).toEqual([]);
+  });
+
+  it('metrics get only prompt name, prompt version and environment, and nothing when switched off', () => {
+    withGenAIContext(FULL, () => {
+      const scope = getGenAIScope();
+      expect(scopeMetricAttributes(scope, true)).toEqual({
+        'gen_ai.prompt.name': 'support-answer',
+        'gen_ai.prompt.version': '7',
+        'deployment.environment.name': 'production',
+      });
+      expect(scopeMetricAttributes(scope, false)).toEqual({});
+    });
+    expect(scopeMetricAttributes(undefined, true)).toEqual({});
+  });
+
+  it('ids never reach metrics, even alone', () => {
+    withGenAIContext({ conversationId: 'c', userId: 'u', tenantId: 't', attributes: { team: 'x' } }, () => {
+      expect(scopeMetricAttributes(getGenAIScope(), true)).toEqual({});
+    });
+  });
+
+  it('never invents a conversation id: only the fields given are set', () => {
+    expect(withGenAIContext({ userId: 'u' }, () => llmCall())).toEqual({ 'user.id': 'u', 'gen_ai.operation.name': 'chat' });
+    expect(withGenAIContext({}, () => llmCall())).toEqual({ 'gen_ai.operation.name': 'chat' });
+  });
+
+  it('outside any scope there is nothing', () => {
+    expect(getGenAIScope()).toBeUndefined();
+    expect(scopeSpanAttributes(undefined)).toEqual({});
+    expect(llmCall()).toEqual({ 'gen_ai.operation.name': 'chat' });
+  });
+
+  it('the scope is immutable: a later change to the app objects does not leak into it', () => {
+    const attributes = { team: 'a', tags: ['x'] };
+    const metadata: GenAIContextMetadata = { userId: 'u', attributes };
+    withGenAIContext(metadata, () => {
+      metadata.userId = 'changed';
+      attributes.team = 'changed';
+      attributes.tags.push('y');
+      const scope = getGenAIScope()!;
+      expect(Object.isFrozen(scope)).toBe(true);
+      expect(Object.isFrozen(scope.spanAttributes)).toBe(true);
+      expect(scope.spanAttributes).toEqual({ 'genai_app.team': 'a', 'genai_app.tags': ['x'], 'user.id': 'u' });
+    });
+  });
+});
+
+describe('propagation', () => {
+  it('survives awaits, timers and immediates, and ends with the scope', async () => {
+    const seen: Attributes[] = [];
+    await withGenAIContext({ conversationId: 'c1', promptName: 'p' }, async () => {
+      await Promise.resolve();
+      seen.push(llmCall('after await'));
+      await new Promise<void>((resolve) =>
+        setTimeout(() => {
+          seen.push(llmCall('in timer'));
+          resolve();
+        }, 1),
+      );
+      await new Promise<void>((resolve) => setImmediate(() => (seen.push(llmCall('in immediate')), resolve())));
+    });
+    const expected = { 'gen_ai.conversation.id': 'c1', 'gen_ai.prompt.name': 'p', 'gen_ai.operation.name': 'chat' };
+    expect(seen).toEqual([expected, expected, expected]);
+    expect(getGenAIScope()).toBeUndefined();
+  });
+
+  it('a timer scheduled in the scope fires in it after the scope returned', async () => {
+    const fired = new Promise<Attributes>((resolve) => {
+      withGenAIContext({ tenantId: 't1' }, () => {
+        setTimeout(() => resolve(llmCall('late')), 5);
+      });
+    });
+    expect(getGenAIScope()).toBeUndefined();
+    expect(await fired).toEqual({ 'genai_app.tenant.id': 't1', 'gen_ai.operation.name': 'chat' });
+  });
+
+  it('an async generator returned by the scope runs in it when consumed after the scope returned', async () => {
+    async function* agentSteps() {
+      yield llmCall('step 1');
+      await new Promise((r) => setTimeout(r, 1));
+      yield llmCall('step 2');
+    }
+    const steps = withGenAIContext({ conversationId: 'c2' }, () => agentSteps());
+    // Consumed here, outside the scope, in another scope even.
+    const got: Attributes[] = [];
+    await withGenAIContext({ conversationId: 'other', userId: 'u' }, async () => {
+      for await (const attrs of steps) got.push(attrs);
+    });
+    expect(got).toEqual([
+      { 'gen_ai.conversation.id': 'c2', 'gen_ai.operation.name': 'chat' },
+      { 'gen_ai.conversation.id': 'c2', 'gen_ai.operation.name': 'chat' },
+    ]);
+  });
+
+  it('a bound generator keeps the iterator protocol: break reaches the source, errors pass through', async () => {
+    let cleanedUp = false;
+    async function* source() {
+      try {
+        yield 1;
+        yield 2;
+        throw new Error('boom');
+      } finally {
+        cleanedUp = true;
+      }
+    }
+    const broken = withGenAIContext({ userId: 'u' }, () => source());
+    for await (const v of broken) {
+      expect(v).toBe(1);
+      break;
+    }
+    expect(cleanedUp).toBe(true);
+
+    const failing = withGenAIContext({ userId: 'u' }, () => source());
+    const values: number[] = [];
+    await expect(
+      (async () => {
+        for await (const v of failing) values.push(v);
+      })(),
+    ).rejects.toThrow('boom');
+    expect(values).toEqual([1, 2]);
+  });
+
+  it('a stream started in the scope and consumed later carries the attributes it got at start', async () => {
+    // What the lead's wiring gives an LLM stream: attributes read when the span starts, span ended later.
+    const stream = withGenAIContext({ promptName: 'p', userId: 'u' }, () => {
+      const span = tracer.startSpan('chat stream', { attributes: { ...scopeSpanAttributes(getGenAIScope()) } });
+      return (async function* () {
+        yield 'a';
+        span.end();
+      })();
+    });
+    for await (const _ of stream) void _;
+    expect(spanAttrs('chat stream')).toEqual({ 'gen_ai.prompt.name': 'p', 'user.id': 'u' });
+  });
+
+  it('passes thisArg and arguments, and returns what fn returns (a promise unchanged, by identity)', () => {
+    const self = { factor: 3 };
+    const result = withGenAIContext({ userId: 'u' }, function (this: typeof self, a: number, b: number) {
+      return this.factor * (a + b);
+    }, self, 1, 2);
+    expect(result).toBe(9);
+    const promise = Promise.resolve('x');
+    expect(withGenAIContext({ userId: 'u' }, () => promise)).toBe(promise);
+  });
+
+  it('an error thrown by fn propagates unchanged and the scope is left', () => {
+    const error = new Error('app');
+    expect(() => withGenAIContext({ userId: 'u' }, () => { throw error; })).toThrow(error);
+    expect(getGenAIScope()).toBeUndefined();
+  });
+});
+
+describe('nesting', () => {
+  it('merges with the outer scope: inner wins field by field and attribute by attribute; the outer scope returns after', () => {
+    withGenAIContext(
+      { conversationId: 'outer-c', promptName: 'outer-p', userId: 'u', attributes: { team: 'a', keep: true } },
+      () => {
+        const inner = withGenAIContext({ promptName: 'inner-p', promptVersion: '2', attributes: { team: 'b' } }, () => llmCall('inner'));
+        expect(inner).toEqual({
+          'genai_app.team': 'b',
+          'genai_app.keep': true,
+          'gen_ai.conversation.id': 'outer-c',
+          'gen_ai.prompt.name': 'inner-p',
+          'gen_ai.prompt.version': '2',
+          'user.id': 'u',
+          'gen_ai.operation.name': 'chat',
+        });
+        expect(llmCall('outer-again')).toEqual({
+          'genai_app.team': 'a',
+          'genai_app.keep': true,
+          'gen_ai.conversation.id': 'outer-c',
+          'gen_ai.prompt.name': 'outer-p',
+          'user.id': 'u',
+          'gen_ai.operation.name': 'chat',
+        });
+      },
+    );
+  });
+
+  it('an invalid inner value does not erase the outer one', () => {
+    withGenAIContext({ userId: 'u' }, () => {
+      withGenAIContext({ userId: 7 as never }, () => {
+        expect(getGenAIScope()!.userId).toBe('u');
+      });
+    });
+    expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('setGenAIContext / deleteGenAIContext (frameworks that cannot wrap a function)', () => {
+  it('returns a new Context to activate; the given one is unchanged', () => {
+    const base = context.active();
+    const ctx = setGenAIContext(base, { tenantId: 't', environment: 'staging' });
+    expect(getGenAIScope(base)).toBeUndefined();
+    expect(getGenAIScope(ctx)!.spanAttributes).toEqual({ 'genai_app.tenant.id': 't', 'deployment.environment.name': 'staging' });
+    expect(context.with(ctx, () => llmCall())).toEqual({
+      'genai_app.tenant.id': 't',
+      'deployment.environment.name': 'staging',
+      'gen_ai.operation.name': 'chat',
+    });
+  });
+
+  it('merges over the scope already in the given context', () => {
+    const outer = setGenAIContext(ROOT_CONTEXT, { userId: 'u', promptName: 'a' });
+    const inner = setGenAIContext(outer, { promptName: 'b' });
+    expect(getGenAIScope(inner)!.spanAttributes).toEqual({ 'user.id': 'u', 'gen_ai.prompt.name': 'b' });
+  });
+
+  it('deleteGenAIContext drops the scope, keeping the rest of the context (the active span)', () => {
+    const span = tracer.startSpan('parent');
+    const ctx = setGenAIContext(trace.setSpan(ROOT_CONTEXT, span), { userId: 'u' });
+    const cleared = deleteGenAIContext(ctx);
+    expect(getGenAIScope(cleared)).toBeUndefined();
+    expect(trace.getSpan(cleared)).toBe(span);
+    span.end();
+  });
+
+  it('a non-Context first argument warns and falls back to the active context', () => {
+    const ctx = withGenAIContext({ userId: 'u' }, () => setGenAIContext({ tenantId: 't' } as never, { promptName: 'p' }));
+    expect(getGenAIScope(ctx)!.spanAttributes).toEqual({ 'user.id': 'u', 'gen_ai.prompt.name': 'p' });
+    expect(warnings).toEqual([expect.stringContaining('is not a Context')]);
+  });
+});
+
+describe('capture mode override', () => {
+  it('no scope, or a scope without an override: the default', () => {
+    expect(scopedCaptureMode(context.active(), 'SPAN_ONLY')).toBe('SPAN_ONLY');
+    withGenAIContext({ userId: 'u' }, () => expect(scopedCaptureMode(context.active(), 'EVENT_ONLY')).toBe('EVENT_ONLY'));
+  });
+
+  it('false turns capture off, true means SPAN_ONLY, mode names in any case', () => {
+    const mode = (captureMessageContent: GenAIContextMetadata['captureMessageContent']) =>
+      withGenAIContext({ captureMessageContent }, () => scopedCaptureMode(context.active(), 'SPAN_AND_EVENT'));
+    expect(mode(false)).toBe('NO_CONTENT');
+    expect(mode(true)).toBe('SPAN_ONLY');
+    expect(mode('event_only' as never)).toBe('EVENT_ONLY');
+    expect(withGenAIContext({ captureMessageContent: 'SPAN_ONLY' }, () => scopedCaptureMode(context.active(), 'NO_CONTENT'))).toBe(
+      'SPAN_ONLY',
+    );
+  });
+
+  it('is inherited by inner scopes and overridden by an inner override', () => {
+    withGenAIContext({ tenantId: 'private', captureMessageContent: false }, () => {
+      withGenAIContext({ userId: 'u' }, () => expect(scopedCaptureMode(context.active(), 'SPAN_ONLY')).toBe('NO_CONTENT'));
+      withGenAIContext({ captureMessageContent: 'EVENT_ONLY' }, () =>
+        expect(scopedCaptureMode(context.active(), 'SPAN_ONLY')).toBe('EVENT_ONLY'),
+      );
+    });
+  });
+
+  it('an invalid override warns and is ignored (it never turns capture on)', () => {
+    withGenAIContext({ captureMessageContent: false }, () => {
+      withGenAIContext({ captureMessageContent: 'yes please' as never }, () =>
+        expect(scopedCaptureMode(context.active(), 'SPAN_ONLY')).toBe('NO_CONTENT'),
+      );
+    });
+    withGenAIContext({ captureMessageContent: 1 as never }, () =>
+      expect(scopedCaptureMode(context.active(), 'NO_CONTENT')).toBe('NO_CONTENT'),
+    );
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('"yes please"');
+  });
+
+  it('the override is not a span attribute', () => {
+    expect(withGenAIContext({ captureMessageContent: false, userId: 'u' }, () => llmCall())).toEqual({
+      'user.id': 'u',
+      'gen_ai.operation.name': 'chat',
+    });
+  });
+});
+
+describe('invalid input: warned about, ignored, never thrown', () => {
+  it('non-string or empty ids and names are ignored one by one', () => {
+    const attrs = withGenAIContext(
+      {
+        conversationId: 123 as never,
+        userId: { id: 1 } as never,
+        tenantId: '' as never,
+        promptName: ['p'] as never,
+        promptVersion: 2 as never,
+        environment: true as never,
+      },
+      () => llmCall(),
+    );
+    expect(attrs).toEqual({ 'gen_ai.operation.name': 'chat' });
+    expect(warnings).toHaveLength(6);
+    expect(warnings[0]).toContain('conversationId must be a non-empty string, got a number');
+    // The app's values are not echoed into diagnostics (they may be personal data).
+    expect(warnings.join('\n')).not.toContain('123');
+  });
+
+  it('null and undefined fields are simply absent', () => {
+    expect(withGenAIContext({ userId: null as never, conversationId: undefined }, () => llmCall())).toEqual({
+      'gen_ai.operation.name': 'chat',
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([null, undefined, 'user-1', 42, ['u']])('metadata %p: fn still runs, in the unchanged context', (metadata) => {
+    const result = withGenAIContext({ userId: 'outer' }, () => withGenAIContext(metadata as never, () => llmCall()));
+    expect(result).toEqual({ 'user.id': 'outer', 'gen_ai.operation.name': 'chat' });
+    expect(warnings).toEqual([expect.stringContaining('metadata must be an object')]);
+  });
+
+  it('free-form attributes: invalid values, gen_ai keys and a non-object are dropped, valid ones kept', () => {
+    const attrs = withGenAIContext(
+      {
+        attributes: {
+          ok: 'yes',
+          nested: { a: 1 } as never,
+          mixed: ['a', 1] as never,
+          fn: (() => 1) as never,
+          'gen_ai.request.model': 'forged',
+          '': 'empty',
+          sparse: ['a', null, 'b'] as never,
+          nothing: undefined as never,
+        },
+      },
+      () => llmCall(),
+    );
+    expect(attrs).toEqual({ 'genai_app.ok': 'yes', 'genai_app.sparse': ['a', null, 'b'], 'gen_ai.operation.name': 'chat' });
+    expect(warnings).toHaveLength(5);
+
+    warnings.length = 0;
+    expect(withGenAIContext({ attributes: 'team=a' as never, userId: 'u' }, () => llmCall())).toEqual({
+      'user.id': 'u',
+      'gen_ai.operation.name': 'chat',
+    });
+    expect(warnings).toEqual([expect.stringContaining('attributes must be an object')]);
+  });
+
+  it('throwing getters and proxies do not break the app', () => {
+    const metadata = {
+      userId: 'u',
+      get tenantId(): string {
+        throw new Error('getter');
+      },
+      attributes: new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }),
+    };
+    expect(withGenAIContext(metadata as never, () => llmCall())).toEqual({ 'user.id': 'u', 'gen_ai.operation.name': 'chat' });
+    expect(warnings).toHaveLength(2);
+  });
+});

@@ -43,6 +43,7 @@ type ValueKind =
   | 'seconds' // finite, non-negative number
   | 'string[]'
   | 'true' // boolean, and only ever `true`
+  | 'json' // a JSON string (tool arguments and results, retrieval documents on spans)
   | 'content'; // JSON string on spans, structured value on events
 
 /** The closed list of attributes a GenAI inference or embeddings signal may carry, with their types. */
@@ -88,6 +89,27 @@ const ATTRIBUTE_KINDS: Readonly<Record<string, ValueKind>> = {
   [INPUT_MESSAGES]: 'content',
   [OUTPUT_MESSAGES]: 'content',
   [TOOL_DEFINITIONS]: 'content',
+  // GenAI context metadata (withGenAIContext): conventions names where they exist.
+  'gen_ai.prompt.name': 'string',
+  'gen_ai.prompt.version': 'string', // genai main
+  'user.id': 'string',
+  'deployment.environment.name': 'string',
+  'session.id': 'string', // general conventions' session id, a namespaced free-form key apps use
+  // Stage spans (execute_tool, retrieval, invoke_agent, invoke_workflow).
+  'gen_ai.tool.name': 'string',
+  'gen_ai.tool.call.id': 'string',
+  'gen_ai.tool.description': 'string',
+  'gen_ai.tool.type': 'string',
+  'gen_ai.tool.call.arguments': 'json',
+  'gen_ai.tool.call.result': 'json',
+  'gen_ai.data_source.id': 'string',
+  'gen_ai.retrieval.query.text': 'string',
+  'gen_ai.retrieval.documents': 'json',
+  'gen_ai.agent.name': 'string',
+  'gen_ai.agent.id': 'string',
+  'gen_ai.agent.description': 'string',
+  'gen_ai.agent.version': 'string',
+  'gen_ai.workflow.name': 'string',
   // OpenAI refinements.
   'openai.api.type': 'string',
   'openai.request.service_tier': 'string',
@@ -201,6 +223,8 @@ function checkAttributes(attrs: Record<string, unknown>, where: Where, v: string
   const content = new Map<string, unknown>();
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined) continue;
+    // The app's free-form context attributes live in this package's own namespace.
+    if (key.startsWith('genai_app.')) continue;
     const kind = ATTRIBUTE_KINDS[key];
     if (kind === undefined) {
       if (REPLACED_ATTRIBUTES[key]) v.push(`attribute ${key} is deprecated: use ${REPLACED_ATTRIBUTES[key]}`);
@@ -223,8 +247,11 @@ function checkAttributes(attrs: Record<string, unknown>, where: Where, v: string
     }
   }
 
-  for (const key of [OPERATION, PROVIDER]) {
-    if (attrs[key] === undefined) v.push(`missing required attribute ${key}`);
+  if (attrs[OPERATION] === undefined) v.push(`missing required attribute ${OPERATION}`);
+  // Required for client inference and embeddings; optional on the app-side stage spans.
+  const op = attrs[OPERATION];
+  if (attrs[PROVIDER] === undefined && (op === undefined || CLIENT_OPERATIONS.has(op as string))) {
+    v.push(`missing required attribute ${PROVIDER}`);
   }
   if (attrs[SERVER_ADDRESS] !== undefined && attrs[SERVER_PORT] === undefined) {
     v.push('server.port is required when server.address is set');
@@ -274,6 +301,16 @@ function checkKind(key: string, kind: ValueKind, value: unknown, v: string[]): b
       break;
     case 'true':
       if (value !== true) problem = 'must be true when set (unset means not streaming)';
+      break;
+    case 'json':
+      if (typeof value !== 'string') problem = 'must be a JSON string';
+      else {
+        try {
+          JSON.parse(value);
+        } catch {
+          problem = 'must be valid JSON';
+        }
+      }
       break;
     case 'content':
       break;

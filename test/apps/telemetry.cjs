@@ -4,33 +4,23 @@
  * ESM preload can load it.
  */
 'use strict';
-const { InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const sdkTrace = require('@opentelemetry/sdk-trace-base');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
-const {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} = require('@opentelemetry/sdk-metrics');
-const { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } = require('@opentelemetry/sdk-logs');
+const sdkMetrics = require('@opentelemetry/sdk-metrics');
+const sdkLogs = require('@opentelemetry/sdk-logs');
+// SDK-free helpers shared with the OpenTelemetry-line compat apps.
+const { inMemoryExporters, isWrapped } = require('../compat/compat-common.cjs');
 
 /** Marks the one stdout line the jest test parses. */
 const RESULT_MARKER = 'GENAI_APP_RESULT ';
 
 function setupSdk() {
-  const spanExporter = new InMemorySpanExporter();
-  const tracerProvider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
+  const { spanExporter, metricReader, logExporter } = inMemoryExporters({ sdkTrace, sdkMetrics, sdkLogs });
+  const tracerProvider = new NodeTracerProvider({ spanProcessors: [new sdkTrace.SimpleSpanProcessor(spanExporter)] });
   // register(): global tracer provider, propagator and the AsyncLocalStorage context manager.
   tracerProvider.register();
-
-  const metricReader = new PeriodicExportingMetricReader({
-    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-    exportIntervalMillis: 3_600_000,
-  });
-  const meterProvider = new MeterProvider({ readers: [metricReader] });
-
-  const logExporter = new InMemoryLogRecordExporter();
-  const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
+  const meterProvider = new sdkMetrics.MeterProvider({ readers: [metricReader] });
+  const loggerProvider = new sdkLogs.LoggerProvider({ processors: [new sdkLogs.SimpleLogRecordProcessor({ exporter: logExporter })] });
 
   async function collect() {
     const { resourceMetrics } = await metricReader.collect();
@@ -75,10 +65,6 @@ async function makeCalls(OpenAI, baseURL) {
   let streamed = '';
   for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
   return { chatText: chat.choices[0].message.content, streamedText: streamed };
-}
-
-function isWrapped(fn) {
-  return typeof fn === 'function' && typeof fn.__wrapped === 'boolean' ? fn.__wrapped : false;
 }
 
 function printResult(result) {

@@ -6,102 +6,38 @@
  *
  *   node app-otel2.cjs <scenario>
  *
- * Scenarios (how the app wires the SDK and the instrumentations, all before require('openai')):
- *   register-providers  registerInstrumentations({ tracerProvider, meterProvider, loggerProvider }); no globals
- *   global-register     global providers first, then registerInstrumentations({ instrumentations }) alone
- *   global-late         registerInstrumentations({ instrumentations }) first, global providers after (as
- *                       NodeSDK orders it); metrics are not checked here (the Metrics API has no proxy)
- *   global-only         global providers, instrumentations only constructed (enabled by their constructor)
- *   nodesdk             new NodeSDK({ spanProcessors, metricReaders, logRecordProcessors, instrumentations })
+ * Scenarios: nodesdk, register-providers, global-register, global-late, global-only (how each wires the
+ * SDK and the instrumentations, all before require('openai'): SCENARIOS in compat-common.cjs). This file
+ * holds what is particular to the line; runScenarioApp does the wiring and the checks.
  */
 'use strict';
 const api = require('@opentelemetry/api');
 const { logs } = require('@opentelemetry/api-logs');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-const { InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const sdkTrace = require('@opentelemetry/sdk-trace-base');
+const sdkMetrics = require('@opentelemetry/sdk-metrics');
+const sdkLogs = require('@opentelemetry/sdk-logs');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
-const {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} = require('@opentelemetry/sdk-metrics');
-const { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } = require('@opentelemetry/sdk-logs');
 const { getGenAIInstrumentations } = require('opentelemetry-instrumentation-genai');
-const { pkgVersion, startMockServer, chatOnce, checkTelemetry, finish, runMain, isWrapped } = require('./compat-common.cjs');
+const { runScenarioApp } = require('./compat-common.cjs');
 
-const SCENARIOS = ['register-providers', 'global-register', 'global-late', 'global-only', 'nodesdk'];
-const scenario = process.argv[2];
-const label = `otel-2.x ${scenario}`;
-const CONFIG = { captureMessageContent: 'SPAN_AND_EVENT' };
-
-runMain(label, async () => {
-  if (!SCENARIOS.includes(scenario)) throw new Error(`scenario must be one of ${SCENARIOS.join(', ')}`);
-  const spanExporter = new InMemorySpanExporter();
-  const metricReader = new PeriodicExportingMetricReader({
-    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-    exportIntervalMillis: 3_600_000,
-  });
-  const logExporter = new InMemoryLogRecordExporter();
-  let shutdown;
-
-  if (scenario === 'nodesdk') {
-    const { NodeSDK } = require('@opentelemetry/sdk-node');
-    const sdk = new NodeSDK({
-      spanProcessors: [new SimpleSpanProcessor(spanExporter)],
-      metricReader,
-      logRecordProcessors: [new SimpleLogRecordProcessor({ exporter: logExporter })],
-      instrumentations: getGenAIInstrumentations(CONFIG),
-      resourceDetectors: [],
-    });
-    sdk.start();
-    shutdown = () => sdk.shutdown();
-  } else {
-    const tracerProvider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
-    const meterProvider = new MeterProvider({ readers: [metricReader] });
-    const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
-    const setGlobals = () => {
-      tracerProvider.register();
-      api.metrics.setGlobalMeterProvider(meterProvider);
-      logs.setGlobalLoggerProvider(loggerProvider);
-    };
-    if (scenario === 'register-providers') {
-      registerInstrumentations({ instrumentations: getGenAIInstrumentations(CONFIG), tracerProvider, meterProvider, loggerProvider });
-    } else if (scenario === 'global-register') {
-      setGlobals();
-      registerInstrumentations({ instrumentations: getGenAIInstrumentations(CONFIG) });
-    } else if (scenario === 'global-late') {
-      registerInstrumentations({ instrumentations: getGenAIInstrumentations(CONFIG) });
-      setGlobals();
-    } else {
-      setGlobals();
-      getGenAIInstrumentations(CONFIG);
-    }
-    shutdown = () => Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]);
-  }
-
-  const OpenAI = require('openai');
-  const mock = await startMockServer();
-  try {
-    const replyText = await chatOnce(OpenAI, mock.baseURL);
-    const { resourceMetrics } = await metricReader.collect();
-    const problems = checkTelemetry({
-      spans: spanExporter.getFinishedSpans(),
-      resourceMetrics,
-      logs: logExporter.getFinishedLogRecords(),
-      port: mock.port,
-      replyText,
-      // The Metrics API has no proxy provider: instruments made before a global MeterProvider exists stay
-      // no-ops, for every OpenTelemetry JS instrumentation (NodeSDK re-sets the meter provider for this).
-      metrics: scenario !== 'global-late',
-    });
-    if (!isWrapped(OpenAI.Chat.Completions.prototype.create)) problems.unshift('openai chat.completions.create is not wrapped');
-    finish(label, problems, {
-      api: pkgVersion('@opentelemetry/api'),
-      openai: pkgVersion('openai'),
-    });
-  } finally {
-    await mock.close();
-    await shutdown();
-  }
+runScenarioApp({
+  line: 'otel-2.x',
+  sdk: { sdkTrace, sdkMetrics, sdkLogs },
+  // 2.x span processors take the exporter itself.
+  tracerProvider: (spanExporter) => new NodeTracerProvider({ spanProcessors: [new sdkTrace.SimpleSpanProcessor(spanExporter)] }),
+  nodeSDK: ({ spanExporter, metricReader }) => ({
+    NodeSDK: require('@opentelemetry/sdk-node').NodeSDK,
+    spanProcessors: [new sdkTrace.SimpleSpanProcessor(spanExporter)],
+    metricReader,
+  }),
+  setGlobals({ tracerProvider, meterProvider, loggerProvider }) {
+    // register(): global tracer provider, propagator and the AsyncLocalStorage context manager.
+    tracerProvider.register();
+    api.metrics.setGlobalMeterProvider(meterProvider);
+    logs.setGlobalLoggerProvider(loggerProvider);
+  },
+  registerInstrumentations,
+  instrumentations: () => getGenAIInstrumentations({ captureMessageContent: 'SPAN_AND_EVENT' }),
+  requireOpenAI: () => require('openai'),
 });

@@ -7,6 +7,12 @@
  * - chatOnce(OpenAI, baseURL): one chat call.
  * - checkTelemetry({...}): the assertions; returns a list of problems (empty = ok).
  * - finish(label, problems): prints `<label>: ok` or the problems, and sets the exit code.
+ * - inMemoryExporters({ sdkTrace, sdkMetrics, sdkLogs }): in-memory span/log exporters and metric reader
+ *   from the line's SDK modules.
+ * - runScenarioApp({...}): the whole of an app that wires its line's SDK one of several ways (scenarios).
+ * - checkChatCall(label, {...}): one chat call, then the checks on what the in-memory exporters got.
+ *
+ * test/apps/telemetry.cjs (the module-system apps, on the repo's own SDK) uses the SDK-free helpers too.
  */
 'use strict';
 const http = require('node:http');
@@ -213,6 +219,119 @@ function finish(label, problems, details = {}) {
   }
 }
 
+/**
+ * In-memory exporters from a line's SDK modules (`sdkTrace`: the one with InMemorySpanExporter, i.e.
+ * sdk-trace-base on 2.x, sdk-trace on 3.x): a span exporter, a log record exporter, and a metric reader
+ * that only exports when collected, into a cumulative in-memory exporter.
+ */
+function inMemoryExporters({ sdkTrace, sdkMetrics, sdkLogs }) {
+  const { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } = sdkMetrics;
+  return {
+    spanExporter: new sdkTrace.InMemorySpanExporter(),
+    metricReader: new PeriodicExportingMetricReader({
+      exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+      exportIntervalMillis: 3_600_000,
+    }),
+    logExporter: new sdkLogs.InMemoryLogRecordExporter(),
+  };
+}
+
+/**
+ * What every app does once the SDK is wired: one chat call with `OpenAI` against a fresh mock server,
+ * the checks on what `spanExporter` / `metricReader` / `logExporter` got (the metric checks unless
+ * `metrics` is false) and that `OpenAI` is patched, plus `extraProblems()`, then the verdict; the mock
+ * and the SDK (`shutdown()`) are closed whatever happened.
+ */
+async function checkChatCall(label, { OpenAI, spanExporter, metricReader, logExporter, shutdown, metrics = true, openaiLabel = 'openai', extraProblems = () => [] }) {
+  const mock = await startMockServer();
+  try {
+    const replyText = await chatOnce(OpenAI, mock.baseURL);
+    const { resourceMetrics } = await metricReader.collect();
+    const problems = checkTelemetry({
+      spans: spanExporter.getFinishedSpans(),
+      resourceMetrics,
+      logs: logExporter.getFinishedLogRecords(),
+      port: mock.port,
+      replyText,
+      metrics,
+    });
+    problems.unshift(...extraProblems());
+    if (!isWrapped(OpenAI.Chat.Completions.prototype.create)) problems.unshift(`${openaiLabel} chat.completions.create is not wrapped`);
+    finish(label, problems, { api: pkgVersion('@opentelemetry/api'), openai: pkgVersion('openai') });
+  } finally {
+    await mock.close();
+    await shutdown();
+  }
+}
+
+/** How an app wires the SDK and the instrumentations, all before require('openai'). */
+const SCENARIOS = {
+  nodesdk: 'new NodeSDK({ spanProcessors, metricReader(s), logRecordProcessors, instrumentations }).start()',
+  'register-providers': 'registerInstrumentations({ tracerProvider, meterProvider, loggerProvider }); no globals',
+  'global-register': 'global providers first, then registerInstrumentations({ instrumentations }) alone',
+  // As NodeSDK orders it. The Metrics API has no proxy provider: instruments made before a global
+  // MeterProvider exists stay no-ops, for every OpenTelemetry JS instrumentation (NodeSDK re-sets the
+  // meter provider for this), so metrics are not checked here.
+  'global-late': 'registerInstrumentations({ instrumentations }) first, global providers after',
+  'global-only': 'global providers, instrumentations only constructed (enabled by their constructor)',
+};
+
+/**
+ * The body of an OpenTelemetry-line app (`node app-otelN.cjs <scenario>`), which hands in what differs
+ * between the lines:
+ *   line                    the label prefix (`otel-2.x`)
+ *   check()                 optional: throws if the installed packages are not that line
+ *   sdk                     the line's modules { sdkTrace, sdkMetrics, sdkLogs } (see inMemoryExporters)
+ *   tracerProvider(spanExporter)   the line's tracer provider, exporting there
+ *   nodeSDK(exporters)      { NodeSDK, spanProcessors, and the metric reader option(s) } from the line's sdk-node
+ *   setGlobals(providers)   registers { tracerProvider, meterProvider, loggerProvider } as the API's globals
+ *   registerInstrumentations, instrumentations()   from @opentelemetry/instrumentation, and this package's
+ *   requireOpenAI()         require('openai'), called once everything is wired
+ * The scenario (argv[2], one of SCENARIOS) decides how they are wired, then checkChatCall runs.
+ */
+function runScenarioApp({ line, check, sdk, tracerProvider, nodeSDK, setGlobals, registerInstrumentations, instrumentations, requireOpenAI }) {
+  const scenario = process.argv[2];
+  const label = `${line} ${scenario}`;
+  runMain(label, async () => {
+    if (!Object.hasOwn(SCENARIOS, scenario)) throw new Error(`scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
+    check?.();
+    const exporters = inMemoryExporters(sdk);
+    const logRecordProcessor = () => new sdk.sdkLogs.SimpleLogRecordProcessor({ exporter: exporters.logExporter });
+    let shutdown;
+    if (scenario === 'nodesdk') {
+      const { NodeSDK, ...options } = nodeSDK(exporters);
+      const nodeSdk = new NodeSDK({
+        ...options,
+        logRecordProcessors: [logRecordProcessor()],
+        instrumentations: instrumentations(),
+        resourceDetectors: [],
+      });
+      nodeSdk.start();
+      shutdown = () => nodeSdk.shutdown();
+    } else {
+      const providers = {
+        tracerProvider: tracerProvider(exporters.spanExporter),
+        meterProvider: new sdk.sdkMetrics.MeterProvider({ readers: [exporters.metricReader] }),
+        loggerProvider: new sdk.sdkLogs.LoggerProvider({ processors: [logRecordProcessor()] }),
+      };
+      if (scenario === 'register-providers') {
+        registerInstrumentations({ instrumentations: instrumentations(), ...providers });
+      } else if (scenario === 'global-register') {
+        setGlobals(providers);
+        registerInstrumentations({ instrumentations: instrumentations() });
+      } else if (scenario === 'global-late') {
+        registerInstrumentations({ instrumentations: instrumentations() });
+        setGlobals(providers);
+      } else {
+        setGlobals(providers);
+        instrumentations();
+      }
+      shutdown = () => Promise.all(Object.values(providers).map((p) => p.shutdown()));
+    }
+    await checkChatCall(label, { ...exporters, OpenAI: requireOpenAI(), shutdown, metrics: scenario !== 'global-late' });
+  });
+}
+
 /** Runs main(); any throw is a failure with its stack. Bounded so a hang cannot stall the runner. */
 function runMain(label, main, timeoutMs = 30_000) {
   const timer = setTimeout(() => {
@@ -228,4 +347,18 @@ function runMain(label, main, timeoutMs = 30_000) {
     });
 }
 
-module.exports = { pkgVersion, startMockServer, chatOnce, checkTelemetry, finish, runMain, isWrapped, points, SCOPE, EVENT_NAME };
+module.exports = {
+  pkgVersion,
+  startMockServer,
+  chatOnce,
+  checkTelemetry,
+  checkChatCall,
+  finish,
+  runMain,
+  runScenarioApp,
+  inMemoryExporters,
+  isWrapped,
+  points,
+  SCOPE,
+  EVENT_NAME,
+};

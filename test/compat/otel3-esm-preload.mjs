@@ -3,27 +3,24 @@
  * 3.x line would have: the import-in-the-middle loader hook, then NodeSDK with this package's
  * instrumentations (in-memory exporters so the app can check what was recorded).
  */
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import * as sdkTrace from '@opentelemetry/sdk-trace';
+import * as sdkMetrics from '@opentelemetry/sdk-metrics';
+import * as sdkLogs from '@opentelemetry/sdk-logs';
 import { getGenAIInstrumentations } from 'opentelemetry-instrumentation-genai';
+
+const { inMemoryExporters } = createRequire(import.meta.url)('./compat-common.cjs');
 
 // As in the OpenTelemetry docs; the runner starts the app with its folder as the working directory.
 register('@opentelemetry/instrumentation/hook.mjs', pathToFileURL('./'));
 
-const spanExporter = new InMemorySpanExporter();
-const metricReader = new PeriodicExportingMetricReader({
-  exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-  exportIntervalMillis: 3_600_000,
-});
-const logExporter = new InMemoryLogRecordExporter();
+const { spanExporter, metricReader, logExporter } = inMemoryExporters({ sdkTrace, sdkMetrics, sdkLogs });
 const sdk = new NodeSDK({
-  spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })],
+  spanProcessors: [new sdkTrace.SimpleSpanProcessor({ exporter: spanExporter })],
   metricReaders: [metricReader],
-  logRecordProcessors: [new SimpleLogRecordProcessor({ exporter: logExporter })],
+  logRecordProcessors: [new sdkLogs.SimpleLogRecordProcessor({ exporter: logExporter })],
   instrumentations: getGenAIInstrumentations({ captureMessageContent: 'SPAN_AND_EVENT' }),
   resourceDetectors: [],
 });

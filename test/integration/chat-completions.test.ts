@@ -8,49 +8,33 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { OpenAIInstrumentationConfig } from '../../src';
-import { metricByName, metricPoints, setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
-import { MockOpenAIServer, apiError, json } from '../mock-servers/openai-server';
-import { requestIdOf } from '../helpers/sdk-compat';
+import { metricByName, metricPoints, setupTelemetry } from '../helpers/telemetry';
+import { CAPTURE_CONTENT_ENV, mockClient, useClearedEnv, useMockServer, useTelemetry, withEnv } from '../helpers/openai-testbed';
+import { captureRejection } from '../helpers/async';
 import {
   CONTENT_KEYS,
   DETAILS_EVENT,
-  DURATION_BUCKETS,
   INPUT_MESSAGES,
-  MODEL,
   OUTPUT_MESSAGES,
-  RESPONSE_MODEL,
-  TOKEN_BUCKETS,
   TOOL_DEFINITIONS,
+  assistantOutput,
   assistantTextOutput,
   attributesWithoutContent,
-  baseChatAttributes,
-  baseMetricAttributes,
-  chatCompletion,
   contentAttribute,
+  onlyErrorSpan,
   onlySpan,
-  textChoice,
-  toolCallChoice,
-  usage,
-  userMessage,
+  textPart,
+  toolCallPart,
+  toolResponsePart,
   userTextMessage,
-} from '../fixtures/chat';
+} from '../helpers/spans';
+import { apiError, json } from '../mock-servers/openai-server';
+import { requestIdOf } from '../helpers/sdk-compat';
+import { DURATION_BUCKETS, MODEL, RESPONSE_MODEL, TOKEN_BUCKETS, baseChatAttributes, baseMetricAttributes, chatCompletion, textChoice, toolCallChoice, usage, userMessage } from '../fixtures/chat';
 
-const server = new MockOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
-
-const newClient = (baseURL = server.baseURL) => new OpenAI({ apiKey: 'test', baseURL, maxRetries: 0 });
-
-/** A fresh telemetry pipeline for the enclosing describe block; spans and logs are cleared after each test. */
-function useTelemetry(config: OpenAIInstrumentationConfig = {}): () => TestTelemetry {
-  let tel: TestTelemetry | undefined;
-  beforeAll(() => {
-    tel = setupTelemetry(config);
-  });
-  afterEach(() => tel?.reset());
-  afterAll(() => tel?.shutdown());
-  return () => tel!;
-}
+useClearedEnv([CAPTURE_CONTENT_ENV]);
+const server = useMockServer();
+const newClient = (baseURL = server.baseURL) => mockClient(server, { baseURL });
 
 const hello = (): ChatCompletionCreateParamsNonStreaming => ({ model: MODEL, messages: [userMessage('Say hello')] });
 
@@ -64,7 +48,7 @@ describe('chat.completions.create: request and response attributes', () => {
     const result = await newClient().chat.completions.create(hello());
 
     expect(result).toEqual(body);
-    const span = onlySpan(tel().spans());
+    const span = onlySpan(tel);
     expect(span.name).toBe(`chat ${MODEL}`);
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
@@ -123,7 +107,7 @@ describe('chat.completions.create: request and response attributes', () => {
       service_tier: 'flex',
     });
 
-    const span = onlySpan(tel().spans());
+    const span = onlySpan(tel);
     expect(span.name).toBe('chat gpt-4o');
     expect(span.attributes).toEqual({
       ...baseChatAttributes(server, 'gpt-4o'),
@@ -160,7 +144,7 @@ describe('chat.completions.create: request and response attributes', () => {
       reasoning_effort: 'high',
     });
 
-    expect(onlySpan(tel().spans()).attributes).toEqual({
+    expect(onlySpan(tel).attributes).toEqual({
       ...baseChatAttributes(server, 'o4-mini'),
       'gen_ai.request.max_tokens': 2048,
       'gen_ai.request.stop_sequences': ['\n\n', 'END'],
@@ -185,7 +169,7 @@ describe('chat.completions.create: request and response attributes', () => {
       },
     });
 
-    expect(onlySpan(tel().spans()).attributes['gen_ai.output.type']).toBe('json');
+    expect(onlySpan(tel).attributes['gen_ai.output.type']).toBe('json');
   });
 
   it('records n>1 as the choice count and one finish reason per choice, in choice order', async () => {
@@ -200,7 +184,7 @@ describe('chat.completions.create: request and response attributes', () => {
 
     await newClient().chat.completions.create({ ...hello(), n: 3 });
 
-    expect(onlySpan(tel().spans()).attributes).toEqual({
+    expect(onlySpan(tel).attributes).toEqual({
       ...baseChatAttributes(server),
       'gen_ai.request.choice.count': 3,
       'gen_ai.response.id': 'chatcmpl-n3',
@@ -215,13 +199,13 @@ describe('chat.completions.create: request and response attributes', () => {
     server.enqueue(json(chatCompletion()));
     await newClient().chat.completions.create({ ...hello(), n: 1 });
     // toHaveProperty([key]), not (key): attribute names contain dots, which the string form reads as a path.
-    expect(onlySpan(tel().spans()).attributes).not.toHaveProperty(['gen_ai.request.choice.count']);
+    expect(onlySpan(tel).attributes).not.toHaveProperty(['gen_ai.request.choice.count']);
   });
 
   it('records no usage attributes when the response has no usage', async () => {
     server.enqueue(json(chatCompletion({ id: 'chatcmpl-nousage', usage: null })));
     await newClient().chat.completions.create(hello());
-    expect(onlySpan(tel().spans()).attributes).toEqual({
+    expect(onlySpan(tel).attributes).toEqual({
       ...baseChatAttributes(server),
       'gen_ai.response.id': 'chatcmpl-nousage',
       'gen_ai.response.model': RESPONSE_MODEL,
@@ -232,8 +216,8 @@ describe('chat.completions.create: request and response attributes', () => {
   it('records no content by default', async () => {
     server.enqueue(json(chatCompletion()));
     await newClient().chat.completions.create(hello());
-    for (const key of CONTENT_KEYS) expect(onlySpan(tel().spans()).attributes).not.toHaveProperty([key]);
-    expect(tel().logs()).toEqual([]);
+    for (const key of CONTENT_KEYS) expect(onlySpan(tel).attributes).not.toHaveProperty([key]);
+    expect(tel.logs()).toEqual([]);
   });
 });
 
@@ -288,7 +272,7 @@ describe('chat.completions.create: tools, tool calls and multimodal content', ()
     });
 
     expect(result.choices[0]!.message.tool_calls).toHaveLength(2);
-    const span = onlySpan(tel().spans());
+    const span = onlySpan(tel);
     expect(attributesWithoutContent(span)).toEqual({
       ...baseChatAttributes(server),
       'gen_ai.response.id': 'chatcmpl-tools',
@@ -307,22 +291,15 @@ describe('chat.completions.create: tools, tool calls and multimodal content', ()
       { type: 'function', name: 'get_time', parameters: { type: 'object', properties: { tz: { type: 'string' } } } },
     ]);
     expect(contentAttribute(span, INPUT_MESSAGES)).toEqual([
-      { role: 'system', parts: [{ type: 'text', content: 'You are a weather bot.' }] },
+      { role: 'system', parts: [textPart('You are a weather bot.')] },
       userTextMessage('Weather in Paris?'),
-      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_w1', name: 'get_weather', arguments: { city: 'Paris' } }] },
-      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_w1', response: 'rainy, 14C' }] },
-      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_w0', response: 'sunny, 20C' }] },
-      { role: 'user', name: 'alice', parts: [{ type: 'text', content: 'And Berlin, and the time there?' }] },
+      { role: 'assistant', parts: [toolCallPart('call_w1', 'get_weather', { city: 'Paris' })] },
+      { role: 'tool', parts: [toolResponsePart('call_w1', 'rainy, 14C')] },
+      { role: 'tool', parts: [toolResponsePart('call_w0', 'sunny, 20C')] },
+      { role: 'user', name: 'alice', parts: [textPart('And Berlin, and the time there?')] },
     ]);
     expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([
-      {
-        role: 'assistant',
-        parts: [
-          { type: 'tool_call', id: 'call_w2', name: 'get_weather', arguments: { city: 'Berlin' } },
-          { type: 'tool_call', id: 'call_t1', name: 'get_time', arguments: { tz: 'Europe/Berlin' } },
-        ],
-        finish_reason: 'tool_call',
-      },
+      assistantOutput([toolCallPart('call_w2', 'get_weather', { city: 'Berlin' }), toolCallPart('call_t1', 'get_time', { tz: 'Europe/Berlin' })], 'tool_call'),
     ]);
   });
 
@@ -331,8 +308,8 @@ describe('chat.completions.create: tools, tool calls and multimodal content', ()
 
     await newClient().chat.completions.create({ ...hello(), tools: [weatherTool] });
 
-    expect(contentAttribute(onlySpan(tel().spans()), OUTPUT_MESSAGES)).toEqual([
-      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_x', name: 'get_weather', arguments: '{"city": "Par' }], finish_reason: 'tool_call' },
+    expect(contentAttribute(onlySpan(tel), OUTPUT_MESSAGES)).toEqual([
+      assistantOutput([toolCallPart('call_x', 'get_weather', '{"city": "Par')], 'tool_call'),
     ]);
   });
 
@@ -354,7 +331,7 @@ describe('chat.completions.create: tools, tool calls and multimodal content', ()
       ],
     });
 
-    const span = onlySpan(tel().spans());
+    const span = onlySpan(tel);
     expect(contentAttribute(span, INPUT_MESSAGES)).toEqual([
       {
         role: 'user',
@@ -375,7 +352,7 @@ describe('chat.completions.create: tools, tool calls and multimodal content', ()
 
     await newClient().chat.completions.create({ ...hello(), n: 2 });
 
-    expect(contentAttribute(onlySpan(tel().spans()), OUTPUT_MESSAGES)).toEqual([
+    expect(contentAttribute(onlySpan(tel), OUTPUT_MESSAGES)).toEqual([
       assistantTextOutput('Hi!', 'stop'),
       assistantTextOutput('Hello', 'length'),
     ]);
@@ -387,20 +364,17 @@ describe('chat.completions.create: content capture modes', () => {
   const expectedOutput = [assistantTextOutput('Hello there!')];
 
   /** Runs one call against a fresh pipeline built with `config` (and `env` for the capture env var). */
-  async function recordOneCall(config: OpenAIInstrumentationConfig, env?: string) {
-    const saved = process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
-    if (env === undefined) delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
-    else process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = env;
-    const tel = setupTelemetry(config);
-    try {
-      server.enqueue(json(chatCompletion({ id: 'chatcmpl-capture', usage: usage(5, 3) })));
-      await newClient().chat.completions.create(hello());
-      return { span: onlySpan(tel.spans()), logs: tel.logs() };
-    } finally {
-      if (saved === undefined) delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
-      else process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = saved;
-      await tel.shutdown();
-    }
+  function recordOneCall(config: OpenAIInstrumentationConfig, env?: string) {
+    return withEnv(CAPTURE_CONTENT_ENV, env, async () => {
+      const tel = setupTelemetry(config);
+      try {
+        server.enqueue(json(chatCompletion({ id: 'chatcmpl-capture', usage: usage(5, 3) })));
+        await newClient().chat.completions.create(hello());
+        return { span: onlySpan(tel), logs: tel.logs() };
+      } finally {
+        await tel.shutdown();
+      }
+    });
   }
 
   const expectedSpanAttributes = () => ({
@@ -518,7 +492,7 @@ describe('chat.completions.create: metrics', () => {
     );
     await newClient().chat.completions.create({ model: 'metrics-a', messages: [userMessage('hi')] });
 
-    const metrics = await tel().metrics();
+    const metrics = await tel.metrics();
     const attrs = {
       ...baseMetricAttributes(server, 'metrics-a'),
       'gen_ai.response.model': 'metrics-a-2025',
@@ -548,7 +522,7 @@ describe('chat.completions.create: metrics', () => {
     await newClient().chat.completions.create({ model: 'metrics-b', messages: [userMessage('1')] });
     await newClient().chat.completions.create({ model: 'metrics-b', messages: [userMessage('2')] });
 
-    const duration = metricPoints(await tel().metrics(), 'gen_ai.client.operation.duration').filter(
+    const duration = metricPoints(await tel.metrics(), 'gen_ai.client.operation.duration').filter(
       (p) => p.attributes['gen_ai.request.model'] === 'metrics-b',
     );
     expect(duration).toHaveLength(1);
@@ -561,7 +535,7 @@ describe('chat.completions.create: metrics', () => {
       OpenAI.RateLimitError,
     );
 
-    const metrics = await tel().metrics();
+    const metrics = await tel.metrics();
     const duration = metricPoints(metrics, 'gen_ai.client.operation.duration').filter((p) => p.attributes['gen_ai.request.model'] === 'metrics-c');
     expect(duration.map((p) => p.attributes)).toEqual([{ ...baseMetricAttributes(server, 'metrics-c'), 'error.type': 'RateLimitError' }]);
     expect(duration[0]!.value.count).toBe(1);
@@ -571,7 +545,7 @@ describe('chat.completions.create: metrics', () => {
   it('records no streaming metrics for a non-streamed call', async () => {
     server.enqueue(json(chatCompletion()));
     await newClient().chat.completions.create(hello());
-    const metrics = await tel().metrics();
+    const metrics = await tel.metrics();
     expect(metricPoints(metrics, 'gen_ai.client.operation.time_to_first_chunk')).toEqual([]);
     expect(metricPoints(metrics, 'gen_ai.client.operation.time_per_output_chunk')).toEqual([]);
   });
@@ -580,18 +554,8 @@ describe('chat.completions.create: metrics', () => {
 describe('chat.completions.create: errors', () => {
   const tel = useTelemetry({ captureMessageContent: 'SPAN_AND_EVENT' });
 
-  async function captureRejection(promise: Promise<unknown>): Promise<any> {
-    try {
-      await promise;
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected the call to fail');
-  }
-
   function expectErrorSpan(error: Error & { code?: unknown }, errorType: string, baseAttrs = baseChatAttributes(server)) {
-    const span = onlySpan(tel().spans());
-    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: error.message });
+    const span = onlyErrorSpan(tel, error.message);
     expect(attributesWithoutContent(span)).toEqual({ ...baseAttrs, 'error.type': errorType });
     expect(contentAttribute(span, INPUT_MESSAGES)).toEqual([userTextMessage('Say hello')]);
     expect(span.attributes).not.toHaveProperty([OUTPUT_MESSAGES]);
@@ -628,7 +592,7 @@ describe('chat.completions.create: errors', () => {
     expect(requestIdOf(error)).toMatch(/^req_mock_\d+$/);
     const span = expectErrorSpan(error, errorType);
 
-    const logs = tel().logs();
+    const logs = tel.logs();
     expect(logs).toHaveLength(1);
     expect(logs[0]!.attributes).toEqual({
       ...baseChatAttributes(server),
@@ -641,14 +605,14 @@ describe('chat.completions.create: errors', () => {
   it('an HTTP error reaches the app exactly as without instrumentation', async () => {
     server.enqueue(apiError(400, 'bad'), apiError(400, 'bad'));
     const instrumented = await captureRejection(newClient().chat.completions.create(hello()));
-    tel().instrumentation.disable();
+    tel.instrumentation.disable();
     let plain: any;
     try {
       plain = await captureRejection(newClient().chat.completions.create(hello()));
     } finally {
-      tel().instrumentation.enable();
+      tel.instrumentation.enable();
     }
-    expect(tel().spans()).toHaveLength(1);
+    expect(tel.spans()).toHaveLength(1);
     expect(instrumented.constructor).toBe(plain.constructor);
     expect(instrumented.message).toBe(plain.message);
     expect(instrumented.status).toBe(plain.status);

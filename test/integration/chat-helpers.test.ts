@@ -8,40 +8,24 @@
 import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { FetchResponse, chatHelpers, hasWithOptions, itWhen } from '../helpers/sdk-compat';
-import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
-import { MockOpenAIServer, json, sse } from '../mock-servers/openai-server';
+import { useOpenAITestbed } from '../helpers/openai-testbed';
 import {
   INPUT_MESSAGES,
-  MODEL,
   OUTPUT_MESSAGES,
-  RESPONSE_MODEL,
   TOOL_DEFINITIONS,
   assistantTextOutput,
   attributesWithoutContent,
   attributesWithoutTiming,
-  baseChatAttributes,
-  chatCompletion,
   contentAttribute,
   onlySpan,
-  textChoice,
-  textStream,
-  toolCallChoice,
-  usage,
-  userMessage,
+  toolCallPart,
+  toolResponsePart,
   userTextMessage,
-} from '../fixtures/chat';
+} from '../helpers/spans';
+import { json, sse } from '../mock-servers/openai-server';
+import { MODEL, RESPONSE_MODEL, baseChatAttributes, chatCompletion, textChoice, textStream, toolCallChoice, usage, userMessage } from '../fixtures/chat';
 
-const server = new MockOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
-
-const newClient = () => new OpenAI({ apiKey: 'test', baseURL: server.baseURL, maxRetries: 0 });
-
-let tel: TestTelemetry;
-beforeEach(() => {
-  tel = setupTelemetry({ captureMessageContent: 'SPAN_ONLY' });
-});
-afterEach(() => tel.shutdown());
+const { server, tel, client: newClient } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY' }, lifetime: 'test' });
 
 /** Runs `fn` with the instrumentation unpatched (the baseline of what the app sees without it). */
 async function uninstrumented<T>(fn: () => Promise<T>): Promise<T> {
@@ -83,7 +67,7 @@ describe('APIPromise methods', () => {
     expect(instrumented.response.status).toBe(200);
     expect(instrumented.response.headers.get('x-request-id')).toBe(instrumented.request_id);
 
-    const span = onlySpan(tel.spans());
+    const span = onlySpan(tel);
     expect(attributesWithoutContent(span)).toEqual(completedAttributes('chatcmpl-wr'));
     expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([assistantTextOutput('Hello there!')]);
   });
@@ -96,7 +80,7 @@ describe('APIPromise methods', () => {
 
     expect(response.bodyUsed).toBe(false);
     expect(await response.json()).toEqual(body);
-    const span = onlySpan(tel.spans());
+    const span = onlySpan(tel);
     expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
     // The body was never parsed by the SDK, so only the request side is known.
     expect(attributesWithoutContent(span)).toEqual(baseChatAttributes(server));
@@ -111,7 +95,7 @@ describe('APIPromise methods', () => {
     const text = await response.text();
 
     expect(text).toBe(served.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n');
-    const span = onlySpan(tel.spans());
+    const span = onlySpan(tel);
     expect(attributesWithoutContent(span)).toEqual({ ...baseChatAttributes(server), 'gen_ai.request.stream': true });
   });
 
@@ -121,7 +105,7 @@ describe('APIPromise methods', () => {
     const [a, b] = await Promise.all([promise, promise]);
     expect(a).toBe(b);
     await promise.withResponse();
-    expect(onlySpan(tel.spans()).attributes['gen_ai.response.id']).toBe('chatcmpl-twice');
+    expect(onlySpan(tel).attributes['gen_ai.response.id']).toBe('chatcmpl-twice');
   });
 });
 
@@ -148,7 +132,7 @@ describe('chat.completions.parse', () => {
 
     expect(result.choices[0]!.message.parsed).toEqual({ city: 'Paris', celsius: 14 });
     expect(result.choices[0]!.message.content).toBe(content);
-    const span = onlySpan(tel.spans());
+    const span = onlySpan(tel);
     expect(span.name).toBe(`chat ${MODEL}`);
     expect(attributesWithoutContent(span)).toEqual(completedAttributes('chatcmpl-parse', { 'gen_ai.output.type': 'json' }));
     expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([assistantTextOutput(content)]);
@@ -185,16 +169,8 @@ describe('chat.completions.stream helper', () => {
     expect(final.choices[0]!.finish_reason).toBe('stop');
     expect(final.usage).toEqual(usage(7, 3));
 
-    const span = onlySpan(tel.spans());
-    expect(attributesWithoutContent(span)).toEqual({
-      ...baseChatAttributes(server),
-      'gen_ai.request.stream': true,
-      'gen_ai.response.id': 'chatcmpl-helper',
-      'gen_ai.response.model': RESPONSE_MODEL,
-      'gen_ai.response.finish_reasons': ['stop'],
-      'gen_ai.usage.input_tokens': 7,
-      'gen_ai.usage.output_tokens': 3,
-    });
+    const span = onlySpan(tel);
+    expect(attributesWithoutContent(span)).toEqual(completedAttributes('chatcmpl-helper', { 'gen_ai.request.stream': true, 'gen_ai.usage.input_tokens': 7 }));
     expect(typeof span.attributes['gen_ai.response.time_to_first_chunk']).toBe('number');
     expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([assistantTextOutput('Hi there!')]);
   });
@@ -218,7 +194,7 @@ describe('chat.completions.stream helper', () => {
     runner.abort();
     await expect(runner.done()).rejects.toThrow(OpenAI.APIUserAbortError);
 
-    const span = onlySpan(tel.spans());
+    const span = onlySpan(tel);
     expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
     expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([assistantTextOutput('p0 ', 'error')]);
   });
@@ -262,22 +238,16 @@ describe('runTools', () => {
     const spans = tel.spans();
     expect(spans.map((s) => s.name)).toEqual([`chat ${MODEL}`, `chat ${MODEL}`]);
     const [first, second] = spans;
-    expect(attributesWithoutContent(first!)).toEqual({
-      ...baseChatAttributes(server),
-      'gen_ai.response.id': 'chatcmpl-turn1',
-      'gen_ai.response.model': RESPONSE_MODEL,
-      'gen_ai.response.finish_reasons': ['tool_call'],
-      'gen_ai.usage.input_tokens': 50,
-      'gen_ai.usage.output_tokens': 10,
-    });
-    expect(attributesWithoutContent(second!)).toEqual({
-      ...baseChatAttributes(server),
-      'gen_ai.response.id': 'chatcmpl-turn2',
-      'gen_ai.response.model': RESPONSE_MODEL,
-      'gen_ai.response.finish_reasons': ['stop'],
-      'gen_ai.usage.input_tokens': 70,
-      'gen_ai.usage.output_tokens': 6,
-    });
+    expect(attributesWithoutContent(first!)).toEqual(
+      completedAttributes('chatcmpl-turn1', {
+        'gen_ai.response.finish_reasons': ['tool_call'],
+        'gen_ai.usage.input_tokens': 50,
+        'gen_ai.usage.output_tokens': 10,
+      }),
+    );
+    expect(attributesWithoutContent(second!)).toEqual(
+      completedAttributes('chatcmpl-turn2', { 'gen_ai.usage.input_tokens': 70, 'gen_ai.usage.output_tokens': 6 }),
+    );
     const toolDefinition = {
       type: 'function',
       name: 'get_weather',
@@ -289,8 +259,8 @@ describe('runTools', () => {
     expect(contentAttribute(first!, INPUT_MESSAGES)).toEqual([userTextMessage('Weather in Paris?')]);
     expect(contentAttribute(second!, INPUT_MESSAGES)).toEqual([
       userTextMessage('Weather in Paris?'),
-      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] },
-      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: 'rainy, 14C in Paris' }] },
+      { role: 'assistant', parts: [toolCallPart('call_1', 'get_weather', { city: 'Paris' })] },
+      { role: 'tool', parts: [toolResponsePart('call_1', 'rainy, 14C in Paris')] },
     ]);
     expect(contentAttribute(second!, OUTPUT_MESSAGES)).toEqual([assistantTextOutput('It is rainy in Paris.')]);
   });
@@ -352,14 +322,14 @@ describe('clients and context', () => {
   it('without an active span the chat span is a root span', async () => {
     server.enqueue(json(chatCompletion()));
     await newClient().chat.completions.create(hello());
-    expect(onlySpan(tel.spans()).parentSpanContext).toBeUndefined();
+    expect(onlySpan(tel).parentSpanContext).toBeUndefined();
   });
 
   // withOptions() exists from openai 5.x (see test/helpers/sdk-compat.ts).
   itWhen(hasWithOptions)('a withOptions() copy of the client is instrumented too', async () => {
     server.enqueue(json(chatCompletion({ id: 'chatcmpl-copy' })));
     await newClient().withOptions({ timeout: 5_000 }).chat.completions.create(hello());
-    expect(attributesWithoutTiming(onlySpan(tel.spans()))).toEqual({
+    expect(attributesWithoutTiming(onlySpan(tel))).toEqual({
       ...completedAttributes('chatcmpl-copy'),
       [INPUT_MESSAGES]: JSON.stringify([userTextMessage('Say hello')]),
       [OUTPUT_MESSAGES]: JSON.stringify([assistantTextOutput('Hello there!')]),

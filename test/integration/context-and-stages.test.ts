@@ -3,11 +3,11 @@
  * started in a scope carries its metadata (streams consumed after the scope returned included), and the
  * stage helpers parent the LLM spans they wrap.
  */
-import OpenAI from 'openai';
 import { SpanKind } from '@opentelemetry/api';
 import { withGenAIContext } from '../../src';
-import { MockOpenAIServer, json, sse } from '../mock-servers/openai-server';
-import { metricPoints, setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
+import { json, sse } from '../mock-servers/openai-server';
+import { metricPoints } from '../helpers/telemetry';
+import { useOpenAITestbed } from '../helpers/openai-testbed';
 
 const completion = (content: string) => ({
   id: 'chatcmpl-ctx',
@@ -48,33 +48,16 @@ const SCOPE_ATTRIBUTES = {
 };
 
 describe('GenAI context metadata and stage spans (real openai SDK)', () => {
-  const server = new MockOpenAIServer();
-  let tel: TestTelemetry;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
-    await server.start();
-    tel = setupTelemetry({ captureMessageContent: 'SPAN_ONLY' });
-    client = new OpenAI({ apiKey: 'k', baseURL: server.baseURL, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    try {
-      await tel.shutdown();
-    } finally {
-      await server.stop();
-    }
-  });
-  beforeEach(() => tel.reset());
+  const { server, tel, client } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY' } });
 
   it('every span in scope carries the metadata, across awaits, timers and a stream consumed after the scope returned', async () => {
     server.enqueue(json(completion('first')), json(completion('second')), sse(chunks(['a', 'b'])));
     const stream = await withGenAIContext(SCOPE, async () => {
-      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q1' }] });
+      await client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q1' }] });
       await new Promise<void>((resolve) =>
-        setTimeout(() => void client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q2' }] }).then(() => resolve()), 5),
+        setTimeout(() => void client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q2' }] }).then(() => resolve()), 5),
       );
-      return client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q3' }], stream: true });
+      return client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q3' }], stream: true });
     });
     let text = '';
     for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
@@ -104,10 +87,10 @@ describe('GenAI context metadata and stage spans (real openai SDK)', () => {
 
   it('a call outside any scope carries none of it; nested scopes merge, inner wins', async () => {
     server.enqueue(json(completion('x')), json(completion('y')));
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'plain' }] });
+    await client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'plain' }] });
     await withGenAIContext(SCOPE, () =>
       withGenAIContext({ promptVersion: 'v3', userId: 'user-8' }, () =>
-        client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'nested' }] }),
+        client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'nested' }] }),
       ),
     );
     const [plain, nested] = tel.spans();
@@ -118,7 +101,7 @@ describe('GenAI context metadata and stage spans (real openai SDK)', () => {
   it('a scope can switch content capture off for one tenant', async () => {
     server.enqueue(json(completion('secret answer')));
     await withGenAIContext({ tenantId: 'bank', captureMessageContent: 'NO_CONTENT' }, () =>
-      client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'secret question' }] }),
+      client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'secret question' }] }),
     );
     const [span] = tel.spans();
     expect(span!.attributes['genai_app.tenant.id']).toBe('bank');
@@ -136,7 +119,7 @@ describe('GenAI context metadata and stage spans (real openai SDK)', () => {
             { id: 'policy-7', score: 0.92 },
           ]);
           const days = await stages.traceTool({ name: 'lookup_order', callId: 'call_1', type: 'function' }, async (args: { id: string }) => ({ id: args.id, days: 12 }), { id: 'o-1' });
-          const r = await client.chat.completions.create({
+          const r = await client().chat.completions.create({
             model: 'gpt-4o-mini',
             messages: [{ role: 'user', content: `docs=${docs.length} days=${days.days}` }],
           });

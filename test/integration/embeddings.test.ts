@@ -4,10 +4,11 @@
  * the span must describe what the caller asked for, and the app must get the decoded floats.
  */
 import OpenAI from 'openai';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { MockOpenAIServer, apiError, json } from '../mock-servers/openai-server';
-import { metricPoints, setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { apiError, json } from '../mock-servers/openai-server';
+import { metricPoints } from '../helpers/telemetry';
+import { useOpenAITestbed } from '../helpers/openai-testbed';
+import { onlyErrorSpan, onlySpan } from '../helpers/spans';
 
 /** Values exactly representable as float32, so decoding gives them back bit for bit. */
 const VEC_A = [0.5, -0.25, 1, 0.125];
@@ -24,50 +25,16 @@ function embeddingResponse(model: string, vectors: Array<number[] | string>, pro
   };
 }
 
-function onlySpan(tel: TestTelemetry): ReadableSpan {
-  const spans = tel.spans();
-  expect(spans).toHaveLength(1);
-  expect(spans[0]!.kind).toBe(SpanKind.CLIENT);
-  return spans[0]!;
-}
-
 describe('openai embeddings', () => {
-  const server = new MockOpenAIServer();
-  let tel: TestTelemetry;
-  let client: OpenAI;
-  let base: Record<string, unknown>;
+  // Content capture fully on: embeddings must still carry no content anywhere.
+  const { server, tel, client, baseAttributes } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_AND_EVENT' } });
 
-  beforeAll(async () => {
-    delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
-    await server.start();
-    // Content capture fully on: embeddings must still carry no content anywhere.
-    tel = setupTelemetry({ captureMessageContent: 'SPAN_AND_EVENT' });
-    client = new OpenAI({ apiKey: 'test-key', baseURL: server.baseURL, maxRetries: 0 });
-    base = {
-      'gen_ai.operation.name': 'embeddings',
-      'gen_ai.provider.name': 'openai',
-      'server.address': '127.0.0.1',
-      'server.port': server.port,
-    };
-  });
-  afterAll(async () => {
-    try {
-      await tel.shutdown();
-    } finally {
-      await server.stop();
-    }
-  });
-  beforeEach(() => {
-    tel.reset();
-    server.requests.length = 0;
-  });
-  afterEach(() => {
-    (server as unknown as { queue: unknown[] }).queue.length = 0;
-  });
+  /** The attributes of an embeddings call to `model`, plus `extra`. */
+  const attributes = (model: string, extra: Record<string, unknown> = {}) => baseAttributes('embeddings', { 'gen_ai.request.model': model, ...extra });
 
   it('default encoding: base64 on the wire, floats to the app, no encoding_formats attribute, dimension from the vector', async () => {
     server.enqueue(json(embeddingResponse('text-embedding-3-small', [toBase64Float32(VEC_A), toBase64Float32(VEC_B)], 8)));
-    const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['secret one', 'secret two'] });
+    const result = await client().embeddings.create({ model: 'text-embedding-3-small', input: ['secret one', 'secret two'] });
 
     expect(server.requests[0]!.path).toBe('/v1/embeddings');
     expect(server.requests[0]!.body).toEqual({ model: 'text-embedding-3-small', input: ['secret one', 'secret two'], encoding_format: 'base64' });
@@ -76,13 +43,13 @@ describe('openai embeddings', () => {
     const span = onlySpan(tel);
     expect(span.name).toBe('embeddings text-embedding-3-small');
     expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
-    expect(span.attributes).toEqual({
-      ...base,
-      'gen_ai.request.model': 'text-embedding-3-small',
-      'gen_ai.response.model': 'text-embedding-3-small',
-      'gen_ai.embeddings.dimension.count': 4,
-      'gen_ai.usage.input_tokens': 8,
-    });
+    expect(span.attributes).toEqual(
+      attributes('text-embedding-3-small', {
+        'gen_ai.response.model': 'text-embedding-3-small',
+        'gen_ai.embeddings.dimension.count': 4,
+        'gen_ai.usage.input_tokens': 8,
+      }),
+    );
     // No content on the span, and no details event (it describes inference, not embeddings).
     expect(JSON.stringify(span.attributes)).not.toContain('secret');
     expect(tel.logs()).toEqual([]);
@@ -90,7 +57,7 @@ describe('openai embeddings', () => {
 
   it('caller-set encoding_format float is recorded; dimensions param wins over the vector length', async () => {
     server.enqueue(json(embeddingResponse('text-embedding-3-large-001', [VEC_A], 3)));
-    const result = await client.embeddings.create({
+    const result = await client().embeddings.create({
       model: 'text-embedding-3-large',
       input: 'hello',
       encoding_format: 'float',
@@ -102,40 +69,40 @@ describe('openai embeddings', () => {
 
     const span = onlySpan(tel);
     expect(span.name).toBe('embeddings text-embedding-3-large');
-    expect(span.attributes).toEqual({
-      ...base,
-      'gen_ai.request.model': 'text-embedding-3-large',
-      'gen_ai.request.encoding_formats': ['float'],
-      'gen_ai.response.model': 'text-embedding-3-large-001',
-      'gen_ai.embeddings.dimension.count': 4,
-      'gen_ai.usage.input_tokens': 3,
-    });
+    expect(span.attributes).toEqual(
+      attributes('text-embedding-3-large', {
+        'gen_ai.request.encoding_formats': ['float'],
+        'gen_ai.response.model': 'text-embedding-3-large-001',
+        'gen_ai.embeddings.dimension.count': 4,
+        'gen_ai.usage.input_tokens': 3,
+      }),
+    );
   });
 
   it('caller-set base64: the app gets the base64 string unchanged; dimension from the dimensions param', async () => {
     const b64 = toBase64Float32(VEC_B);
     server.enqueue(json(embeddingResponse('text-embedding-3-small', [b64], 2)));
-    const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hi', encoding_format: 'base64', dimensions: 256 });
+    const result = await client().embeddings.create({ model: 'text-embedding-3-small', input: 'hi', encoding_format: 'base64', dimensions: 256 });
     expect(server.requests[0]!.body.encoding_format).toBe('base64');
     expect(result.data[0]!.embedding).toBe(b64);
 
     const span = onlySpan(tel);
-    expect(span.attributes).toEqual({
-      ...base,
-      'gen_ai.request.model': 'text-embedding-3-small',
-      'gen_ai.request.encoding_formats': ['base64'],
-      'gen_ai.response.model': 'text-embedding-3-small',
-      'gen_ai.embeddings.dimension.count': 256,
-      'gen_ai.usage.input_tokens': 2,
-    });
+    expect(span.attributes).toEqual(
+      attributes('text-embedding-3-small', {
+        'gen_ai.request.encoding_formats': ['base64'],
+        'gen_ai.response.model': 'text-embedding-3-small',
+        'gen_ai.embeddings.dimension.count': 256,
+        'gen_ai.usage.input_tokens': 2,
+      }),
+    );
   });
 
   it('records duration and input-only token usage metrics', async () => {
     server.enqueue(json(embeddingResponse('emb-metrics-resp', [toBase64Float32(VEC_A)], 17)));
-    await client.embeddings.create({ model: 'emb-metrics', input: 'metrics' });
+    await client().embeddings.create({ model: 'emb-metrics', input: 'metrics' });
 
     const resourceMetrics = await tel.metrics();
-    const metricBase = { ...base, 'gen_ai.request.model': 'emb-metrics', 'gen_ai.response.model': 'emb-metrics-resp' };
+    const metricBase = attributes('emb-metrics', { 'gen_ai.response.model': 'emb-metrics-resp' });
     const usage = metricPoints(resourceMetrics, 'gen_ai.client.token.usage').filter((p) => p.attributes['gen_ai.request.model'] === 'emb-metrics');
     expect(usage.map((p) => ({ attributes: p.attributes, sum: p.value.sum, count: p.value.count }))).toEqual([
       { attributes: { ...metricBase, 'gen_ai.token.type': 'input' }, sum: 17, count: 1 },
@@ -150,15 +117,10 @@ describe('openai embeddings', () => {
 
   it('an HTTP error is an error span and reaches the app unchanged', async () => {
     server.enqueue(apiError(400, 'Invalid input', 'invalid_request_error'));
-    const err = await client.embeddings.create({ model: 'text-embedding-3-small', input: '' }).catch((e: unknown) => e);
+    const err = await client().embeddings.create({ model: 'text-embedding-3-small', input: '' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
 
-    const span = onlySpan(tel);
-    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-    expect(span.attributes).toEqual({
-      ...base,
-      'gen_ai.request.model': 'text-embedding-3-small',
-      'error.type': 'BadRequestError',
-    });
+    const span = onlyErrorSpan(tel, (err as Error).message);
+    expect(span.attributes).toEqual(attributes('text-embedding-3-small', { 'error.type': 'BadRequestError' }));
   });
 });

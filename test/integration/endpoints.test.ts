@@ -6,52 +6,20 @@
  */
 import OpenAI, { AzureOpenAI, BedrockOpenAI } from 'openai';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { MockOpenAIServer, json } from '../mock-servers/openai-server';
-import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
+import { json } from '../mock-servers/openai-server';
+import { CAPTURE_CONTENT_ENV, useOpenAITestbed } from '../helpers/openai-testbed';
+import { onlySpan } from '../helpers/spans';
 import { endpointOf } from '../../src/providers/openai/endpoint';
 import { azureWithOptionsKeepsApiVersion, hasBedrockOpenAI, hasWithOptions, itWhen } from '../helpers/sdk-compat';
+import { chatCompletion, textChoice, usage } from '../fixtures/chat';
 
-const ENV_KEYS = ['OPENAI_BASE_URL', 'AZURE_OPENAI_ENDPOINT', 'OPENAI_API_VERSION', 'AWS_BEDROCK_BASE_URL', 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'];
+const ENV_KEYS = ['OPENAI_BASE_URL', 'AZURE_OPENAI_ENDPOINT', 'OPENAI_API_VERSION', 'AWS_BEDROCK_BASE_URL', CAPTURE_CONTENT_ENV];
 
-function chatCompletion(model: string) {
-  return {
-    id: 'chatcmpl-ep',
-    object: 'chat.completion',
-    created: 1_741_476_542,
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content: 'ok', refusal: null }, finish_reason: 'stop', logprobs: null }],
-    usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 },
-  };
-}
+/** A one-choice `ok` reply from `model`. */
+const okReply = (model: string) => json(chatCompletion({ id: 'chatcmpl-ep', model, choices: [textChoice('ok')], usage: usage(2, 1) }));
 
 describe('endpoint and provider detection', () => {
-  const server = new MockOpenAIServer();
-  let tel: TestTelemetry;
-  const savedEnv: Record<string, string | undefined> = {};
-
-  beforeAll(async () => {
-    for (const k of ENV_KEYS) {
-      savedEnv[k] = process.env[k];
-      delete process.env[k];
-    }
-    await server.start();
-    tel = setupTelemetry({});
-  });
-  afterAll(async () => {
-    for (const k of ENV_KEYS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
-    try {
-      await tel.shutdown();
-    } finally {
-      await server.stop();
-    }
-  });
-  beforeEach(() => {
-    tel.reset();
-    server.requests.length = 0;
-  });
-  afterEach(() => {
-    (server as unknown as { queue: unknown[] }).queue.length = 0;
-  });
+  const { server, tel, client } = useOpenAITestbed({ clearEnv: ENV_KEYS });
 
   describe('endpointOf(client), without any request', () => {
     it('default client: api.openai.com:443, provider openai', () => {
@@ -145,17 +113,16 @@ describe('endpoint and provider detection', () => {
         deployment: 'my-gpt4o',
         maxRetries: 0,
       });
-      server.enqueue(json(chatCompletion('gpt-4o')));
+      server.enqueue(okReply('gpt-4o'));
       const result = await azure.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
       expect(result.choices[0]!.message.content).toBe('ok');
       expect(server.requests[0]!.path).toBe('/openai/deployments/my-gpt4o/chat/completions?api-version=2024-10-21');
       expect(server.requests[0]!.headers['api-key']).toBe('azure-key');
 
-      const spans = tel.spans();
-      expect(spans).toHaveLength(1);
-      expect(spans[0]!.name).toBe('chat gpt-4o');
-      expect(spans[0]!.status).toEqual({ code: SpanStatusCode.UNSET });
-      expect(spans[0]!.attributes).toEqual(base('azure.ai.openai', '127.0.0.1', server.port, 'gpt-4o'));
+      const span = onlySpan(tel);
+      expect(span.name).toBe('chat gpt-4o');
+      expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
+      expect(span.attributes).toEqual(base('azure.ai.openai', '127.0.0.1', server.port, 'gpt-4o'));
     });
 
     // withOptions() exists from openai 5.x (see test/helpers/sdk-compat.ts).
@@ -166,12 +133,10 @@ describe('endpoint and provider detection', () => {
       const copy = azure.withOptions(
         azureWithOptionsKeepsApiVersion ? { timeout: 5_000 } : ({ timeout: 5_000, apiVersion: '2024-10-21' } as { timeout: number }),
       );
-      server.enqueue(json(chatCompletion('gpt-4o-mini')));
+      server.enqueue(okReply('gpt-4o-mini'));
       await copy.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
       expect(server.requests[0]!.path).toBe('/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21');
-      const spans = tel.spans();
-      expect(spans).toHaveLength(1);
-      expect(spans[0]!.attributes).toEqual(base('azure.ai.openai', '127.0.0.1', server.port, 'gpt-4o-mini'));
+      expect(onlySpan(tel).attributes).toEqual(base('azure.ai.openai', '127.0.0.1', server.port, 'gpt-4o-mini'));
     });
 
     it('a Groq baseURL (request rerouted to the mock by a custom fetch): span says groq, api.groq.com:443', async () => {
@@ -187,18 +152,15 @@ describe('endpoint and provider detection', () => {
           return fetch(local, init);
         },
       });
-      server.enqueue(json(chatCompletion('llama-3.3-70b-versatile')));
+      server.enqueue(okReply('llama-3.3-70b-versatile'));
       await client.chat.completions.create({ model: 'llama-3.3-70b-versatile', messages: [{ role: 'user', content: 'hi' }] });
       expect(reroutedTo).toEqual([`http://127.0.0.1:${server.port}/openai/v1/chat/completions`]);
-      const spans = tel.spans();
-      expect(spans).toHaveLength(1);
-      expect(spans[0]!.attributes).toEqual(base('groq', 'api.groq.com', 443, 'llama-3.3-70b-versatile'));
+      expect(onlySpan(tel).attributes).toEqual(base('groq', 'api.groq.com', 443, 'llama-3.3-70b-versatile'));
     });
 
     it('a plain OpenAI client against the mock server: provider openai, 127.0.0.1 and its port', async () => {
-      const client = new OpenAI({ apiKey: 'k', baseURL: server.baseURL, maxRetries: 0 });
-      server.enqueue(json(chatCompletion('gpt-4o')));
-      await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      server.enqueue(okReply('gpt-4o'));
+      await client({ apiKey: 'k' }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
       expect(tel.spans().map((s) => s.attributes)).toEqual([base('openai', '127.0.0.1', server.port, 'gpt-4o')]);
     });
   });

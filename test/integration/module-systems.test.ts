@@ -9,7 +9,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MockOpenAIServer, json, sse } from '../mock-servers/openai-server';
+import { json, sse } from '../mock-servers/openai-server';
+import { useMockServer } from '../helpers/openai-testbed';
 
 const ROOT = join(__dirname, '..', '..');
 const APPS = join(ROOT, 'test', 'apps');
@@ -82,9 +83,7 @@ const CJS_APP = [join(APPS, 'cjs-app.cjs')];
 const ESM_APP = ['--import', join(APPS, 'esm-preload.mjs'), join(APPS, 'esm-app.mjs')];
 
 describe('module systems: the require hook and the ESM loader hook patch the real openai module', () => {
-  const server = new MockOpenAIServer();
-
-  beforeAll(async () => {
+  beforeAll(() => {
     const missing = ['dist/cjs/index.js', 'dist/esm/index.js'].filter((f) => !existsSync(join(ROOT, f)));
     if (missing.length > 0) {
       throw new Error(
@@ -96,11 +95,8 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     if (stale.length > 0) {
       console.warn(`module-systems: dist/ is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}; these tests run the built package, so run \`npm run build\` (\`npm test\` does).`);
     }
-    await server.start();
   });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useMockServer();
 
   function enqueueCalls(): void {
     server.enqueue(

@@ -4,113 +4,84 @@
  * the span (only timing values are checked separately) and the exact content JSON.
  */
 import OpenAI from 'openai';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { MockOpenAIServer, apiError, json } from '../mock-servers/openai-server';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { apiError, json } from '../mock-servers/openai-server';
 import { finalResponseHasOutputText, responsesErrorEventThrows } from '../helpers/sdk-compat';
-import { setupTelemetry, metricPoints, type TestTelemetry } from '../helpers/telemetry';
+import { metricPoints } from '../helpers/telemetry';
+import { useOpenAITestbed } from '../helpers/openai-testbed';
+import { collect, collectUntilError } from '../helpers/async';
 import {
+  DETAILS_EVENT,
+  assistantOutput,
+  assistantTextOutput,
+  onlyErrorSpan,
+  onlySpan,
+  parsedAttributes,
+  textPart,
+  toolCallPart,
+  toolResponsePart,
+  userTextMessage,
+} from '../helpers/spans';
+import {
+  failedResponse,
   functionCallItem,
   messageItem,
+  messageResponse,
   outputTextOf,
   reasoningItem,
   responseEvents,
   responseObject,
   responseStreamReply,
   usage,
+  type UsageSpec,
 } from '../fixtures/responses';
 
-const CONTENT_KEYS = ['gen_ai.system_instructions', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.tool.definitions'];
-const TTFC = 'gen_ai.response.time_to_first_chunk';
-
-/** The only finished span, checked for name, kind and that it is a root span. */
-function onlySpan(tel: TestTelemetry): ReadableSpan {
-  const spans = tel.spans();
-  expect(spans.map((s) => s.name)).toHaveLength(1);
-  const span = spans[0]!;
-  expect(span.kind).toBe(SpanKind.CLIENT);
-  return span;
-}
-
-/** Span attributes with the content attributes parsed from their JSON strings. */
-function parsedAttributes(span: ReadableSpan): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(span.attributes)) {
-    if (CONTENT_KEYS.includes(k)) {
-      expect(typeof v).toBe('string');
-      out[k] = JSON.parse(v as string);
-    } else {
-      out[k] = v;
-    }
-  }
-  return out;
-}
-
-/** Checks TTFC is a plausible duration (within the span's own duration) and removes it. */
-function takeTtfc(span: ReadableSpan, attrs: Record<string, unknown>): void {
-  const ttfc = attrs[TTFC];
-  expect(typeof ttfc).toBe('number');
-  const durationS = span.duration[0] + span.duration[1] / 1e9;
-  expect(ttfc as number).toBeGreaterThan(0);
-  // TTFC is timed from just before the span starts (different clocks): allow a few ms of skew.
-  expect(ttfc as number).toBeLessThanOrEqual(durationS + 0.005);
-  delete attrs[TTFC];
-}
+const RESPONSE_MODEL = 'gpt-4.1-2025-04-14';
 
 describe('openai responses', () => {
-  const server = new MockOpenAIServer();
-  let tel: TestTelemetry;
-  let client: OpenAI;
-  let base: Record<string, unknown>;
+  const { server, tel, client, baseAttributes } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY' } });
 
-  beforeAll(async () => {
-    delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
-    await server.start();
-    tel = setupTelemetry({ captureMessageContent: 'SPAN_ONLY' });
-    client = new OpenAI({ apiKey: 'test-key', baseURL: server.baseURL, maxRetries: 0 });
-    base = {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'server.address': '127.0.0.1',
-      'server.port': server.port,
-      'openai.api.type': 'responses',
-    };
+  /** The attributes every responses span starts with, for a request to `model`, plus `extra` request attributes. */
+  const requestAttributes = (model = 'gpt-4.1', extra: Record<string, unknown> = {}) =>
+    baseAttributes('chat', { 'openai.api.type': 'responses', 'gen_ai.request.model': model, ...extra });
+
+  /** The attributes a Response adds: id, model, finish reason, token usage (when it had any) and service tier. */
+  const responseAttributes = (id: string, finishReason: string, tokens?: UsageSpec, opts: { model?: string; tier?: string } = {}) => ({
+    'gen_ai.response.id': id,
+    'gen_ai.response.model': opts.model ?? RESPONSE_MODEL,
+    'gen_ai.response.finish_reasons': [finishReason],
+    ...(tokens && {
+      'gen_ai.usage.input_tokens': tokens.input,
+      'gen_ai.usage.output_tokens': tokens.output,
+      'gen_ai.usage.cache_read.input_tokens': tokens.cached ?? 0,
+      'gen_ai.usage.reasoning.output_tokens': tokens.reasoning ?? 0,
+    }),
+    'openai.response.service_tier': opts.tier ?? 'default',
   });
-  afterAll(async () => {
-    try {
-      await tel.shutdown();
-    } finally {
-      await server.stop();
-    }
-  });
-  beforeEach(() => {
-    tel.reset();
-    tel.instrumentation.setConfig({ captureMessageContent: 'SPAN_ONLY' });
-    server.requests.length = 0;
-  });
-  afterEach(() => {
-    // A failed test must not leave scripted replies behind for the next one.
-    (server as unknown as { queue: unknown[] }).queue.length = 0;
-  });
+
+  /** The metric attributes of a gpt-4.1 call answered by RESPONSE_MODEL, plus `extra`. */
+  const metricAttributes = (extra: Record<string, unknown> = {}) =>
+    baseAttributes('chat', {
+      'gen_ai.request.model': 'gpt-4.1',
+      'gen_ai.response.model': RESPONSE_MODEL,
+      'openai.response.service_tier': 'default',
+      ...extra,
+    });
 
   describe('non-streamed create', () => {
     it('string input with instructions: request params, response, usage, content, SDK result unchanged', async () => {
-      const final = responseObject({
-        id: 'resp_001',
-        model: 'gpt-4.1-2025-04-14',
-        output: [messageItem('msg_001', 'Hi there, how can I help?')],
-        usage: usage({ input: 12, output: 7, cached: 4, reasoning: 0 }),
-      });
+      const final = messageResponse('resp_001', RESPONSE_MODEL, 'Hi there, how can I help?', usage({ input: 12, output: 7, cached: 4, reasoning: 0 }));
       server.enqueue(json(final));
-
-      const result = await client.responses.create({
+      const request = {
         model: 'gpt-4.1',
         instructions: 'Be brief.',
         input: 'Hello?',
         max_output_tokens: 128,
         temperature: 0.2,
         top_p: 0.9,
-      });
+      };
+
+      const result = await client().responses.create({ ...request });
 
       // What the app gets is exactly what the server sent, plus the SDK's own output_text.
       expect(result.output_text).toBe('Hi there, how can I help?');
@@ -118,55 +89,26 @@ describe('openai responses', () => {
       expect(result._request_id).toBe('req_mock_1');
       // The wire request is the app's request.
       expect(server.requests[0]!.path).toBe('/v1/responses');
-      expect(server.requests[0]!.body).toEqual({
-        model: 'gpt-4.1',
-        instructions: 'Be brief.',
-        input: 'Hello?',
-        max_output_tokens: 128,
-        temperature: 0.2,
-        top_p: 0.9,
-      });
+      expect(server.requests[0]!.body).toEqual(request);
 
       const span = onlySpan(tel);
       expect(span.name).toBe('chat gpt-4.1');
       expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
       expect(span.parentSpanContext).toBeUndefined();
       expect(parsedAttributes(span)).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.request.max_tokens': 128,
-        'gen_ai.request.temperature': 0.2,
-        'gen_ai.request.top_p': 0.9,
-        'gen_ai.response.id': 'resp_001',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['stop'],
-        'gen_ai.usage.input_tokens': 12,
-        'gen_ai.usage.output_tokens': 7,
-        'gen_ai.usage.cache_read.input_tokens': 4,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'default',
-        'gen_ai.system_instructions': [{ type: 'text', content: 'Be brief.' }],
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Hello?' }] }],
-        'gen_ai.output.messages': [
-          { role: 'assistant', parts: [{ type: 'text', content: 'Hi there, how can I help?' }], finish_reason: 'stop' },
-        ],
+        ...requestAttributes('gpt-4.1', { 'gen_ai.request.max_tokens': 128, 'gen_ai.request.temperature': 0.2, 'gen_ai.request.top_p': 0.9 }),
+        ...responseAttributes('resp_001', 'stop', { input: 12, output: 7, cached: 4, reasoning: 0 }),
+        'gen_ai.system_instructions': [textPart('Be brief.')],
+        'gen_ai.input.messages': [userTextMessage('Hello?')],
+        'gen_ai.output.messages': [assistantTextOutput('Hi there, how can I help?')],
       });
 
       const points = metricPoints(await tel.metrics(), 'gen_ai.client.token.usage').filter(
         (p) => p.attributes['gen_ai.request.model'] === 'gpt-4.1',
       );
-      const metricBase = {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'openai',
-        'gen_ai.request.model': 'gpt-4.1',
-        'server.address': '127.0.0.1',
-        'server.port': server.port,
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'openai.response.service_tier': 'default',
-      };
       expect(points.map((p) => ({ attributes: p.attributes, sum: p.value.sum, count: p.value.count }))).toEqual([
-        { attributes: { ...metricBase, 'gen_ai.token.type': 'input' }, sum: 12, count: 1 },
-        { attributes: { ...metricBase, 'gen_ai.token.type': 'output' }, sum: 7, count: 1 },
+        { attributes: metricAttributes({ 'gen_ai.token.type': 'input' }), sum: 12, count: 1 },
+        { attributes: metricAttributes({ 'gen_ai.token.type': 'output' }), sum: 7, count: 1 },
       ]);
     });
 
@@ -190,7 +132,7 @@ describe('openai responses', () => {
         strict: true,
       };
 
-      const result = await client.responses.create({
+      const result = await client().responses.create({
         model: 'o4-mini',
         conversation: 'conv_123',
         reasoning: { effort: 'high' },
@@ -226,34 +168,23 @@ describe('openai responses', () => {
       expect(span.name).toBe('chat o4-mini');
       expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
       expect(parsedAttributes(span)).toEqual({
-        ...base,
-        'gen_ai.request.model': 'o4-mini',
-        'gen_ai.conversation.id': 'conv_123',
-        'gen_ai.output.type': 'json',
-        'gen_ai.request.reasoning.level': 'high',
-        'gen_ai.response.id': 'resp_002',
-        'gen_ai.response.model': 'o4-mini-2025-04-16',
-        'gen_ai.response.finish_reasons': ['tool_call'],
-        'gen_ai.usage.input_tokens': 50,
-        'gen_ai.usage.output_tokens': 30,
-        'gen_ai.usage.cache_read.input_tokens': 0,
-        'gen_ai.usage.reasoning.output_tokens': 20,
-        'openai.response.service_tier': 'default',
+        ...requestAttributes('o4-mini', { 'gen_ai.conversation.id': 'conv_123', 'gen_ai.output.type': 'json', 'gen_ai.request.reasoning.level': 'high' }),
+        ...responseAttributes('resp_002', 'tool_call', { input: 50, output: 30, cached: 0, reasoning: 20 }, { model: 'o4-mini-2025-04-16' }),
         'gen_ai.input.messages': [
-          { role: 'developer', parts: [{ type: 'text', content: 'Be terse.' }] },
+          { role: 'developer', parts: [textPart('Be terse.')] },
           {
             role: 'user',
             parts: [
-              { type: 'text', content: 'What is in these images, and what is the weather?' },
+              textPart('What is in these images, and what is the weather?'),
               { type: 'uri', modality: 'image', uri: 'https://example.com/cat.png' },
               { type: 'blob', modality: 'image', mime_type: 'image/png', content: 'iVBORw0KGgo=' },
               { type: 'file', modality: 'image', file_id: 'file-abc123' },
             ],
           },
-          { role: 'assistant', parts: [{ type: 'text', content: 'A cat.' }] },
+          { role: 'assistant', parts: [textPart('A cat.')] },
           { role: 'assistant', parts: [{ type: 'reasoning', content: 'Need the weather for Paris.' }] },
-          { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_001', name: 'get_weather', arguments: { city: 'Paris' } }] },
-          { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_001', response: 'rainy, 14C' }] },
+          { role: 'assistant', parts: [toolCallPart('call_001', 'get_weather', { city: 'Paris' })] },
+          { role: 'tool', parts: [toolResponsePart('call_001', 'rainy, 14C')] },
         ],
         'gen_ai.tool.definitions': [
           {
@@ -265,16 +196,15 @@ describe('openai responses', () => {
           { type: 'web_search', name: 'web_search' },
         ],
         'gen_ai.output.messages': [
-          {
-            role: 'assistant',
-            // All output items of the Response form one assistant message, in item order.
-            parts: [
+          // All output items of the Response form one assistant message, in item order.
+          assistantOutput(
+            [
               { type: 'reasoning', content: 'Need the weather for Lyon.' },
-              { type: 'text', content: 'Let me check Lyon.' },
-              { type: 'tool_call', id: 'call_002', name: 'get_weather', arguments: { city: 'Lyon' } },
+              textPart('Let me check Lyon.'),
+              toolCallPart('call_002', 'get_weather', { city: 'Lyon' }),
             ],
-            finish_reason: 'tool_call',
-          },
+            'tool_call',
+          ),
         ],
       });
     });
@@ -290,7 +220,7 @@ describe('openai responses', () => {
         service_tier: 'flex',
       });
       server.enqueue(json(final));
-      const result = await client.responses.create({
+      const result = await client().responses.create({
         model: 'gpt-4.1-mini',
         input: 'Tell me a story.',
         max_output_tokens: 16,
@@ -304,156 +234,94 @@ describe('openai responses', () => {
       const span = onlySpan(tel);
       expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
       expect(parsedAttributes(span)).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1-mini',
-        'gen_ai.request.max_tokens': 16,
-        'gen_ai.conversation.id': 'conv_456',
-        'gen_ai.output.type': 'text',
-        'openai.request.service_tier': 'flex',
-        'gen_ai.response.id': 'resp_003',
-        'gen_ai.response.model': 'gpt-4.1-mini-2025-04-14',
-        'gen_ai.response.finish_reasons': ['length'],
-        'gen_ai.usage.input_tokens': 9,
-        'gen_ai.usage.output_tokens': 16,
-        'gen_ai.usage.cache_read.input_tokens': 0,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'flex',
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Tell me a story.' }] }],
-        'gen_ai.output.messages': [{ role: 'assistant', parts: [{ type: 'text', content: 'Once upon a' }], finish_reason: 'length' }],
+        ...requestAttributes('gpt-4.1-mini', {
+          'gen_ai.request.max_tokens': 16,
+          'gen_ai.conversation.id': 'conv_456',
+          'gen_ai.output.type': 'text',
+          'openai.request.service_tier': 'flex',
+        }),
+        ...responseAttributes('resp_003', 'length', { input: 9, output: 16 }, { model: 'gpt-4.1-mini-2025-04-14', tier: 'flex' }),
+        'gen_ai.input.messages': [userTextMessage('Tell me a story.')],
+        'gen_ai.output.messages': [assistantTextOutput('Once upon a', 'length')],
       });
     });
 
     it('a response that came back with status failed is an error span', async () => {
-      const final = responseObject({
-        id: 'resp_004',
-        model: 'gpt-4.1-2025-04-14',
-        status: 'failed',
-        error: { code: 'server_error', message: 'The model produced invalid content.' },
-        output: [],
-        usage: usage({ input: 5, output: 0 }),
-      });
+      const final = failedResponse('resp_004', RESPONSE_MODEL, { code: 'server_error', message: 'The model produced invalid content.' }, usage({ input: 5, output: 0 }));
       server.enqueue(json(final));
-      const result = await client.responses.create({ model: 'gpt-4.1', input: 'Hi' });
+      const result = await client().responses.create({ model: 'gpt-4.1', input: 'Hi' });
       expect(result.status).toBe('failed');
       expect(result.error).toEqual({ code: 'server_error', message: 'The model produced invalid content.' });
 
-      const span = onlySpan(tel);
-      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'The model produced invalid content.' });
+      const span = onlyErrorSpan(tel, 'The model produced invalid content.');
       // Nothing was thrown to the app, so there is no exception event.
       expect(span.events).toEqual([]);
       expect(parsedAttributes(span)).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
+        ...requestAttributes(),
         'error.type': 'server_error',
-        'gen_ai.response.id': 'resp_004',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['error'],
-        'gen_ai.usage.input_tokens': 5,
-        'gen_ai.usage.output_tokens': 0,
-        'gen_ai.usage.cache_read.input_tokens': 0,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'default',
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }],
-        'gen_ai.output.messages': [{ role: 'assistant', parts: [], finish_reason: 'error' }],
+        ...responseAttributes('resp_004', 'error', { input: 5, output: 0 }),
+        'gen_ai.input.messages': [userTextMessage('Hi')],
+        'gen_ai.output.messages': [assistantOutput([], 'error')],
       });
       const durations = metricPoints(await tel.metrics(), 'gen_ai.client.operation.duration').filter(
         (p) => p.attributes['error.type'] === 'server_error',
       );
-      expect(durations.map((p) => p.attributes)).toEqual([
-        {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': 'openai',
-          'gen_ai.request.model': 'gpt-4.1',
-          'server.address': '127.0.0.1',
-          'server.port': server.port,
-          'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-          'openai.response.service_tier': 'default',
-          'error.type': 'server_error',
-        },
-      ]);
+      expect(durations.map((p) => p.attributes)).toEqual([metricAttributes({ 'error.type': 'server_error' })]);
     });
 
     it('no content attributes at all when capture is off (tool definitions included)', async () => {
       tel.instrumentation.setConfig({ captureMessageContent: false });
-      server.enqueue(
-        json(responseObject({ id: 'resp_005', model: 'gpt-4.1-2025-04-14', output: [messageItem('msg_005', 'ok')], usage: usage({ input: 3, output: 1 }) })),
-      );
-      await client.responses.create({
+      server.enqueue(json(messageResponse('resp_005', RESPONSE_MODEL, 'ok', usage({ input: 3, output: 1 }))));
+      await client().responses.create({
         model: 'gpt-4.1',
         instructions: 'secret instructions',
         input: 'secret input',
         tools: [{ type: 'function', name: 'f', parameters: {}, strict: false }],
       });
       const span = onlySpan(tel);
-      expect(span.attributes).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.response.id': 'resp_005',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['stop'],
-        'gen_ai.usage.input_tokens': 3,
-        'gen_ai.usage.output_tokens': 1,
-        'gen_ai.usage.cache_read.input_tokens': 0,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'default',
-      });
+      expect(span.attributes).toEqual({ ...requestAttributes(), ...responseAttributes('resp_005', 'stop', { input: 3, output: 1 }) });
       expect(JSON.stringify(span.attributes)).not.toContain('secret');
       expect(tel.logs()).toEqual([]);
     });
 
     it('EVENT_ONLY: content goes to the details event as structured values, not to the span', async () => {
       tel.instrumentation.setConfig({ captureMessageContent: 'EVENT_ONLY' });
-      server.enqueue(
-        json(responseObject({ id: 'resp_007', model: 'gpt-4.1-2025-04-14', output: [messageItem('msg_007', 'Bonjour')], usage: usage({ input: 6, output: 2 }) })),
-      );
-      await client.responses.create({ model: 'gpt-4.1', instructions: 'Translate to French.', input: 'Hello' });
+      server.enqueue(json(messageResponse('resp_007', RESPONSE_MODEL, 'Bonjour', usage({ input: 6, output: 2 }))));
+      await client().responses.create({ model: 'gpt-4.1', instructions: 'Translate to French.', input: 'Hello' });
       const span = onlySpan(tel);
-      const spanAttrs = {
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.response.id': 'resp_007',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['stop'],
-        'gen_ai.usage.input_tokens': 6,
-        'gen_ai.usage.output_tokens': 2,
-        'gen_ai.usage.cache_read.input_tokens': 0,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'default',
-      };
+      const spanAttrs = { ...requestAttributes(), ...responseAttributes('resp_007', 'stop', { input: 6, output: 2 }) };
       expect(span.attributes).toEqual(spanAttrs);
       const logs = tel.logs();
       expect(logs).toHaveLength(1);
-      expect(logs[0]!.eventName).toBe('gen_ai.client.inference.operation.details');
+      expect(logs[0]!.eventName).toBe(DETAILS_EVENT);
       expect(logs[0]!.spanContext?.spanId).toBe(span.spanContext().spanId);
       expect(logs[0]!.attributes).toEqual({
         ...spanAttrs,
-        'gen_ai.system_instructions': [{ type: 'text', content: 'Translate to French.' }],
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Hello' }] }],
-        'gen_ai.output.messages': [{ role: 'assistant', parts: [{ type: 'text', content: 'Bonjour' }], finish_reason: 'stop' }],
+        'gen_ai.system_instructions': [textPart('Translate to French.')],
+        'gen_ai.input.messages': [userTextMessage('Hello')],
+        'gen_ai.output.messages': [assistantTextOutput('Bonjour')],
       });
     });
 
     it('HTTP error: span ERROR with the SDK error class, the app gets the same error', async () => {
       server.enqueue(apiError(429, 'Rate limit reached', 'requests'));
-      const err = await client.responses.create({ model: 'gpt-4.1', input: 'Hi' }).catch((e: unknown) => e);
+      const err = await client().responses.create({ model: 'gpt-4.1', input: 'Hi' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.RateLimitError);
       expect((err as InstanceType<typeof OpenAI.RateLimitError>).status).toBe(429);
 
-      const span = onlySpan(tel);
-      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      const span = onlyErrorSpan(tel, (err as Error).message);
       expect(parsedAttributes(span)).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
+        ...requestAttributes(),
         'error.type': 'RateLimitError',
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }],
+        'gen_ai.input.messages': [userTextMessage('Hi')],
       });
       expect(span.events.map((e) => e.name)).toEqual(['exception']);
     });
 
     it('withResponse() keeps working and records one span', async () => {
-      const final = responseObject({ id: 'resp_006', model: 'gpt-4.1-2025-04-14', output: [messageItem('msg_006', 'yes')], usage: usage({ input: 2, output: 1 }) });
+      const final = messageResponse('resp_006', RESPONSE_MODEL, 'yes', usage({ input: 2, output: 1 }));
       server.enqueue(json(final));
-      const { data, response, request_id } = await client.responses.create({ model: 'gpt-4.1', input: 'ok?' }).withResponse();
+      const { data, response, request_id } = await client().responses.create({ model: 'gpt-4.1', input: 'ok?' }).withResponse();
       expect(data.output_text).toBe('yes');
       expect(response.status).toBe(200);
       expect(request_id).toBe('req_mock_1');
@@ -464,53 +332,33 @@ describe('openai responses', () => {
   });
 
   describe('streamed create', () => {
+    /** The attributes every streamed gpt-4.1 request starts with. */
+    const streamRequest = (extra: Record<string, unknown> = {}) => requestAttributes('gpt-4.1', { 'gen_ai.request.stream': true, ...extra });
+
     it('records the completed response, TTFC and stream flag; the app sees every event unchanged', async () => {
-      const final = responseObject({
-        id: 'resp_101',
-        model: 'gpt-4.1-2025-04-14',
-        output: [messageItem('msg_101', 'Streaming works fine.')],
-        usage: usage({ input: 20, output: 5, cached: 8 }),
-      });
+      const final = messageResponse('resp_101', RESPONSE_MODEL, 'Streaming works fine.', usage({ input: 20, output: 5, cached: 8 }));
       const events = responseEvents(final);
       server.enqueue(responseStreamReply(events));
 
-      const stream = await client.responses.create({ model: 'gpt-4.1', instructions: 'Be brief.', input: 'Stream please', stream: true });
-      const seen: unknown[] = [];
-      let text = '';
-      for await (const event of stream) {
-        seen.push(event);
-        if (event.type === 'response.output_text.delta') text += event.delta;
-      }
+      const stream = await client().responses.create({ model: 'gpt-4.1', instructions: 'Be brief.', input: 'Stream please', stream: true });
+      const seen = await collect(stream);
       expect(seen).toEqual(events);
-      expect(text).toBe('Streaming works fine.');
+      expect(seen.map((event) => (event.type === 'response.output_text.delta' ? event.delta : '')).join('')).toBe('Streaming works fine.');
       expect(server.requests[0]!.body.stream).toBe(true);
 
       const span = onlySpan(tel);
       expect(span.name).toBe('chat gpt-4.1');
       expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
-      const attrs = parsedAttributes(span);
-      takeTtfc(span, attrs);
-      expect(attrs).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.request.stream': true,
-        'gen_ai.response.id': 'resp_101',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['stop'],
-        'gen_ai.usage.input_tokens': 20,
-        'gen_ai.usage.output_tokens': 5,
-        'gen_ai.usage.cache_read.input_tokens': 8,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'default',
-        'gen_ai.system_instructions': [{ type: 'text', content: 'Be brief.' }],
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Stream please' }] }],
-        'gen_ai.output.messages': [
-          { role: 'assistant', parts: [{ type: 'text', content: 'Streaming works fine.' }], finish_reason: 'stop' },
-        ],
+      expect(parsedAttributes(span, { takeTtfc: true })).toEqual({
+        ...streamRequest(),
+        ...responseAttributes('resp_101', 'stop', { input: 20, output: 5, cached: 8 }),
+        'gen_ai.system_instructions': [textPart('Be brief.')],
+        'gen_ai.input.messages': [userTextMessage('Stream please')],
+        'gen_ai.output.messages': [assistantTextOutput('Streaming works fine.')],
       });
 
       const ttfcPoints = metricPoints(await tel.metrics(), 'gen_ai.client.operation.time_to_first_chunk').filter(
-        (p) => p.attributes['gen_ai.response.model'] === 'gpt-4.1-2025-04-14',
+        (p) => p.attributes['gen_ai.response.model'] === RESPONSE_MODEL,
       );
       expect(ttfcPoints.length).toBeGreaterThanOrEqual(1);
     });
@@ -518,12 +366,12 @@ describe('openai responses', () => {
     it('a streamed tool call ends with finish reason tool_call and the assembled call', async () => {
       const final = responseObject({
         id: 'resp_102',
-        model: 'gpt-4.1-2025-04-14',
+        model: RESPONSE_MODEL,
         output: [functionCallItem('fc_102', 'call_102', 'get_weather', '{"city":"Berlin","unit":"c"}')],
         usage: usage({ input: 40, output: 12 }),
       });
       server.enqueue(responseStreamReply(responseEvents(final)));
-      const stream = await client.responses.create({
+      const stream = await client().responses.create({
         model: 'gpt-4.1',
         input: 'Weather in Berlin?',
         tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' }, strict: false }],
@@ -534,203 +382,123 @@ describe('openai responses', () => {
       expect(args).toBe('{"city":"Berlin","unit":"c"}');
 
       const span = onlySpan(tel);
-      const attrs = parsedAttributes(span);
-      takeTtfc(span, attrs);
-      expect(attrs).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.request.stream': true,
-        'gen_ai.response.id': 'resp_102',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['tool_call'],
-        'gen_ai.usage.input_tokens': 40,
-        'gen_ai.usage.output_tokens': 12,
-        'gen_ai.usage.cache_read.input_tokens': 0,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'default',
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Weather in Berlin?' }] }],
+      expect(parsedAttributes(span, { takeTtfc: true })).toEqual({
+        ...streamRequest(),
+        ...responseAttributes('resp_102', 'tool_call', { input: 40, output: 12 }),
+        'gen_ai.input.messages': [userTextMessage('Weather in Berlin?')],
         'gen_ai.tool.definitions': [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }],
-        'gen_ai.output.messages': [
-          {
-            role: 'assistant',
-            parts: [{ type: 'tool_call', id: 'call_102', name: 'get_weather', arguments: { city: 'Berlin', unit: 'c' } }],
-            finish_reason: 'tool_call',
-          },
-        ],
+        'gen_ai.output.messages': [assistantOutput([toolCallPart('call_102', 'get_weather', { city: 'Berlin', unit: 'c' })], 'tool_call')],
       });
     });
 
     it('response.incomplete ends with finish reason length', async () => {
       const final = responseObject({
         id: 'resp_103',
-        model: 'gpt-4.1-2025-04-14',
+        model: RESPONSE_MODEL,
         status: 'incomplete',
         incomplete_details: { reason: 'max_output_tokens' },
         output: [messageItem('msg_103', 'Partial ans', 'incomplete')],
         usage: usage({ input: 4, output: 3 }),
       });
       server.enqueue(responseStreamReply(responseEvents(final)));
-      const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', max_output_tokens: 3, stream: true });
-      const types: string[] = [];
-      for await (const event of stream) types.push(event.type);
+      const stream = await client().responses.create({ model: 'gpt-4.1', input: 'x', max_output_tokens: 3, stream: true });
+      const types = (await collect(stream)).map((event) => event.type);
       expect(types[types.length - 1]).toBe('response.incomplete');
       const span = onlySpan(tel);
       expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
       expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['length']);
       expect(span.attributes['gen_ai.request.max_tokens']).toBe(3);
-      expect(JSON.parse(span.attributes['gen_ai.output.messages'] as string)).toEqual([
-        { role: 'assistant', parts: [{ type: 'text', content: 'Partial ans' }], finish_reason: 'length' },
-      ]);
+      expect(JSON.parse(span.attributes['gen_ai.output.messages'] as string)).toEqual([assistantTextOutput('Partial ans', 'length')]);
     });
 
     it('response.failed: the app iterates to the end, the span is an error with the API error code', async () => {
-      const final = responseObject({
-        id: 'resp_104',
-        model: 'gpt-4.1-2025-04-14',
-        status: 'failed',
-        error: { code: 'rate_limit_exceeded', message: 'Too many tokens.' },
-        output: [],
-        usage: null,
-      });
+      const final = failedResponse('resp_104', RESPONSE_MODEL, { code: 'rate_limit_exceeded', message: 'Too many tokens.' }, null);
       const events = responseEvents(final);
       server.enqueue(responseStreamReply(events));
-      const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
-      const seen: unknown[] = [];
-      for await (const event of stream) seen.push(event);
-      expect(seen).toEqual(events);
+      const stream = await client().responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
+      expect(await collect(stream)).toEqual(events);
 
-      const span = onlySpan(tel);
-      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Too many tokens.' });
+      const span = onlyErrorSpan(tel, 'Too many tokens.');
       expect(span.events).toEqual([]);
-      const attrs = parsedAttributes(span);
-      takeTtfc(span, attrs);
-      expect(attrs).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.request.stream': true,
-        'error.type': 'rate_limit_exceeded',
-        'gen_ai.response.id': 'resp_104',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['error'],
-        'openai.response.service_tier': 'default',
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'x' }] }],
-        'gen_ai.output.messages': [{ role: 'assistant', parts: [], finish_reason: 'error' }],
+      expect(parsedAttributes(span, { takeTtfc: true })).toEqual({
+        ...streamRequest({ 'error.type': 'rate_limit_exceeded' }),
+        ...responseAttributes('resp_104', 'error'),
+        'gen_ai.input.messages': [userTextMessage('x')],
+        'gen_ai.output.messages': [assistantOutput([], 'error')],
       });
     });
 
-    it('an `error` SSE event: the span is an error, whether the SDK throws it (4.x, 7.x) or yields it (5.x, 6.x)', async () => {
-      const partial = responseObject({ id: 'resp_105', model: 'gpt-4.1-2025-04-14', output: [] });
-      const errorEvent = { type: 'error', code: 'server_error', message: 'Something broke', param: null, sequence_number: 2 };
-      const events = [...responseEvents(partial, { truncateAfter: 2 }), errorEvent];
+    // How an `error` event reaches the app depends on the major: 4.x/7.x turn it into an APIError thrown
+    // from the iteration (the span records that exception); 5.x/6.x hand the event to the app and end the
+    // stream normally (nothing is thrown, the call failed all the same, with the event's code as error.type).
+    const partial = responseObject({ id: 'resp_105', model: RESPONSE_MODEL, output: [] });
+    const errorEventCases = [
+      {
+        title: 'an `error` SSE event: the span is an error, whether the SDK throws it (4.x, 7.x) or yields it (5.x, 6.x)',
+        errorEvent: { type: 'error', code: 'server_error', message: 'Something broke', param: null, sequence_number: 2 },
+        before: responseEvents(partial, { truncateAfter: 2 }),
+        // Two events reached the app before the SDK threw: TTFC either way.
+        ttfcWhenThrown: true,
+        responseAttributes: () => ({
+          ...responseAttributes('resp_105', 'error'),
+          'gen_ai.output.messages': [assistantOutput([], 'error')],
+        }),
+      },
+      {
+        title: 'an `error` event before any response event: an error span with finish reason error, on every major',
+        errorEvent: { type: 'error', code: 'invalid_prompt', message: 'Prompt rejected', param: null, sequence_number: 0 },
+        before: [],
+        // 4.x/7.x throw before yielding anything: no chunk reached the app, so there is no TTFC.
+        ttfcWhenThrown: false,
+        responseAttributes: () => ({ 'gen_ai.response.finish_reasons': ['error'] }),
+      },
+    ];
+    it.each(errorEventCases)('$title', async ({ errorEvent, before, ttfcWhenThrown, responseAttributes: expectedResponse }) => {
+      const events = [...before, errorEvent];
       server.enqueue(responseStreamReply(events));
-      const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
-      const seen: unknown[] = [];
-      const err = await (async () => {
-        for await (const event of stream) seen.push(event);
-      })().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const stream = await client().responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
+      const { items: seen, error: err } = await collectUntilError(stream);
 
-      const span = onlySpan(tel);
-      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Something broke' });
+      const span = onlyErrorSpan(tel, errorEvent.message);
       let errorType: string;
       if (responsesErrorEventThrows) {
-        // The SDK turns the event into an APIError for the app: the span records that exception.
-        expect(seen).toEqual(events.slice(0, 2));
+        expect(seen).toEqual(before);
         expect(err).toBeInstanceOf(OpenAI.APIError);
-        expect((err as Error).message).toBe('Something broke');
+        expect((err as Error).message).toBe(errorEvent.message);
         expect(span.events.map((e) => e.name)).toEqual(['exception']);
         errorType = 'APIError';
       } else {
-        // openai 5.x/6.x hand the event to the app and end the stream normally: nothing is thrown, the
-        // call failed all the same, with the event's code as error.type.
         expect(err).toBeUndefined();
         expect(seen).toEqual(events);
         expect(span.events).toEqual([]);
-        errorType = 'server_error';
+        errorType = errorEvent.code;
       }
-      const attrs = parsedAttributes(span);
-      takeTtfc(span, attrs);
-      expect(attrs).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.request.stream': true,
-        'error.type': errorType,
-        'gen_ai.response.id': 'resp_105',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['error'],
-        'openai.response.service_tier': 'default',
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'x' }] }],
-        'gen_ai.output.messages': [{ role: 'assistant', parts: [], finish_reason: 'error' }],
-      });
-    });
-
-    it('an `error` event before any response event: an error span with finish reason error, on every major', async () => {
-      const errorEvent = { type: 'error', code: 'invalid_prompt', message: 'Prompt rejected', param: null, sequence_number: 0 };
-      server.enqueue(responseStreamReply([errorEvent]));
-      const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
-      const seen: unknown[] = [];
-      const err = await (async () => {
-        for await (const event of stream) seen.push(event);
-      })().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-
-      const span = onlySpan(tel);
-      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Prompt rejected' });
-      const attrs = parsedAttributes(span);
-      let errorType: string;
-      if (responsesErrorEventThrows) {
-        // 4.x/7.x throw before yielding anything: no chunk reached the app, so there is no TTFC.
-        expect(seen).toEqual([]);
-        expect(err).toBeInstanceOf(OpenAI.APIError);
-        expect((err as Error).message).toBe('Prompt rejected');
-        expect(span.events.map((e) => e.name)).toEqual(['exception']);
-        errorType = 'APIError';
-      } else {
-        // 5.x/6.x yield the event (one chunk) and end the stream normally.
-        expect(err).toBeUndefined();
-        expect(seen).toEqual([errorEvent]);
-        expect(span.events).toEqual([]);
-        takeTtfc(span, attrs);
-        errorType = 'invalid_prompt';
-      }
-      expect(attrs).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.request.stream': true,
-        'error.type': errorType,
-        'gen_ai.response.finish_reasons': ['error'],
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'x' }] }],
+      expect(parsedAttributes(span, { takeTtfc: ttfcWhenThrown || !responsesErrorEventThrows })).toEqual({
+        ...streamRequest({ 'error.type': errorType }),
+        ...expectedResponse(),
+        'gen_ai.input.messages': [userTextMessage('x')],
       });
     });
 
     it('an `error` event sent without an `event:` line (the SDK yields it) still makes an error span', async () => {
-      const partial = responseObject({ id: 'resp_108', model: 'gpt-4.1-2025-04-14', output: [] });
+      const partial = responseObject({ id: 'resp_108', model: RESPONSE_MODEL, output: [] });
       const events = [
         ...responseEvents(partial, { truncateAfter: 1 }),
         { type: 'error', code: null, message: 'Upstream hiccup', param: null, sequence_number: 1 },
       ];
       server.enqueue(responseStreamReply(events, { namedEvents: false }));
-      const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
-      const seen: unknown[] = [];
-      for await (const event of stream) seen.push(event);
-      expect(seen).toEqual(events);
-      const span = onlySpan(tel);
-      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Upstream hiccup' });
+      const stream = await client().responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
+      expect(await collect(stream)).toEqual(events);
+      const span = onlyErrorSpan(tel, 'Upstream hiccup');
       expect(span.attributes['error.type']).toBe('_OTHER');
       expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
     });
 
     it('a stream cut off before the terminal event records finish reason error', async () => {
-      const final = responseObject({ id: 'resp_106', model: 'gpt-4.1-2025-04-14', output: [messageItem('msg_106', 'never finished')] });
+      const final = messageResponse('resp_106', RESPONSE_MODEL, 'never finished');
       server.enqueue(responseStreamReply(responseEvents(final, { truncateAfter: 6 })));
-      const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
-      let count = 0;
-      for await (const _event of stream) count++;
-      expect(count).toBe(6);
+      const stream = await client().responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
+      expect(await collect(stream)).toHaveLength(6);
       const span = onlySpan(tel);
       expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
       expect(span.attributes['gen_ai.response.id']).toBe('resp_106');
@@ -739,9 +507,9 @@ describe('openai responses', () => {
     });
 
     it('breaking out early ends the span once and aborts the request', async () => {
-      const final = responseObject({ id: 'resp_107', model: 'gpt-4.1-2025-04-14', output: [messageItem('msg_107', 'a fairly long answer text')] });
+      const final = messageResponse('resp_107', RESPONSE_MODEL, 'a fairly long answer text');
       server.enqueue(responseStreamReply(responseEvents(final), { delayMs: 5 }));
-      const stream = await client.responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
+      const stream = await client().responses.create({ model: 'gpt-4.1', input: 'x', stream: true });
       for await (const event of stream) if (event.type === 'response.output_text.delta') break;
       expect(stream.controller.signal.aborted).toBe(true);
       const span = onlySpan(tel);
@@ -753,14 +521,9 @@ describe('openai responses', () => {
 
   describe('SDK helpers', () => {
     it('client.responses.stream(): one span, the helper still assembles the final response', async () => {
-      const final = responseObject({
-        id: 'resp_201',
-        model: 'gpt-4.1-2025-04-14',
-        output: [messageItem('msg_201', 'Helper streaming output.')],
-        usage: usage({ input: 11, output: 4 }),
-      });
+      const final = messageResponse('resp_201', RESPONSE_MODEL, 'Helper streaming output.', usage({ input: 11, output: 4 }));
       server.enqueue(responseStreamReply(responseEvents(final)));
-      const runner = client.responses.stream({ model: 'gpt-4.1', input: 'Use the helper' });
+      const runner = client().responses.stream({ model: 'gpt-4.1', input: 'Use the helper' });
       const deltas: string[] = [];
       runner.on('response.output_text.delta', (e) => deltas.push(e.delta));
       const finalResponse = await runner.finalResponse();
@@ -777,37 +540,19 @@ describe('openai responses', () => {
       expect(server.requests).toHaveLength(1);
 
       const span = onlySpan(tel);
-      const attrs = parsedAttributes(span);
-      takeTtfc(span, attrs);
-      expect(attrs).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.request.stream': true,
-        'gen_ai.response.id': 'resp_201',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['stop'],
-        'gen_ai.usage.input_tokens': 11,
-        'gen_ai.usage.output_tokens': 4,
-        'gen_ai.usage.cache_read.input_tokens': 0,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'default',
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Use the helper' }] }],
-        'gen_ai.output.messages': [
-          { role: 'assistant', parts: [{ type: 'text', content: 'Helper streaming output.' }], finish_reason: 'stop' },
-        ],
+      expect(parsedAttributes(span, { takeTtfc: true })).toEqual({
+        ...requestAttributes('gpt-4.1', { 'gen_ai.request.stream': true }),
+        ...responseAttributes('resp_201', 'stop', { input: 11, output: 4 }),
+        'gen_ai.input.messages': [userTextMessage('Use the helper')],
+        'gen_ai.output.messages': [assistantTextOutput('Helper streaming output.')],
       });
     });
 
     it('client.responses.parse(): one span, output_parsed unchanged', async () => {
       const answer = { city: 'Paris', temperature: 14 };
-      const final = responseObject({
-        id: 'resp_202',
-        model: 'gpt-4.1-2025-04-14',
-        output: [messageItem('msg_202', JSON.stringify(answer))],
-        usage: usage({ input: 30, output: 9 }),
-      });
+      const final = messageResponse('resp_202', RESPONSE_MODEL, JSON.stringify(answer), usage({ input: 30, output: 9 }));
       server.enqueue(json(final));
-      const parsed = await client.responses.parse({
+      const parsed = await client().responses.parse({
         model: 'gpt-4.1',
         input: 'Weather as JSON',
         text: {
@@ -830,21 +575,10 @@ describe('openai responses', () => {
 
       const span = onlySpan(tel);
       expect(parsedAttributes(span)).toEqual({
-        ...base,
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.output.type': 'json',
-        'gen_ai.response.id': 'resp_202',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.response.finish_reasons': ['stop'],
-        'gen_ai.usage.input_tokens': 30,
-        'gen_ai.usage.output_tokens': 9,
-        'gen_ai.usage.cache_read.input_tokens': 0,
-        'gen_ai.usage.reasoning.output_tokens': 0,
-        'openai.response.service_tier': 'default',
-        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Weather as JSON' }] }],
-        'gen_ai.output.messages': [
-          { role: 'assistant', parts: [{ type: 'text', content: JSON.stringify(answer) }], finish_reason: 'stop' },
-        ],
+        ...requestAttributes('gpt-4.1', { 'gen_ai.output.type': 'json' }),
+        ...responseAttributes('resp_202', 'stop', { input: 30, output: 9 }),
+        'gen_ai.input.messages': [userTextMessage('Weather as JSON')],
+        'gen_ai.output.messages': [assistantTextOutput(JSON.stringify(answer))],
       });
     });
   });

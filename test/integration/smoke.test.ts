@@ -1,21 +1,12 @@
-import OpenAI from 'openai';
-import { MockOpenAIServer, json, sse } from '../mock-servers/openai-server';
-import { setupTelemetry, metricPoints } from '../helpers/telemetry';
+import { json, sse } from '../mock-servers/openai-server';
+import { metricPoints } from '../helpers/telemetry';
+import { useOpenAITestbed } from '../helpers/openai-testbed';
 
 describe('smoke', () => {
-  const server = new MockOpenAIServer();
-  let tel: ReturnType<typeof setupTelemetry>;
-  beforeAll(async () => {
-    await server.start();
-    tel = setupTelemetry({ captureMessageContent: 'SPAN_AND_EVENT' });
-  });
-  afterAll(async () => {
-    await tel.shutdown();
-    await server.stop();
-  });
+  const { server, tel, client: newClient } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_AND_EVENT' } });
 
   it('chat', async () => {
-    const client = new OpenAI({ apiKey: 'k', baseURL: server.baseURL, maxRetries: 0 });
+    const client = newClient({ apiKey: 'k' });
     server.enqueue(json({ id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4o-mini-2024', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }));
     const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
     expect(r.choices[0]!.message.content).toBe('hi');

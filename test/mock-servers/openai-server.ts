@@ -48,6 +48,12 @@ export class MockOpenAIServer {
     return this;
   }
 
+  /** Forgets the recorded requests and drops the scripted replies left over (a failed test's). */
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {

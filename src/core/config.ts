@@ -1,5 +1,6 @@
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { CaptureMode } from './content-mode';
+import type { RedactionConfig } from './redaction';
 
 /** Configuration shared by every GenAI instrumentation in this package. */
 export interface GenAIInstrumentationConfig extends InstrumentationConfig {
@@ -15,4 +16,19 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
    * tenant) and free-form context attributes never go on metrics.
    */
   scopeAttributesOnMetrics?: boolean;
+  /**
+   * Redaction of captured content: built-in detectors (default `secrets` and `cards`), the app's own
+   * patterns and hook. `OTEL_INSTRUMENTATION_GENAI_REDACT` wins over `detectors` when set.
+   */
+  redaction?: RedactionConfig;
+  /**
+   * Byte budget (UTF-8 of the JSON) for each content attribute; default 65536, minimum 256.
+   * `OTEL_INSTRUMENTATION_GENAI_MAX_CONTENT_BYTES` wins when set.
+   */
+  maxAttributeBytes?: number;
+  /**
+   * Keep inline binary (base64 blobs, data: URLs) in captured content instead of a placeholder with its
+   * type and size. Default false. `OTEL_INSTRUMENTATION_GENAI_CAPTURE_INLINE_BINARY` wins when set.
+   */
+  captureInlineBinary?: boolean;
 }

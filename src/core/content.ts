@@ -1,31 +1,108 @@
 /*
- * Turns captured content into attribute values. Every piece goes through one serialization step that
- * yields valid JSON in the conventions' shape; span attributes get the JSON string, the details event
- * gets the same data back as structured values. Only called when content capture is on.
+ * Turns captured content into attribute values. Each piece (system instructions, input messages, tool
+ * definitions, output messages) is redacted, then fitted to the byte budget, which yields valid JSON in
+ * the conventions' shape: span attributes get that JSON string, the details event the same data as
+ * structured values. Only called when content capture is on.
  */
 import type { AnyValue } from '@opentelemetry/api-logs';
+import type { Attributes } from '@opentelemetry/api';
+import type { ContentPolicy } from './content-policy';
 import type { OutputMessage, RequestContent } from './model';
-import { safeJsonStringify } from './safe-json';
+import type { RedactionField } from './redaction';
 import * as sc from './semconv';
+import { truncateInputMessages, truncateJsonValue, truncateOutputMessages, truncateParts } from './truncation';
+import type { TruncationOutcome } from './truncation';
 
-export type ContentAttributes = Record<string, string>;
+/** Attributes this package adds about what it did to the content (its own `genai_app.*` namespace). */
+export const ATTR_CONTENT_REDACTIONS = 'genai_app.content.redactions';
+export const ATTR_CONTENT_DROPPED = 'genai_app.content.dropped';
+export const ATTR_CONTENT_TRUNCATED = 'genai_app.content.truncated';
+export const ATTR_INPUT_MESSAGES_ORIGINAL_COUNT = 'genai_app.input.messages.original_count';
 
-export function serializeContent(request: RequestContent | undefined, output: OutputMessage[] | undefined): ContentAttributes {
-  const attrs: ContentAttributes = {};
-  if (request?.systemInstructions && request.systemInstructions.length > 0) {
-    attrs[sc.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = safeJsonStringify(request.systemInstructions);
-  }
-  if (request?.inputMessages) attrs[sc.ATTR_GEN_AI_INPUT_MESSAGES] = safeJsonStringify(request.inputMessages);
-  if (request?.toolDefinitions && request.toolDefinitions.length > 0) {
-    attrs[sc.ATTR_GEN_AI_TOOL_DEFINITIONS] = safeJsonStringify(request.toolDefinitions);
-  }
-  if (output) attrs[sc.ATTR_GEN_AI_OUTPUT_MESSAGES] = safeJsonStringify(output);
-  return attrs;
+export interface PreparedContent {
+  /** Content attributes as JSON strings, for the span. */
+  readonly json: Record<string, string>;
+  /** The same content as structured values, for the details event. */
+  readonly structured: Record<string, AnyValue>;
+  /** What was done to it: redaction count, dropped/truncated flags, original message count. */
+  readonly meta: Attributes;
 }
 
-/** The structured form for log events (which accept AnyValue maps and arrays). */
-export function structuredContent(serialized: ContentAttributes): Record<string, AnyValue> {
-  const out: Record<string, AnyValue> = {};
-  for (const [key, json] of Object.entries(serialized)) out[key] = JSON.parse(json) as AnyValue;
-  return out;
+type Fitted = TruncationOutcome & { result: unknown };
+
+interface Piece {
+  attribute: string;
+  field: RedactionField;
+  value: unknown;
+  fit: (value: never, budget: number, keepInlineBinary: boolean) => Fitted;
+}
+
+const fitParts = (v: never, b: number, k: boolean): Fitted => {
+  const r = truncateParts(v, b, { keepInlineBinary: k });
+  return { ...r, result: r.parts };
+};
+const fitInput = (v: never, b: number, k: boolean): Fitted => {
+  const r = truncateInputMessages(v, b, { keepInlineBinary: k });
+  return { ...r, result: r.messages };
+};
+const fitOutput = (v: never, b: number, k: boolean): Fitted => {
+  const r = truncateOutputMessages(v, b, { keepInlineBinary: k });
+  return { ...r, result: r.messages };
+};
+const fitJson = (v: never, b: number, k: boolean): Fitted => {
+  const r = truncateJsonValue(v, b, { keepInlineBinary: k });
+  return { ...r, result: r.value };
+};
+
+function piecesOf(request: RequestContent | undefined, output: OutputMessage[] | undefined): Piece[] {
+  const pieces: Piece[] = [];
+  if (request?.systemInstructions && request.systemInstructions.length > 0) {
+    pieces.push({ attribute: sc.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, field: 'system_instructions', value: request.systemInstructions, fit: fitParts });
+  }
+  if (request?.inputMessages) {
+    pieces.push({ attribute: sc.ATTR_GEN_AI_INPUT_MESSAGES, field: 'input.messages', value: request.inputMessages, fit: fitInput });
+  }
+  if (request?.toolDefinitions && request.toolDefinitions.length > 0) {
+    pieces.push({ attribute: sc.ATTR_GEN_AI_TOOL_DEFINITIONS, field: 'tool.definitions', value: request.toolDefinitions, fit: fitJson });
+  }
+  if (output) pieces.push({ attribute: sc.ATTR_GEN_AI_OUTPUT_MESSAGES, field: 'output.messages', value: output, fit: fitOutput });
+  return pieces;
+}
+
+export function prepareContent(
+  request: RequestContent | undefined,
+  output: OutputMessage[] | undefined,
+  policy: ContentPolicy,
+): PreparedContent {
+  const json: Record<string, string> = {};
+  const structured: Record<string, AnyValue> = {};
+  const meta: Attributes = {};
+  const { redactor, truncation } = policy;
+  let redactions = 0;
+  let dropped = false;
+  let truncated = false;
+  for (const piece of piecesOf(request, output)) {
+    let value = piece.value;
+    if (redactor.active) {
+      const redacted = redactor.redactContent(value, { field: piece.field });
+      redactions += redacted.count;
+      // The app's hook failed on this piece: leave it out, keep the rest of the telemetry.
+      if (redacted.dropped) {
+        dropped = true;
+        continue;
+      }
+      value = redacted.value;
+    }
+    const fitted = piece.fit(value as never, truncation.maxAttributeBytes, truncation.keepInlineBinary);
+    json[piece.attribute] = fitted.json;
+    structured[piece.attribute] = fitted.result as AnyValue;
+    if (fitted.truncated) truncated = true;
+    if (piece.attribute === sc.ATTR_GEN_AI_INPUT_MESSAGES && fitted.droppedCount > 0) {
+      meta[ATTR_INPUT_MESSAGES_ORIGINAL_COUNT] = fitted.originalCount;
+    }
+  }
+  if (redactions > 0) meta[ATTR_CONTENT_REDACTIONS] = redactions;
+  if (dropped) meta[ATTR_CONTENT_DROPPED] = true;
+  if (truncated) meta[ATTR_CONTENT_TRUNCATED] = true;
+  return { json, structured, meta };
 }

@@ -8,6 +8,7 @@ import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from './config';
 import { type CaptureMode, resolveCaptureMode } from './content-mode';
+import { type ContentPolicy, resolveContentPolicy } from './content-policy';
 import { type GenAIInstruments, createGenAIInstruments } from './instruments';
 import { Invocation } from './invocation';
 import type { InvocationRequest } from './model';
@@ -25,6 +26,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _stageInstruments: StageInstruments | undefined;
   declare private _stages: StageRecorder | undefined;
   declare private _captureMode: CaptureMode | undefined;
+  declare private _contentPolicy: ContentPolicy | undefined;
   declare private _explicitEventLogger: EventLogger | undefined;
   declare private _globalLoggerProvider: unknown;
   declare private _globalEventLogger: EventLogger | undefined;
@@ -37,6 +39,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   override setConfig(config: Config = {} as Config): void {
     super.setConfig(config);
     this._captureMode = undefined;
+    this._contentPolicy = undefined;
   }
 
   override setLoggerProvider(loggerProvider: LoggerProvider): void {
@@ -74,6 +77,10 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
    */
   get stages(): StageRecorder {
     return (this._stages ??= new StageRecorder(this));
+  }
+
+  get contentPolicy(): ContentPolicy {
+    return (this._contentPolicy ??= resolveContentPolicy(this.getConfig()));
   }
 
   get captureMode(): CaptureMode {

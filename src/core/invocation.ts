@@ -6,7 +6,7 @@
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
 import { type CaptureMode, capturesOnEvent, capturesOnSpan } from './content-mode';
-import { serializeContent, structuredContent } from './content';
+import { type PreparedContent, prepareContent } from './content';
 import { errorTypeOf } from './error-type';
 import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
 import { safely } from './safely';
@@ -104,12 +104,19 @@ export class Invocation {
     const content =
       mode === 'NO_CONTENT'
         ? undefined
-        : serializeContent(
-            this.requestContent,
-            response.outputMessages ? safely('converting output content', response.outputMessages, undefined) : undefined,
+        : safely(
+            'preparing captured content',
+            () =>
+              prepareContent(
+                this.requestContent,
+                response.outputMessages ? safely('converting output content', response.outputMessages, undefined) : undefined,
+                this.telemetry.contentPolicy,
+              ),
+            undefined,
           );
+    if (content) Object.assign(attrs, content.meta);
     span.setAttributes(attrs);
-    if (content && capturesOnSpan(mode)) span.setAttributes(content);
+    if (content && capturesOnSpan(mode)) span.setAttributes(content.json);
     // The details event describes inference operations; embeddings carry no content and get none.
     if (content && capturesOnEvent(mode) && this.request.operation !== 'embeddings') this.emitDetailsEvent(attrs, content);
 
@@ -117,7 +124,7 @@ export class Invocation {
     span.end();
   }
 
-  private emitDetailsEvent(spanAttrs: Attributes, content: Record<string, string>): void {
+  private emitDetailsEvent(spanAttrs: Attributes, content: PreparedContent): void {
     this.telemetry.eventLogger.emit({
       eventName: sc.EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
       severityNumber: INFO_SEVERITY,
@@ -126,7 +133,7 @@ export class Invocation {
         ...scopeSpanAttributes(this.scope),
         ...samplingAttributes(this.request),
         ...spanAttrs,
-        ...structuredContent(content),
+        ...content.structured,
       } as never,
       context: this.context,
     });

@@ -6,6 +6,7 @@
 import type { Context, Tracer } from '@opentelemetry/api';
 import type { AnyValue } from '@opentelemetry/api-logs';
 import type { CaptureMode } from './content-mode';
+import type { ContentPolicy } from './content-policy';
 import type { GenAIInstruments } from './instruments';
 
 /** The part of the Logs API logger we use; satisfied by both @opentelemetry/api-logs and api >= 1.10. */
@@ -24,6 +25,8 @@ export interface GenAITelemetry {
   readonly instruments: GenAIInstruments;
   readonly eventLogger: EventLogger;
   readonly captureMode: CaptureMode;
+  /** Redaction and size budget for captured content (only consulted when content is captured). */
+  readonly contentPolicy: ContentPolicy;
   /** Whether GenAI context prompt name/version and environment go on metrics (default true). */
   readonly scopeAttributesOnMetrics?: boolean;
 }

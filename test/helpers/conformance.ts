@@ -7,6 +7,7 @@
  * `ConformanceCollector` wires both into an SDK pipeline so that every GenAI span and log record a test
  * produces is checked (see test/helpers/telemetry.ts).
  */
+import { INLINE_BINARY_PLACEHOLDER } from '../../src/core/truncation';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Context, SpanContext } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
@@ -461,7 +462,12 @@ function checkPart(at: string, part: unknown, v: string[]): void {
     case 'blob':
       requireString(part, 'modality', label, v);
       optionalString(part, 'mime_type', label, v);
-      if (requireString(part, 'content', label, v) && !BASE64.test(part.content as string)) {
+      // Inline binary is replaced by a placeholder with its type and size unless the app opts in.
+      if (
+        requireString(part, 'content', label, v) &&
+        !BASE64.test(part.content as string) &&
+        !INLINE_BINARY_PLACEHOLDER.test(part.content as string)
+      ) {
         v.push(`${label}.content must be base64`);
       }
       break;

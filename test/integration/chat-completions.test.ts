@@ -313,10 +313,7 @@ describe('chat.completions.create: tools, tool calls and multimodal content', ()
     ]);
   });
 
-  it('maps image URLs to uri parts, data: URLs to blob parts and input audio to audio blob parts', async () => {
-    server.enqueue(json(chatCompletion({ choices: [textChoice('A cat and a beep.')] })));
-
-    await newClient().chat.completions.create({
+  const multimodalRequest = (): OpenAI.ChatCompletionCreateParamsNonStreaming => ({
       model: MODEL,
       messages: [
         {
@@ -329,22 +326,34 @@ describe('chat.completions.create: tools, tool calls and multimodal content', ()
           ],
         },
       ],
-    });
+  });
+  const multimodalParts = (imageBlob: string, audioBlob: string) => [
+    { type: 'text', content: 'What is in these?' },
+    { type: 'uri', modality: 'image', uri: 'https://example.com/cat.png' },
+    { type: 'blob', modality: 'image', mime_type: 'image/png', content: imageBlob },
+    { type: 'blob', modality: 'audio', mime_type: 'audio/wav', content: audioBlob },
+  ];
+
+  it('maps image URLs to uri parts, data: URLs to blob parts (binary replaced by a placeholder) and input audio to audio blob parts', async () => {
+    server.enqueue(json(chatCompletion({ choices: [textChoice('A cat and a beep.')] })));
+    await newClient().chat.completions.create(multimodalRequest());
 
     const span = onlySpan(tel);
     expect(contentAttribute(span, INPUT_MESSAGES)).toEqual([
-      {
-        role: 'user',
-        parts: [
-          { type: 'text', content: 'What is in these?' },
-          { type: 'uri', modality: 'image', uri: 'https://example.com/cat.png' },
-          { type: 'blob', modality: 'image', mime_type: 'image/png', content: 'iVBORw0KGgoAAAANSUhEUg==' },
-          { type: 'blob', modality: 'audio', mime_type: 'audio/wav', content: 'UklGRiQAAABXQVZFZm10IBAAAAAB' },
-        ],
-      },
+      { role: 'user', parts: multimodalParts('[BINARY image/png 16 bytes omitted]', '[BINARY audio/wav 21 bytes omitted]') },
     ]);
     expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([assistantTextOutput('A cat and a beep.')]);
     expect(span.attributes).not.toHaveProperty([TOOL_DEFINITIONS]);
+  });
+
+  it('keeps the inline base64 when the app opts in with captureInlineBinary', async () => {
+    tel.instrumentation.setConfig({ captureMessageContent: 'SPAN_ONLY', captureInlineBinary: true });
+    server.enqueue(json(chatCompletion({ choices: [textChoice('A cat and a beep.')] })));
+    await newClient().chat.completions.create(multimodalRequest());
+
+    expect(contentAttribute(onlySpan(tel), INPUT_MESSAGES)).toEqual([
+      { role: 'user', parts: multimodalParts('iVBORw0KGgoAAAANSUhEUg==', 'UklGRiQAAABXQVZFZm10IBAAAAAB') },
+    ]);
   });
 
   it('records one output message per choice', async () => {

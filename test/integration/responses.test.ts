@@ -177,7 +177,8 @@ describe('openai responses', () => {
             parts: [
               textPart('What is in these images, and what is the weather?'),
               { type: 'uri', modality: 'image', uri: 'https://example.com/cat.png' },
-              { type: 'blob', modality: 'image', mime_type: 'image/png', content: 'iVBORw0KGgo=' },
+              // Inline binary is replaced by a placeholder with its type and decoded size (the default).
+              { type: 'blob', modality: 'image', mime_type: 'image/png', content: '[BINARY image/png 8 bytes omitted]' },
               { type: 'file', modality: 'image', file_id: 'file-abc123' },
             ],
           },

@@ -1,0 +1,23 @@
+/*
+ * What happens to captured content before it leaves the process: redaction (secrets and PII replaced
+ * by typed markers), then a byte budget per attribute (truncation that keeps valid JSON). Resolved once
+ * per instrumentation configuration.
+ */
+import type { GenAIInstrumentationConfig } from './config';
+import { createRedactor, type Redactor } from './redaction';
+import { resolveTruncationSettings, type TruncationSettings } from './truncation';
+
+export interface ContentPolicy {
+  readonly redactor: Redactor;
+  readonly truncation: TruncationSettings;
+}
+
+export function resolveContentPolicy(config: GenAIInstrumentationConfig, env: NodeJS.ProcessEnv = process.env): ContentPolicy {
+  return {
+    redactor: createRedactor(config.redaction, env),
+    truncation: resolveTruncationSettings(
+      { maxAttributeBytes: config.maxAttributeBytes, keepInlineBinary: config.captureInlineBinary },
+      env,
+    ),
+  };
+}

@@ -1,0 +1,92 @@
+/*
+ * The redactor: built-in detectors and custom patterns (one scan per string), then the app's hook.
+ * A failing hook drops the content piece being redacted (the caller keeps the span) with a diag warning
+ * that never quotes the content.
+ */
+import { diag } from '@opentelemetry/api';
+import { resolvePolicy } from './policy';
+import { minTextLength, scanText } from './scan';
+import type { RedactionConfig, RedactionContext, RedactionResult, RedactionTally, Redactor } from './types';
+import { walkJson } from './walk';
+
+/** What `redactString` returns in place of a string whose hook failed. */
+export const DROPPED_MARKER = '[REDACTED]';
+
+/** Thrown through the walk to abandon a content piece once the hook has failed. */
+class HookFailure extends Error {}
+
+const MAX_ERROR_MESSAGE = 200;
+
+export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv = process.env): Redactor {
+  const { kinds, rules, hook } = resolvePolicy(config, env);
+  const active = rules.length > 0 || hook !== undefined;
+  const minLength = minTextLength(rules);
+
+  /** The failure, described without the content: the error message, itself redacted and cut short. */
+  function warnHookFailure(context: RedactionContext, what: string): void {
+    const safe = scanText(what.slice(0, MAX_ERROR_MESSAGE), rules).text;
+    diag.warn(
+      `opentelemetry-instrumentation-genai: the redaction hook failed on ${context.field} (${safe}); ` +
+        'that content was dropped.',
+    );
+  }
+
+  /** Throws HookFailure (after warning) when the hook fails. */
+  function redactOne(value: string, context: RedactionContext, tally: RedactionTally): string {
+    let out = value;
+    if (value.length >= minLength && rules.length > 0) {
+      const scanned = scanText(value, rules);
+      out = scanned.text;
+      tally.count += scanned.count;
+    }
+    if (hook) {
+      let hooked: unknown;
+      try {
+        hooked = hook(out, context);
+      } catch (err) {
+        const message = err instanceof Error ? `${err.name}: ${err.message}` : `threw ${typeof err}`;
+        warnHookFailure(context, message);
+        throw new HookFailure();
+      }
+      if (typeof hooked !== 'string') {
+        warnHookFailure(context, `returned ${hooked === null ? 'null' : typeof hooked}, not a string`);
+        throw new HookFailure();
+      }
+      if (hooked !== out) {
+        tally.count++;
+        out = hooked;
+      }
+    }
+    return out;
+  }
+
+  return {
+    kinds,
+    active,
+    redactString(value, context, tally = { count: 0, dropped: false }) {
+      if (!active) return value;
+      try {
+        return redactOne(typeof value === 'string' ? value : String(value), context, tally);
+      } catch {
+        tally.dropped = true;
+        return DROPPED_MARKER;
+      }
+    },
+    redactContent<T>(value: T, context: RedactionContext): RedactionResult<T> {
+      if (!active) return { value: walkJson(value, (s) => s) as T, dropped: false, count: 0 };
+      const tally: RedactionTally = { count: 0, dropped: false };
+      try {
+        const out = walkJson(value, (s) => redactOne(s, context, tally)) as T;
+        return { value: out, dropped: false, count: tally.count };
+      } catch (err) {
+        if (!(err instanceof HookFailure)) {
+          diag.warn(
+            `opentelemetry-instrumentation-genai: redacting ${context.field} failed ` +
+              `(${err instanceof Error ? err.name : typeof err}); that content was dropped.`,
+          );
+        }
+        return { value: undefined, dropped: true, count: 0 };
+      }
+    },
+  };
+}

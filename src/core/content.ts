@@ -10,7 +10,7 @@ import type { ContentPolicy } from './content-policy';
 import type { OutputMessage, RequestContent } from './model';
 import type { RedactionField } from './redaction';
 import * as sc from './semconv';
-import { truncateInputMessages, truncateJsonValue, truncateOutputMessages, truncateParts } from './truncation';
+import { cutStringToJsonBytes, truncateInputMessages, truncateJsonValue, truncateOutputMessages, truncateParts } from './truncation';
 import type { TruncationOutcome } from './truncation';
 
 /** Attributes this package adds about what it did to the content (its own `genai_app.*` namespace). */
@@ -105,4 +105,47 @@ export function prepareContent(
   if (dropped) meta[ATTR_CONTENT_DROPPED] = true;
   if (truncated) meta[ATTR_CONTENT_TRUNCATED] = true;
   return { json, structured, meta };
+}
+
+/** Content of a stage span (tool arguments and result, retrieval query and documents), by attribute. */
+export type StageContent = Record<string, unknown>;
+
+const STAGE_FIELDS: Readonly<Record<string, RedactionField>> = {
+  'gen_ai.tool.call.arguments': 'tool.call.arguments',
+  'gen_ai.tool.call.result': 'tool.call.result',
+  'gen_ai.retrieval.query.text': 'retrieval.query',
+  'gen_ai.retrieval.documents': 'retrieval.documents',
+};
+
+/**
+ * The same policy for stage-span content: each value is redacted, then a string stays a string (cut to
+ * the budget with a marker) and anything else becomes JSON that fits the budget.
+ */
+export function prepareStageContent(content: StageContent, policy: ContentPolicy): Attributes {
+  const attrs: Attributes = {};
+  const { redactor, truncation } = policy;
+  let redactions = 0;
+  for (const [attribute, original] of Object.entries(content)) {
+    let value = original;
+    if (redactor.active) {
+      const redacted = redactor.redactContent(value, { field: STAGE_FIELDS[attribute] ?? 'tool.call.result' });
+      redactions += redacted.count;
+      if (redacted.dropped) {
+        attrs[ATTR_CONTENT_DROPPED] = true;
+        continue;
+      }
+      value = redacted.value;
+    }
+    if (typeof value === 'string') {
+      const cut = cutStringToJsonBytes(value, truncation.maxAttributeBytes);
+      if (cut !== value) attrs[ATTR_CONTENT_TRUNCATED] = true;
+      attrs[attribute] = cut;
+    } else {
+      const fitted = truncateJsonValue(value, truncation.maxAttributeBytes, { keepInlineBinary: truncation.keepInlineBinary });
+      if (fitted.truncated) attrs[ATTR_CONTENT_TRUNCATED] = true;
+      attrs[attribute] = fitted.json;
+    }
+  }
+  if (redactions > 0) attrs[ATTR_CONTENT_REDACTIONS] = redactions;
+  return attrs;
 }

@@ -84,6 +84,26 @@ describe('redaction of captured content (defaults: secrets and payment cards)', 
   });
 });
 
+describe('stage spans go through the same policy', () => {
+  const { tel } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY', maxAttributeBytes: 256 } });
+
+  it('tool arguments and results are redacted and fitted to the budget', async () => {
+    const result = await tel.instrumentation.stages.traceTool(
+      { name: 'charge', callId: 'call_9' },
+      async (args: { card: string }) => ({ ok: true, receipt: 'x'.repeat(1000), card: args.card }),
+      { card: '4111111111111111' },
+    );
+    expect(result.card).toBe('4111111111111111');
+    const [span] = tel.spans();
+    expect(span!.attributes['gen_ai.tool.call.arguments']).toBe('{"card":"[REDACTED:CARD]"}');
+    const stored = span!.attributes['gen_ai.tool.call.result'] as string;
+    expect(Buffer.byteLength(stored, 'utf8')).toBeLessThanOrEqual(256);
+    expect(stored).not.toContain('4111111111111111');
+    expect(span!.attributes['genai_app.content.redactions']).toBe(2);
+    expect(span!.attributes['genai_app.content.truncated']).toBe(true);
+  });
+});
+
 describe('truncation of captured content', () => {
   const { server, tel, client } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY', maxAttributeBytes: 2048 } });
 

@@ -5,6 +5,7 @@
  * buckets. Real SDK pipeline with the AsyncLocalStorage context manager.
  */
 import { DiagLogLevel, SpanKind, SpanStatusCode, context, diag, metrics, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { resolveContentPolicy } from '../../src/core/content-policy';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AggregationTemporality, MeterProvider, MetricReader, type Histogram } from '@opentelemetry/sdk-metrics';
 import {
@@ -74,7 +75,13 @@ function setup(captureMode: CaptureMode = 'NO_CONTENT', options: { sampledOut?: 
   const reader = new TestReader();
   const meter = new MeterProvider({ readers: [reader] }).getMeter('test');
   const tracer = tracerProvider.getTracer('test');
-  const telemetry = { tracer, stageInstruments: createStageInstruments(meter), captureMode, scopeAttributesOnMetrics: true };
+  const telemetry = {
+    tracer,
+    stageInstruments: createStageInstruments(meter),
+    captureMode,
+    scopeAttributesOnMetrics: true,
+    contentPolicy: resolveContentPolicy({}, {}),
+  };
   let collected: Awaited<ReturnType<MetricReader['collect']>> | undefined;
   const allMetrics = () => (collected?.resourceMetrics.scopeMetrics ?? []).flatMap((sm) => sm.metrics);
   const result: Setup = {
@@ -436,7 +443,12 @@ describe('traceRetrieval', () => {
     const meter = new MeterProvider({ readers: [reader] }).getMeter('shared');
     const inference = createGenAIInstruments(meter);
     const tracer = new BasicTracerProvider().getTracer('t');
-    const recorder = new StageRecorder({ tracer, stageInstruments: createStageInstruments(meter), captureMode: 'NO_CONTENT' });
+    const recorder = new StageRecorder({
+      tracer,
+      stageInstruments: createStageInstruments(meter),
+      captureMode: 'NO_CONTENT',
+      contentPolicy: resolveContentPolicy({}, {}),
+    });
     recorder.traceRetrieval({ dataSource: 'kb', provider: 'openai', model: 'emb' }, () => []);
     inference.operationDuration.record(0.5, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai' });
     const { resourceMetrics, errors } = await reader.collect();

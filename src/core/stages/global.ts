@@ -7,6 +7,7 @@
 import type { MeterProvider, Span, Tracer } from '@opentelemetry/api';
 import { metrics, trace } from '@opentelemetry/api';
 import { CAPTURE_CONTENT_ENV, type CaptureMode, resolveCaptureMode } from '../content-mode';
+import { type ContentPolicy, resolveContentPolicy } from '../content-policy';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { type StageInstruments, createStageInstruments } from './instruments';
 import type { AgentStage, RetrievalStage, ToolStage, WorkflowStage } from './plans';
@@ -17,6 +18,12 @@ class GlobalStageTelemetry implements StageTelemetry {
   private instruments: StageInstruments | undefined;
   private envValue: string | undefined;
   private mode: CaptureMode | undefined;
+  private policy: ContentPolicy | undefined;
+
+  /** Redaction and size budget from this package's env vars (resolved once). */
+  get contentPolicy(): ContentPolicy {
+    return (this.policy ??= resolveContentPolicy({}));
+  }
 
   get tracer(): Tracer {
     return trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);

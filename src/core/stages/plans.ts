@@ -5,7 +5,8 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import { SpanKind, diag } from '@opentelemetry/api';
-import { parseJsonIfPossible, safeJsonStringify } from '../safe-json';
+import { parseJsonIfPossible } from '../safe-json';
+import type { StageContent } from '../content';
 import { ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_REQUEST_TOP_K } from '../semconv';
 import type { StageInstruments } from './instruments';
 import * as n from './names';
@@ -85,9 +86,10 @@ export interface StagePlan {
   metricAttributes: Attributes;
   histogram(instruments: StageInstruments): StageInstruments[keyof StageInstruments];
   /** Opt-in content known at the start. */
-  startContent?(): Attributes | undefined;
+  /** Structured content values by attribute name; redacted, fitted and serialized by the recorder. */
+  startContent?(): StageContent | undefined;
   /** Opt-in content from the settled value (see StageValue). */
-  endContent?(value: unknown): Attributes | undefined;
+  endContent?(value: unknown): StageContent | undefined;
 }
 
 const PREFIX = 'opentelemetry-instrumentation-genai:';
@@ -113,10 +115,8 @@ export function toolPlan(tool: unknown, args: unknown): StagePlan {
     histogram: (i) => i.executeToolDuration,
     // Arguments and result are objects in the conventions: a JSON string is parsed first, then the
     // value is stored as a JSON string (span attributes cannot hold maps).
-    startContent: () =>
-      args === undefined ? undefined : { [n.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]: safeJsonStringify(parseJsonIfPossible(args)) },
-    endContent: (value) =>
-      value === undefined ? undefined : { [n.ATTR_GEN_AI_TOOL_CALL_RESULT]: safeJsonStringify(parseJsonIfPossible(value)) },
+    startContent: () => (args === undefined ? undefined : { [n.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]: parseJsonIfPossible(args) }),
+    endContent: (value) => (value === undefined ? undefined : { [n.ATTR_GEN_AI_TOOL_CALL_RESULT]: parseJsonIfPossible(value) }),
   };
 }
 
@@ -151,7 +151,7 @@ export function retrievalPlan(retrieval: unknown): StagePlan {
     startContent: () => (query === undefined ? undefined : { [n.ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT]: query }),
     endContent: (value) => {
       const documents = normalizeDocuments(extract(value));
-      return documents && { [n.ATTR_GEN_AI_RETRIEVAL_DOCUMENTS]: safeJsonStringify(documents) };
+      return documents && { [n.ATTR_GEN_AI_RETRIEVAL_DOCUMENTS]: documents };
     },
   };
 }

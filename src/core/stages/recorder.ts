@@ -22,6 +22,8 @@
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
 import { INVALID_SPAN_CONTEXT, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
 import { type CaptureMode, capturesOnSpan } from '../content-mode';
+import { ATTR_CONTENT_REDACTIONS, prepareStageContent } from '../content';
+import type { ContentPolicy } from '../content-policy';
 import { errorTypeOf } from '../error-type';
 import { safely } from '../safely';
 import { ATTR_ERROR_TYPE } from '../semconv';
@@ -52,6 +54,8 @@ export interface StageTelemetry {
   readonly captureMode: CaptureMode;
   /** Whether the scope's low-cardinality attributes (prompt name and version, environment) go on metrics. Default true. */
   readonly scopeAttributesOnMetrics?: boolean;
+  /** Redaction and size budget for captured content. */
+  readonly contentPolicy: ContentPolicy;
 }
 
 export class StageRecorder {
@@ -108,9 +112,10 @@ class Stage {
   private readonly histogram: Histogram;
   private readonly metricAttributes: Attributes;
   private ended = false;
+  private redactions = 0;
 
   constructor(
-    telemetry: StageTelemetry,
+    private readonly telemetry: StageTelemetry,
     private readonly plan: StagePlan,
   ) {
     const parent = contextApi.active();
@@ -131,7 +136,7 @@ class Stage {
     // recording would drop it: nothing is serialized then.
     this.capture = capturesOnSpan(scopedCaptureMode(parent, telemetry.captureMode)) && this.span.isRecording();
     if (this.capture && plan.startContent) {
-      const content = safely('capturing GenAI stage content', () => plan.startContent!(), undefined);
+      const content = safely('capturing GenAI stage content', () => this.prepare(plan.startContent!()), undefined);
       if (content) this.span.setAttributes(content);
     }
   }
@@ -172,7 +177,7 @@ class Stage {
     this.ended = true;
     const durationS = this.elapsed();
     if (this.capture && this.plan.endContent) {
-      const content = safely('capturing GenAI stage content', () => this.plan.endContent!(value), undefined);
+      const content = safely('capturing GenAI stage content', () => this.prepare(this.plan.endContent!(value)), undefined);
       if (content) safely('capturing GenAI stage content', () => this.span.setAttributes(content), undefined);
     }
     this.finish(durationS, this.metricAttributes);
@@ -193,6 +198,18 @@ class Stage {
       undefined,
     );
     this.finish(durationS, { ...this.metricAttributes, [ATTR_ERROR_TYPE]: errorType });
+  }
+
+  /** Redacts and fits stage content; the redaction count adds up over the start and end content. */
+  private prepare(content: Record<string, unknown> | undefined) {
+    if (!content) return undefined;
+    const attrs = prepareStageContent(content, this.telemetry.contentPolicy);
+    const count = attrs[ATTR_CONTENT_REDACTIONS];
+    if (typeof count === 'number') {
+      this.redactions += count;
+      attrs[ATTR_CONTENT_REDACTIONS] = this.redactions;
+    }
+    return attrs;
   }
 
   private elapsed(): number {

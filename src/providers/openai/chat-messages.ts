@@ -1,7 +1,7 @@
 /* Chat Completions messages and tools → the conventions' message and tool-definition shapes. */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
 import { parseJsonIfPossible } from '../../core';
-import { asArray, asObject, asString, finishReason, modalityOf, parseDataUrl } from './common';
+import { asArray, asObject, asString, fileDataPart, finishReason, imageUrlPart, inputAudioPart } from './common';
 
 /** One user-content part of a chat message. */
 function contentPart(raw: unknown): MessagePart | undefined {
@@ -12,25 +12,14 @@ function contentPart(raw: unknown): MessagePart | undefined {
       return { type: 'text', content: asString(p.text) ?? '' };
     case 'refusal':
       return { type: 'text', content: asString(p.refusal) ?? '' };
-    case 'image_url': {
-      const url = asString(asObject(p.image_url)?.url) ?? '';
-      const data = parseDataUrl(url);
-      return data
-        ? { type: 'blob', modality: 'image', ...(data.mimeType ? { mime_type: data.mimeType } : {}), content: data.base64 }
-        : { type: 'uri', modality: 'image', uri: url };
-    }
-    case 'input_audio': {
-      const audio = asObject(p.input_audio);
-      const format = asString(audio?.format);
-      return { type: 'blob', modality: 'audio', ...(format ? { mime_type: `audio/${format}` } : {}), content: asString(audio?.data) ?? '' };
-    }
+    case 'image_url':
+      return imageUrlPart(asString(asObject(p.image_url)?.url) ?? '');
+    case 'input_audio':
+      return inputAudioPart(asObject(p.input_audio));
     case 'file': {
       const file = asObject(p.file);
       const fileId = asString(file?.file_id);
-      if (fileId) return { type: 'file', modality: 'document', file_id: fileId };
-      const data = parseDataUrl(asString(file?.file_data) ?? '');
-      const mime = data?.mimeType;
-      return { type: 'blob', modality: modalityOf(mime, 'document'), ...(mime ? { mime_type: mime } : {}), content: data?.base64 ?? asString(file?.file_data) ?? '' };
+      return fileId ? { type: 'file', modality: 'document', file_id: fileId } : fileDataPart(file?.file_data);
     }
     default:
       return typeof p.type === 'string' ? { type: p.type } : undefined;

@@ -1,5 +1,5 @@
 /* Small readers shared by the openai translations: tolerant of missing or mistyped fields. */
-import type { TokenUsage } from '../../core';
+import type { MessagePart, TokenUsage } from '../../core';
 
 export type Json = Record<string, unknown>;
 
@@ -72,4 +72,25 @@ function percentDecode(text: string): string {
 export function modalityOf(mimeType: string | undefined, fallback: string): string {
   const top = mimeType?.split('/')[0];
   return top === 'image' || top === 'audio' || top === 'video' ? top : fallback;
+}
+
+/** An image by URL: a `data:` URL is inline binary (a blob part), any other URL a uri part. */
+export function imageUrlPart(url: string): MessagePart {
+  const data = parseDataUrl(url);
+  return data
+    ? { type: 'blob', modality: 'image', ...(data.mimeType ? { mime_type: data.mimeType } : {}), content: data.base64 }
+    : { type: 'uri', modality: 'image', uri: url };
+}
+
+/** `input_audio: { data, format }` (base64 audio). */
+export function inputAudioPart(audio: Json | undefined): MessagePart {
+  const format = asString(audio?.format);
+  return { type: 'blob', modality: 'audio', ...(format ? { mime_type: `audio/${format}` } : {}), content: asString(audio?.data) ?? '' };
+}
+
+/** Inline file data (a `data:` URL, or bare base64) as a blob part. */
+export function fileDataPart(fileData: unknown): MessagePart {
+  const data = parseDataUrl(asString(fileData) ?? '');
+  const mime = data?.mimeType;
+  return { type: 'blob', modality: modalityOf(mime, 'document'), ...(mime ? { mime_type: mime } : {}), content: data?.base64 ?? asString(fileData) ?? '' };
 }

@@ -1,7 +1,7 @@
 /* Responses API input items, output items and tools → the conventions' shapes. */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
 import { parseJsonIfPossible } from '../../core';
-import { asArray, asObject, asString, modalityOf, parseDataUrl } from './common';
+import { asArray, asObject, asString, fileDataPart, imageUrlPart, inputAudioPart } from './common';
 
 function inputContentPart(raw: unknown): MessagePart | undefined {
   const p = asObject(raw);
@@ -15,27 +15,16 @@ function inputContentPart(raw: unknown): MessagePart | undefined {
       return { type: 'text', content: asString(p.refusal) ?? '' };
     case 'input_image': {
       const fileId = asString(p.file_id);
-      if (fileId) return { type: 'file', modality: 'image', file_id: fileId };
-      const url = asString(p.image_url) ?? '';
-      const data = parseDataUrl(url);
-      return data
-        ? { type: 'blob', modality: 'image', ...(data.mimeType ? { mime_type: data.mimeType } : {}), content: data.base64 }
-        : { type: 'uri', modality: 'image', uri: url };
+      return fileId ? { type: 'file', modality: 'image', file_id: fileId } : imageUrlPart(asString(p.image_url) ?? '');
     }
     case 'input_file': {
       const fileId = asString(p.file_id);
       if (fileId) return { type: 'file', modality: 'document', file_id: fileId };
       const fileUrl = asString(p.file_url);
-      if (fileUrl) return { type: 'uri', modality: 'document', uri: fileUrl };
-      const data = parseDataUrl(asString(p.file_data) ?? '');
-      const mime = data?.mimeType;
-      return { type: 'blob', modality: modalityOf(mime, 'document'), ...(mime ? { mime_type: mime } : {}), content: data?.base64 ?? asString(p.file_data) ?? '' };
+      return fileUrl ? { type: 'uri', modality: 'document', uri: fileUrl } : fileDataPart(p.file_data);
     }
-    case 'input_audio': {
-      const audio = asObject(p.input_audio);
-      const format = asString(audio?.format);
-      return { type: 'blob', modality: 'audio', ...(format ? { mime_type: `audio/${format}` } : {}), content: asString(audio?.data) ?? '' };
-    }
+    case 'input_audio':
+      return inputAudioPart(asObject(p.input_audio));
     default:
       return typeof p.type === 'string' ? { type: p.type } : undefined;
   }

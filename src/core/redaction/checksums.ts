@@ -22,7 +22,8 @@ export function luhnValid(digits: string): boolean {
 
 /** Card networks by issuer prefix, with the lengths each issues. A number outside all of them is not a card. */
 const CARD_RANGES: ReadonlyArray<readonly [RegExp, number, number]> = [
-  [/^4/, 13, 19], // Visa (13, 16, 19; checked below)
+  [/^4/, 16, 19], // Visa (16 or 19, checked below; the old 13-digit numbers are left out: EAN-13 barcodes
+  // of German products start with 40-44 and would pass Luhn one time in ten)
   [/^5[1-5]/, 16, 16], // Mastercard
   [/^2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)/, 16, 16], // Mastercard 2-series
   [/^3[47]/, 15, 15], // American Express
@@ -31,7 +32,8 @@ const CARD_RANGES: ReadonlyArray<readonly [RegExp, number, number]> = [
   [/^(?:6011|64[4-9]|65)/, 16, 19], // Discover
   [/^62/, 16, 19], // UnionPay
   [/^220[0-4]/, 16, 19], // Mir
-  [/^(?:5018|5020|5038|5893|6304|6759|676[1-3])/, 12, 19], // Maestro
+  [/^(?:5018|5020|5038|5893|6304|6759|676[1-3])/, 16, 19], // Maestro (16-19: shorter ones are rare, and
+  // 13-digit 501x numbers are UK EAN-13 barcodes)
   [/^(?:508|60)/, 16, 16], // RuPay
 ];
 
@@ -46,7 +48,7 @@ export function cardNumberValid(digits: string): boolean {
     }
   }
   if (!known) return false;
-  if (digits.charCodeAt(0) === 52 /* 4 */ && n !== 13 && n !== 16 && n !== 19) return false;
+  if (digits.charCodeAt(0) === 52 /* 4 */ && n !== 16 && n !== 19) return false;
   return luhnValid(digits);
 }
 

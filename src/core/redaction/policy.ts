@@ -5,7 +5,8 @@
  */
 import { diag } from '@opentelemetry/api';
 import { rulesFor } from './detectors';
-import { compileRules, type CompiledRule, type Rule } from './scan';
+import type { Rule } from './rule';
+import { compileRules, type CompiledRule } from './scan';
 import {
   DEFAULT_DETECTOR_KINDS,
   DETECTOR_KINDS,
@@ -66,7 +67,7 @@ export function resolveDetectorKinds(
   if (raw !== undefined && raw.trim() !== '') {
     const kinds = parseDetectorKinds(raw.split(','), REDACT_ENV);
     if (kinds) return ordered(kinds);
-    diag.warn(`${PREFIX} ${REDACT_ENV}=${JSON.stringify(raw)} names no detector; using the redact option or the default.`);
+    diag.warn(`${PREFIX} ${REDACT_ENV}=${JSON.stringify(raw)} names no detector; using the redaction option or the default.`);
   }
   if (configValue !== undefined) {
     const tokens: unknown[] = Array.isArray(configValue)
@@ -76,9 +77,9 @@ export function resolveDetectorKinds(
         : [configValue];
     // An empty list means no built-in detector, like 'none'.
     if (tokens.length === 0) return [];
-    const kinds = parseDetectorKinds(tokens, 'redact.detectors');
+    const kinds = parseDetectorKinds(tokens, 'redaction.detectors');
     if (kinds) return ordered(kinds);
-    diag.warn(`${PREFIX} redact.detectors names no detector; using the default (${DEFAULT_DETECTOR_KINDS.join(', ')}).`);
+    diag.warn(`${PREFIX} redaction.detectors names no detector; using the default (${DEFAULT_DETECTOR_KINDS.join(', ')}).`);
   }
   return [...DEFAULT_DETECTOR_KINDS];
 }
@@ -109,7 +110,7 @@ export function customRules(patterns: readonly RedactionPattern[] | undefined): 
       const marker = typeof p.marker === 'string' ? p.marker : markerFor(name);
       rules.push({ id: `custom:${name}`, kind: 'custom', marker, re });
     } catch (err) {
-      diag.warn(`${PREFIX} redact.patterns: ${JSON.stringify(name)} is unusable (${(err as Error)?.message}); skipped.`);
+      diag.warn(`${PREFIX} redaction.patterns: ${JSON.stringify(name)} is unusable (${(err as Error)?.message}); skipped.`);
     }
   });
   return rules;
@@ -121,7 +122,7 @@ export function resolvePolicy(config: RedactionConfig | undefined, env: NodeJS.P
   let hook: RedactionHook | undefined;
   if (config?.hook !== undefined) {
     if (typeof config.hook === 'function') hook = config.hook;
-    else diag.warn(`${PREFIX} redact.hook is not a function; ignored.`);
+    else diag.warn(`${PREFIX} redaction.hook is not a function; ignored.`);
   }
   return { kinds, rules, hook };
 }

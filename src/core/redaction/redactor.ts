@@ -5,6 +5,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import { resolvePolicy } from './policy';
+import { scanMaybeJson } from './json-text';
 import { minTextLength, scanText } from './scan';
 import type { RedactionConfig, RedactionContext, RedactionResult, RedactionTally, Redactor } from './types';
 import { walkJson } from './walk';
@@ -31,11 +32,19 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
     );
   }
 
+  /** Anything else that failed (a throwing getter or Proxy in the content, say): named by type only. */
+  function warnUnexpected(context: RedactionContext, err: unknown): void {
+    diag.warn(
+      `opentelemetry-instrumentation-genai: redacting ${context.field} failed ` +
+        `(${err instanceof Error ? err.name : typeof err}); that content was dropped.`,
+    );
+  }
+
   /** Throws HookFailure (after warning) when the hook fails. */
   function redactOne(value: string, context: RedactionContext, tally: RedactionTally): string {
     let out = value;
     if (value.length >= minLength && rules.length > 0) {
-      const scanned = scanText(value, rules);
+      const scanned = scanMaybeJson(value, rules);
       out = scanned.text;
       tally.count += scanned.count;
     }
@@ -60,6 +69,14 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
     return out;
   }
 
+  /** A long integer, as a string: the detectors only (the hook sees strings, not numbers). */
+  function redactNumber(digits: string, tally: RedactionTally): string {
+    if (digits.length < minLength) return digits;
+    const scanned = scanText(digits, rules);
+    tally.count += scanned.count;
+    return scanned.text;
+  }
+
   return {
     kinds,
     active,
@@ -67,7 +84,8 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
       if (!active) return value;
       try {
         return redactOne(typeof value === 'string' ? value : String(value), context, tally);
-      } catch {
+      } catch (err) {
+        if (!(err instanceof HookFailure)) warnUnexpected(context, err);
         tally.dropped = true;
         return DROPPED_MARKER;
       }
@@ -76,15 +94,14 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
       if (!active) return { value: walkJson(value, (s) => s) as T, dropped: false, count: 0 };
       const tally: RedactionTally = { count: 0, dropped: false };
       try {
-        const out = walkJson(value, (s) => redactOne(s, context, tally)) as T;
+        const out = walkJson(
+          value,
+          (s) => redactOne(s, context, tally),
+          (digits) => redactNumber(digits, tally),
+        ) as T;
         return { value: out, dropped: false, count: tally.count };
       } catch (err) {
-        if (!(err instanceof HookFailure)) {
-          diag.warn(
-            `opentelemetry-instrumentation-genai: redacting ${context.field} failed ` +
-              `(${err instanceof Error ? err.name : typeof err}); that content was dropped.`,
-          );
-        }
+        if (!(err instanceof HookFailure)) warnUnexpected(context, err);
         return { value: undefined, dropped: true, count: 0 };
       }
     },

@@ -3,31 +3,8 @@
  * rule is never seen, let alone re-redacted, by another), keeps a match only if it overlaps none kept
  * before it (rules run in priority order), then builds the output in one pass.
  */
-import type { DetectorKind } from './types';
-
-export interface Rule {
-  readonly id: string;
-  readonly kind: DetectorKind | 'custom';
-  readonly marker: string;
-  /** A global regex; with `span` other than 'match' it also has the `d` flag. */
-  readonly re: RegExp;
-  /**
-   * What a match replaces: all of it (default); only capture group 1 (`group`: `Bearer <token>` keeps
-   * the word); or from the start of group 1 to the end of the match (`group-to-end`: group 1 sits in a
-   * lookbehind, so the regex can start at a rare anchor character such as `@` or `:` and stay cheap).
-   */
-  readonly span?: 'match' | 'group' | 'group-to-end';
-  /** Texts shorter than this cannot hold a match: the regex is not run. */
-  readonly minLength?: number;
-  /** Texts with fewer digits than this cannot hold a match. */
-  readonly minDigits?: number;
-  /** Characters a match needs (all of these `F_*` bits); texts without them are skipped. */
-  readonly needs?: number;
-  /** A cheap test that the text may hold a match; when false the rule's regex is not run. */
-  readonly hint?: (text: string) => boolean;
-  /** Accepts (true) or rejects (false) a candidate, or keeps only its first n characters (n). */
-  readonly validate?: (candidate: string, text: string, start: number) => boolean | number;
-}
+import { features } from './features';
+import type { Rule } from './rule';
 
 export interface ScanResult {
   text: string;
@@ -75,44 +52,28 @@ export function minTextLength(rules: readonly CompiledRule[]): number {
   return rules.reduce((min, r) => Math.min(min, r.minLength), Infinity);
 }
 
-/** Feature bits: which characters a text holds. Computed once per text, checked by every rule. */
-export const F_COLON_EQ = 1; // `:` or `=`
-export const F_AT = 2; // `@`
-export const F_PLUS = 4; // `+`
-export const F_SEP = 8; // `-`, `_` or `.`
-export const F_SPACE = 16; // space, tab or newline
+const BACKSLASH = 92;
+/** What may follow a backslash in a JSON string, and how many characters the escape takes after it. */
+const ESCAPE_LENGTH: Readonly<Record<string, number>> = { n: 1, r: 1, t: 1, b: 1, f: 1, '"': 1, '/': 1, '\\': 1, u: 5 };
 
-/** Counting digits stops here: no rule asks for more. */
-const DIGIT_CAP = 13;
-/** Up to this length a text is read once, char by char; longer ones are probed with indexOf (memchr-fast). */
-const SHORT_TEXT = 256;
+/** Whether the backslash at `at` escapes the next character (an odd run of backslashes ends there). */
+function escapes(text: string, at: number): boolean {
+  let n = 0;
+  while (at - n >= 0 && text.charCodeAt(at - n) === BACKSLASH) n++;
+  return n % 2 === 1;
+}
 
-/** Feature bits in the low byte, then the digit count (capped) shifted by 8. */
-function features(text: string): number {
-  let bits = 0;
-  let digits = 0;
-  if (text.length <= SHORT_TEXT) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 48 && c <= 57) digits++;
-      else if (c === 58 || c === 61) bits |= F_COLON_EQ;
-      else if (c === 64) bits |= F_AT;
-      else if (c === 43) bits |= F_PLUS;
-      else if (c === 45 || c === 95 || c === 46) bits |= F_SEP;
-      else if (c === 32 || c === 10 || c === 9 || c === 13) bits |= F_SPACE;
-    }
-    return bits | (Math.min(digits, DIGIT_CAP) << 8);
+/**
+ * Keeps a replacement from cutting an escape sequence in half (text that is JSON, or holds JSON):
+ * `\njane@example.com` must become `\n[REDACTED:EMAIL]`, not `\[REDACTED:EMAIL]`, and a span must not
+ * end with the backslash of an escape. Returns the adjusted span (empty when nothing is left).
+ */
+function outsideEscapes(text: string, start: number, end: number): [number, number] {
+  if (start > 0 && text.charCodeAt(start - 1) === BACKSLASH && escapes(text, start - 1)) {
+    start += ESCAPE_LENGTH[text[start]] ?? 0;
   }
-  if (text.indexOf(':') >= 0 || text.indexOf('=') >= 0) bits |= F_COLON_EQ;
-  if (text.indexOf('@') >= 0) bits |= F_AT;
-  if (text.indexOf('+') >= 0) bits |= F_PLUS;
-  if (text.indexOf('-') >= 0 || text.indexOf('_') >= 0 || text.indexOf('.') >= 0) bits |= F_SEP;
-  if (text.indexOf(' ') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\t') >= 0) bits |= F_SPACE;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= 57 && c >= 48 && ++digits >= DIGIT_CAP) break;
-  }
-  return bits | (digits << 8);
+  if (end > start && text.charCodeAt(end - 1) === BACKSLASH && escapes(text, end - 1)) end--;
+  return [start, end];
 }
 
 export function scanText(text: string, rules: readonly CompiledRule[]): ScanResult {
@@ -143,10 +104,12 @@ export function scanText(text: string, rules: readonly CompiledRule[]): ScanResu
       let start = m.index;
       let candidate = m[0];
       if (rule.span === 1) {
-        const at = m.indices?.[1];
+        let g = 1;
+        while (g < m.length && m[g] === undefined) g++;
+        const at = m.indices?.[g];
         if (!at || at[1] === at[0]) continue;
         start = at[0];
-        candidate = m[1];
+        candidate = m[g];
       } else if (rule.span === 2) {
         const at = m.indices?.[1];
         if (!at) continue;
@@ -161,6 +124,17 @@ export function scanText(text: string, rules: readonly CompiledRule[]): ScanResu
           continue;
         }
         if (typeof verdict === 'number') end = start + verdict;
+        if (end <= start) {
+          re.lastIndex = m.index + 1;
+          continue;
+        }
+      }
+      if (text.charCodeAt(start - 1) === BACKSLASH || text.charCodeAt(end - 1) === BACKSLASH) {
+        [start, end] = outsideEscapes(text, start, end);
+        if (start >= end) {
+          re.lastIndex = m.index + 1;
+          continue;
+        }
       }
       if (spans && overlaps(spans, start, end)) {
         re.lastIndex = m.index + 1;

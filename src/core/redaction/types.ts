@@ -6,7 +6,11 @@
 /** The built-in detector families, as named in the config and in OTEL_INSTRUMENTATION_GENAI_REDACT. */
 export type DetectorKind = 'secrets' | 'cards' | 'email' | 'phone' | 'ip' | 'national_id';
 
-export const DETECTOR_KINDS: readonly DetectorKind[] = ['secrets', 'cards', 'email', 'phone', 'ip', 'national_id'];
+/**
+ * All kinds, in priority order: where matches of two kinds overlap the earlier kind wins (a card is not
+ * also a phone number, an SSN not a phone number, a URL password not an email).
+ */
+export const DETECTOR_KINDS: readonly DetectorKind[] = ['secrets', 'cards', 'national_id', 'email', 'ip', 'phone'];
 
 /** On when nothing says otherwise (whenever content is captured). */
 export const DEFAULT_DETECTOR_KINDS: readonly DetectorKind[] = ['secrets', 'cards'];
@@ -80,7 +84,9 @@ export interface Redactor {
   redactString(value: string, context: RedactionContext, tally?: RedactionTally): string;
   /**
    * Redacts every string value (not object keys) in a JSON-like value and returns a new structure; the
-   * input is never mutated. Cycles become "[Circular]", values nested deeper than 64 levels "[Truncated]",
+   * input is never mutated. Numbers, booleans and null stay, except integers of 13-19 digits that are
+   * card numbers (they become the marker string). A string that holds JSON is redacted value by value
+   * (see json-text.ts). Cycles become "[Circular]", values nested deeper than 64 levels "[Truncated]",
    * bigints strings; functions and symbols are left out (null in arrays). Never throws.
    */
   redactContent<T>(value: T, context: RedactionContext): RedactionResult<T>;

@@ -1,9 +1,10 @@
 /*
- * Copies a JSON-like value, passing every string value (never an object key) through `visit`. The input
- * is never mutated. Mirrors what JSON serialization would keep: toJSON is honoured, functions and
- * symbols are left out (null in arrays), bigints become strings; in addition a cycle becomes
- * "[Circular]" where it closes and anything deeper than MAX_DEPTH becomes "[Truncated]", so the output
- * always serializes. An object that merely appears twice is copied twice.
+ * Copies a JSON-like value, passing every string value (never an object key) through `visit`, and
+ * integers long enough to be card numbers through `visitNumber`. The input is never mutated. Mirrors
+ * what JSON serialization would keep: toJSON is honoured, functions and symbols are left out (null in
+ * arrays), bigints become strings; in addition a cycle becomes "[Circular]" where it closes and anything
+ * deeper than MAX_DEPTH becomes "[Truncated]", so the output always serializes. An object that merely
+ * appears twice is copied twice.
  */
 export const CIRCULAR = '[Circular]';
 export const TRUNCATED = '[Truncated]';
@@ -11,15 +12,27 @@ export const MAX_DEPTH = 64;
 
 export type Visit = (value: string) => string;
 
-export function walkJson(value: unknown, visit: Visit): unknown {
-  return walk(value, visit, 0, []);
+/** Integers from 13 digits up may be card numbers written as JSON numbers. */
+const MIN_CARD_LIKE = 1e12;
+
+/**
+ * `visitNumber` sees long integers (as strings: a card number is a string of digits to the detectors);
+ * the number stays a number unless it returns something else.
+ */
+export function walkJson(value: unknown, visit: Visit, visitNumber: Visit = (s) => s): unknown {
+  return walk(value, visit, visitNumber, 0, []);
 }
 
-function walk(value: unknown, visit: Visit, depth: number, ancestors: object[]): unknown {
+function walk(value: unknown, visit: Visit, visitNumber: Visit, depth: number, ancestors: object[]): unknown {
   switch (typeof value) {
     case 'string':
       return visit(value);
-    case 'number':
+    case 'number': {
+      if (!(value >= MIN_CARD_LIKE || value <= -MIN_CARD_LIKE) || !Number.isInteger(value)) return value;
+      const text = String(value);
+      const out = visitNumber(text);
+      return out === text ? value : out;
+    }
     case 'boolean':
       return value;
     case 'bigint':
@@ -43,7 +56,7 @@ function walk(value: unknown, visit: Visit, depth: number, ancestors: object[]):
     if (json !== obj) {
       ancestors.push(obj);
       try {
-        return walk(json, visit, depth + 1, ancestors);
+        return walk(json, visit, visitNumber, depth + 1, ancestors);
       } finally {
         ancestors.pop();
       }
@@ -54,7 +67,7 @@ function walk(value: unknown, visit: Visit, depth: number, ancestors: object[]):
     if (Array.isArray(obj)) {
       const out = new Array<unknown>(obj.length);
       for (let i = 0; i < obj.length; i++) {
-        const item = walk(obj[i], visit, depth + 1, ancestors);
+        const item = walk(obj[i], visit, visitNumber, depth + 1, ancestors);
         out[i] = item === undefined ? null : item;
       }
       return out;
@@ -67,7 +80,7 @@ function walk(value: unknown, visit: Visit, depth: number, ancestors: object[]):
       } catch {
         continue; // a throwing getter: leave the property out
       }
-      const copy = walk(item, visit, depth + 1, ancestors);
+      const copy = walk(item, visit, visitNumber, depth + 1, ancestors);
       if (copy === undefined) continue;
       if (key === '__proto__') {
         Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });

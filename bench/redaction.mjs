@@ -1,0 +1,208 @@
+/*
+ * Micro-benchmark of the content redaction step (src/core/redaction): microseconds added per call for a
+ * typical chat request, with the default detectors (secrets, cards) and with all of them.
+ *
+ *   npx node bench/redaction.mjs [--ms 400] [--rounds 15]
+ *
+ * The redaction sources are transpiled (typescript.transpileModule) into a temp dir and loaded from
+ * there, so this measures the current src/ without a build. A "call" is what the instrumentation does
+ * per request: redactContent over the system instructions and the input messages, then over the output
+ * message. Reported: main-thread CPU µs per call, median over rounds (10th-90th percentile in brackets).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const ts = require('typescript');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const ROUND_MS = opt('ms', 400);
+const ROUNDS = opt('rounds', 15);
+
+/** Transpiles src/core/redaction/*.ts to CommonJS in a temp dir (removed at exit); returns the loaded index. */
+function loadRedaction() {
+  const srcDir = join(root, 'src/core/redaction');
+  const outDir = mkdtempSync(join(tmpdir(), 'redaction-bench-'));
+  process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  const apiPath = require.resolve('@opentelemetry/api');
+  for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.ts'))) {
+    const { outputText } = ts.transpileModule(readFileSync(join(srcDir, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    });
+    writeFileSync(
+      join(outDir, file.replace(/\.ts$/, '.js')),
+      outputText.replaceAll('require("@opentelemetry/api")', `require(${JSON.stringify(apiPath)})`),
+    );
+  }
+  return createRequire(join(outDir, 'index.js'))('./index.js');
+}
+
+/** A typical chat request: a system prompt and 4 messages, about 2 KB of text, with no secret or PII in it. */
+const system = [
+  {
+    type: 'text',
+    content:
+      'You are Nova, the customer support assistant for Brightline Home, an online store for kitchen and home ' +
+      'appliances. Be concise and friendly. Look up orders with the get_order tool before answering questions ' +
+      'about shipping, returns or refunds. Our return window is 30 days from delivery; refunds take 5-7 business ' +
+      'days after the item reaches the warehouse. Never promise a delivery date the carrier has not confirmed. ' +
+      'If the customer is upset, apologise once and move on to the fix. Escalate to a human agent when the order ' +
+      'value is above $500 or the customer asks for one.',
+  },
+];
+const input = [
+  {
+    role: 'user',
+    parts: [
+      {
+        type: 'text',
+        content:
+          'Hi, I ordered the Breville BES870XL espresso machine on March 3rd (order #BL-2024-118723) and it ' +
+          'arrived yesterday with a cracked drip tray. The box looked fine. Can I get a replacement tray or do I ' +
+          'need to send the whole machine back? I paid $599.95 plus $12.50 shipping.',
+      },
+    ],
+  },
+  {
+    role: 'assistant',
+    parts: [
+      { type: 'text', content: 'Sorry about that! Let me pull up the order first.' },
+      { type: 'tool_call', id: 'call_7bX2kQ9', name: 'get_order', arguments: { order_id: 'BL-2024-118723' } },
+    ],
+  },
+  {
+    role: 'tool',
+    parts: [
+      {
+        type: 'tool_call_response',
+        id: 'call_7bX2kQ9',
+        response: {
+          order_id: 'BL-2024-118723',
+          status: 'delivered',
+          delivered_at: '2024-03-09T14:22:05Z',
+          items: [{ sku: 'BES870XL-BSS', name: 'Barista Express', qty: 1, price: 599.95 }],
+          carrier: 'UPS',
+          tracking: '1Z999AA10123456784',
+        },
+      },
+    ],
+  },
+  {
+    role: 'user',
+    parts: [
+      {
+        type: 'text',
+        content:
+          'Also, the grinder makes a rattling noise on setting 5 and above. Firmware says v2.1.4 if that matters. ' +
+          'I would prefer a replacement tray rather than a refund, and I can send photos of the damage. Is there ' +
+          'a way to speed this up? I have guests coming on the 16th and would love to have it working by then.',
+      },
+    ],
+  },
+];
+const output = [
+  {
+    role: 'assistant',
+    finish_reason: 'stop',
+    parts: [
+      {
+        type: 'text',
+        content:
+          'Thanks for your patience! Your order BL-2024-118723 was delivered on March 9, so you are well within ' +
+          'the 30-day window. I have requested a replacement drip tray (part BES870XL/14) at no cost; it ships ' +
+          'within 2 business days by UPS 2nd Day Air. For the grinder noise, try a burr cleaning first; if it ' +
+          'persists, reply here and I will set up a warranty repair.',
+      },
+    ],
+  },
+];
+
+const bytes = JSON.stringify({ system, input, output }).length;
+let textChars = 0;
+JSON.stringify({ system, input, output }, (_k, v) => {
+  if (typeof v === 'string') textChars += v.length;
+  return v;
+});
+
+/**
+ * Main-thread CPU per call (process.threadCpuUsage: time this thread ran, so other processes on the
+ * machine do not inflate it the way they inflate wall time): a warm-up, then ROUNDS rounds of about
+ * ROUND_MS each; returns the median and the 10th/90th percentiles of the per-round means, in µs.
+ */
+function measure(fn) {
+  const warmEnd = performance.now() + 300;
+  while (performance.now() < warmEnd) fn();
+  const perCall = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    let n = 0;
+    const cpu0 = process.threadCpuUsage();
+    const t0 = performance.now();
+    while (performance.now() - t0 < ROUND_MS) {
+      for (let i = 0; i < 50; i++) fn();
+      n += 50;
+    }
+    const cpu = process.threadCpuUsage(cpu0);
+    perCall.push((cpu.user + cpu.system) / n);
+  }
+  perCall.sort((a, b) => a - b);
+  const q = (p) => perCall[Math.min(perCall.length - 1, Math.floor(p * perCall.length))];
+  return { median: q(0.5), p10: q(0.1), p90: q(0.9) };
+}
+
+const lib = loadRedaction();
+const env = {}; // ignore the environment: the arms below set the detectors explicitly
+const arms = [
+  ['copy only (no detector, no hook)', lib.createRedactor({ detectors: 'none' }, env)],
+  ['default (secrets, cards)', lib.createRedactor(undefined, env)],
+  ['all detectors', lib.createRedactor({ detectors: 'all' }, env)],
+  ['all detectors + identity hook', lib.createRedactor({ detectors: 'all', hook: (v) => v }, env)],
+];
+
+let sink = 0;
+const call = (redactor) => () => {
+  const a = redactor.redactContent(system, { field: 'system_instructions' });
+  const b = redactor.redactContent(input, { field: 'input.messages' });
+  const c = redactor.redactContent(output, { field: 'output.messages' });
+  sink += a.count + b.count + c.count;
+};
+
+const baseline = measure(() => {
+  sink += JSON.stringify(system).length + JSON.stringify(input).length + JSON.stringify(output).length;
+});
+
+console.log(
+  `redaction micro-benchmark, Node ${process.version}: system + 4 messages + output, ` +
+    `${bytes} bytes of JSON, ${textChars} characters in string values`,
+);
+console.log(`${ROUNDS} rounds of ${ROUND_MS} ms; main-thread CPU µs per call (median, p10-p90 across rounds)\n`);
+console.log(`  ${'for scale: JSON.stringify of the same content'.padEnd(48)} ${baseline.median.toFixed(2).padStart(7)} µs`);
+for (const [name, redactor] of arms) {
+  const r = measure(call(redactor));
+  console.log(`  ${name.padEnd(48)} ${r.median.toFixed(2).padStart(7)} µs  (${r.p10.toFixed(2)}-${r.p90.toFixed(2)})`);
+}
+
+// Matches cost more (candidates are validated, the text rebuilt): the input messages alone, as they are
+// and with a card, an email address and a key added to the first message.
+const seeded = structuredClone(input);
+seeded[0].parts[0].content +=
+  ' My card is 4111 1111 1111 1111, email jane.doe@example.com, and here is my key sk-proj-3xAmPl3K3yT0k3nAbCdEfGh12';
+const all = lib.createRedactor({ detectors: 'all' }, env);
+console.log('');
+for (const [name, messages] of [
+  ['all detectors, input messages only', input],
+  ['all detectors, input messages + 3 seeded values', seeded],
+]) {
+  const r = measure(() => {
+    sink += all.redactContent(messages, { field: 'input.messages' }).count;
+  });
+  console.log(`  ${name.padEnd(48)} ${r.median.toFixed(2).padStart(7)} µs  (${r.p10.toFixed(2)}-${r.p90.toFixed(2)})`);
+}
+if (sink === 42) console.log('');

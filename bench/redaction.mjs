@@ -8,6 +8,17 @@
  * there, so this measures the current src/ without a build. A "call" is what the instrumentation does
  * per request: redactContent over the system instructions and the input messages, then over the output
  * message. Reported: main-thread CPU µs per call, median over rounds (10th-90th percentile in brackets).
+ *
+ * Measured 2026-11-26, Node 24.21, shared 2-vCPU dev container (noisy: repeat runs moved medians by up
+ * to 1.8x), request of 2275 bytes of JSON / 1772 characters of text:
+ *   JSON.stringify of the same content (for scale)   5-8 µs
+ *   copy only (redactor with nothing to do)           3-4 µs  (callers skip it: `redactor.active` is false)
+ *   default detectors (secrets, cards)               10-12 µs  -> about +7-8 µs over the copy
+ *   all detectors                                    20 µs (36 in one loaded run)
+ *   all detectors + a hook returning its input       20-21 µs
+ * Where it goes (CPU profile, all detectors): the walk/copy ~15%, the per-rule loop ~20%, the rest in
+ * the regexes (a digit scan for cards ~7%, each other rule 1-6%). Matches cost extra: the input messages
+ * with a card, an email and a key added took 19-29 µs against 12-13 µs without.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -53,6 +53,11 @@ export class Invocation {
         : undefined;
   }
 
+  /** Whether this call records content (its effective capture mode is not NO_CONTENT). */
+  get capturesContent(): boolean {
+    return this.captureMode !== 'NO_CONTENT';
+  }
+
   get isEnded(): boolean {
     return this.ended;
   }

@@ -109,6 +109,21 @@ describe('GenAI context metadata and stage spans (real openai SDK)', () => {
     expect(span!.attributes).not.toHaveProperty(['gen_ai.output.messages']);
   });
 
+  it('a scope can switch content capture on when the instrumentation captures none, output included', async () => {
+    tel.instrumentation.setConfig({ captureMessageContent: 'NO_CONTENT' });
+    server.enqueue(json(completion('the answer')));
+    await withGenAIContext({ captureMessageContent: 'SPAN_ONLY' }, () =>
+      client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'the question' }] }),
+    );
+    const [span] = tel.spans();
+    expect(JSON.parse(span!.attributes['gen_ai.input.messages'] as string)).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'the question' }] },
+    ]);
+    expect(JSON.parse(span!.attributes['gen_ai.output.messages'] as string)).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'the answer' }], finish_reason: 'stop' },
+    ]);
+  });
+
   it('stage spans nest the LLM spans: workflow > agent > retrieval, tool, chat', async () => {
     server.enqueue(json(completion('Refunds within 30 days.')));
     const stages = tel.instrumentation.stages;

@@ -118,8 +118,9 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
         invocation.fail(error);
         throw error;
       }
-      const capture = instrumentation.captureMode !== 'NO_CONTENT';
-      return observeApiPromise(returned, invocation, operation.results(params, capture));
+      // The invocation's own mode: a GenAI context scope may override the instrumentation's, and a
+      // sampled-out span needs no span content.
+      return observeApiPromise(returned, invocation, operation.results(params, invocation.capturesContent));
     };
   }
 

@@ -1,0 +1,232 @@
+/*
+ * End to end, with nothing simulated between the app and the trace store: the support-assistant example
+ * runs under `node --import opentelemetry-instrumentation-genai/register`, exports OTLP to a real
+ * OpenTelemetry Collector running the shipped collector-config/audit-archive.yaml (redaction, persistent
+ * queue, GenAI archive files), which forwards to a real Jaeger v2 (badger storage on disk). The tests then
+ * read Jaeger's query API and the archive files, and compare them with what the app itself saw of every
+ * model call (its report: response ids, token usage, finish reasons, wall times, questions and answers).
+ *
+ * The backends are built once by `node scripts/backends/build.mjs` (run by `npm run test:e2e`).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, jest } from '@jest/globals';
+import { checkGo } from '../../scripts/backends/build.mjs';
+import { COLLECTOR_BIN, JAEGER_BIN, JAEGER_E2E_CONFIG, ROOT } from '../../scripts/backends/paths.mjs';
+import { PORTS, startCollector, startJaeger } from '../../scripts/backends/processes.mjs';
+import { findSpans, searchTraces, spansOf, waitForSpans } from '../../scripts/backends/jaeger-query.mjs';
+import { spansFromOtlp } from '../../scripts/demo/otlp-receiver.mjs';
+
+const run = promisify(execFile);
+const SERVICE = 'support-assistant-e2e';
+const COLLECTOR_CONFIG = join(ROOT, 'collector-config/audit-archive.yaml');
+const CAPTURE_ENV = 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT';
+const DELIVERY_TIMEOUT_MS = 150_000; // batch + queue + retry backoff (up to 60 s between retries)
+
+const work = mkdtempSync(join(tmpdir(), 'genai-e2e-'));
+const paths = {
+  jaegerData: join(work, 'jaeger-data'),
+  queue: join(work, 'collector-queue'),
+  archive: join(work, 'archive'),
+  logs: join(work, 'logs'),
+};
+const collectorEnv = {
+  OTLP_BACKEND_ENDPOINT: `http://127.0.0.1:${PORTS.jaegerOtlpHttp}`,
+  OTELCOL_STORAGE_DIR: paths.queue,
+  OTELCOL_ARCHIVE_DIR: paths.archive,
+};
+let jaeger;
+let collector;
+const counts = []; // for the closing line: calls made vs spans found, per run
+
+/** Runs the support-assistant under the register hook; resolves with its report. */
+async function runAssistant(runId, env = {}) {
+  const reportPath = join(work, `${runId}.json`);
+  const childEnv = { ...process.env };
+  for (const key of Object.keys(childEnv)) if (key.startsWith('OTEL_') || key === 'NODE_OPTIONS' || key.startsWith('OPENAI_')) delete childEnv[key];
+  Object.assign(childEnv, {
+    OTEL_SERVICE_NAME: SERVICE,
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${PORTS.collectorOtlpHttp}`,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+    SUPPORT_ASSISTANT_RUN_ID: runId,
+    SUPPORT_ASSISTANT_REPORT: reportPath,
+    SUPPORT_ASSISTANT_QUIET: '1',
+    ...env,
+  });
+  const child = spawn(process.execPath, ['--import', 'opentelemetry-instrumentation-genai/register', 'examples/support-assistant/main.mjs'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? s)));
+  if (code !== 0) throw new Error(`support-assistant exited with ${code}:\n${output}`);
+  expect(output).toBe(''); // quiet app, and the hook prints nothing without OTEL_LOG_LEVEL
+  return JSON.parse(readFileSync(reportPath, 'utf8'));
+}
+
+const modelCallsOf = (report, version) =>
+  report.questions.filter((q) => !version || q.promptVersion === version).flatMap((q) => q.calls.map((call) => ({ ...call, q })));
+
+function waitForRunChatSpans(runId, expected) {
+  return waitForSpans({
+    service: SERVICE,
+    tags: { 'genai_app.run_id': runId, 'gen_ai.operation.name': 'chat' },
+    until: (spans) => spans.length >= expected,
+    timeoutMs: DELIVERY_TIMEOUT_MS,
+  });
+}
+
+function readArchive(file) {
+  const path = join(paths.archive, file);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+const textOf = (message) => message.parts.filter((p) => p.type === 'text').map((p) => p.content).join('');
+
+beforeAll(async () => {
+  for (const bin of [COLLECTOR_BIN, JAEGER_BIN]) {
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`node scripts/backends/build.mjs\` first (\`npm run test:e2e\` does).`);
+  }
+  jaeger = await startJaeger({ dataDir: paths.jaegerData, logDir: paths.logs });
+  collector = await startCollector({ config: COLLECTOR_CONFIG, env: collectorEnv, logDir: paths.logs });
+}, 60_000);
+
+afterAll(async () => {
+  await collector?.stop();
+  await jaeger?.stop();
+  for (const c of counts) console.log(`e2e ${c.what}: ${c.made} model calls made, ${c.found} spans found in Jaeger`);
+  rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+describe('register hook → collector (audit-archive.yaml) → Jaeger', () => {
+  test('content on: a tag search for prompt v2 returns exactly the v2 calls, with the attributes, content, tokens and durations the app saw', async () => {
+    const report = await runAssistant('e2e-content-on', { [CAPTURE_ENV]: 'SPAN_AND_EVENT' });
+    expect(report.llmCalls).toEqual({ total: 10, v1: 5, v2: 5 });
+    const all = await waitForRunChatSpans(report.runId, 10);
+    counts.push({ what: 'content on', made: report.llmCalls.total, found: all.length });
+    expect(all).toHaveLength(10);
+
+    const v2 = await findSpans({ service: SERVICE, tags: { 'gen_ai.prompt.version': 'v2', 'genai_app.run_id': report.runId, 'gen_ai.operation.name': 'chat' } });
+    const v2Calls = modelCallsOf(report, 'v2');
+    expect(v2.map((s) => s.attributes['gen_ai.response.id']).sort()).toEqual(v2Calls.map((c) => c.responseId).sort());
+
+    for (const call of v2Calls) {
+      const span = v2.find((s) => s.attributes['gen_ai.response.id'] === call.responseId);
+      expect(span.operationName).toBe('chat gpt-4o-mini');
+      expect(span.attributes).toMatchObject({
+        'span.kind': 'client',
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.request.temperature': 0,
+        'gen_ai.response.model': call.responseModel,
+        'gen_ai.usage.input_tokens': call.inputTokens,
+        'gen_ai.usage.output_tokens': call.outputTokens,
+        'gen_ai.response.finish_reasons': JSON.stringify([call.finishReason === 'tool_calls' ? 'tool_call' : call.finishReason]),
+        'gen_ai.prompt.name': 'refund-policy',
+        'gen_ai.prompt.version': 'v2',
+        'gen_ai.conversation.id': call.q.conversationId,
+        'genai_app.tenant.id': call.q.tenantId,
+        'user.id': call.q.userId,
+        'server.address': '127.0.0.1',
+      });
+      // Jaeger stores microseconds; the span lies inside the app's own measurement of the call.
+      expect(span.duration).toBeGreaterThan(0);
+      expect(span.duration / 1000).toBeLessThanOrEqual(call.wallMs + 1);
+      // Content: the question the model saw and the answer it gave, as the conventions' JSON.
+      const input = JSON.parse(span.attributes['gen_ai.input.messages']);
+      const output = JSON.parse(span.attributes['gen_ai.output.messages']);
+      expect(textOf(input.find((m) => m.role === 'user'))).toBe(call.q.question);
+      expect(input[0].role).toBe('system');
+      if (call.finishReason === 'stop') expect(textOf(output[0])).toBe(call.q.answer);
+      else expect(output[0].parts).toEqual([{ type: 'tool_call', id: expect.any(String), name: 'lookup_order', arguments: { order_id: 'A1234' } }]);
+    }
+
+    // The stages around the model calls are in Jaeger too, one workflow per question.
+    const runSpans = spansOf(await searchTraces({ service: SERVICE, tags: { 'genai_app.run_id': report.runId } }));
+    const byOperation = {};
+    for (const s of runSpans) byOperation[s.attributes['gen_ai.operation.name']] = (byOperation[s.attributes['gen_ai.operation.name']] ?? 0) + 1;
+    expect(byOperation).toEqual({ chat: 10, retrieval: 8, execute_tool: 2, invoke_workflow: 8 });
+
+    // The audit archive has every GenAI span of the run and the details events with the content.
+    const archived = readArchive('genai-spans.jsonl').flatMap((line) => spansFromOtlp(line.resourceSpans));
+    expect(archived.filter((s) => s.attributes['genai_app.run_id'] === report.runId)).toHaveLength(28);
+    const events = readArchive('genai-events.jsonl').flatMap((line) => line.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)));
+    const responseIds = new Set(modelCallsOf(report).map((c) => c.responseId));
+    const runEvents = events.filter((e) => e.attributes.some((a) => a.key === 'gen_ai.response.id' && responseIds.has(a.value.stringValue)));
+    expect(runEvents).toHaveLength(10);
+    expect(runEvents.every((e) => e.eventName === 'gen_ai.client.inference.operation.details')).toBe(true);
+  });
+
+  test('content off (the default): no message text reaches Jaeger or the archive files', async () => {
+    const report = await runAssistant('e2e-content-off');
+    const chat = await waitForRunChatSpans(report.runId, report.llmCalls.total);
+    counts.push({ what: 'content off', made: report.llmCalls.total, found: chat.length });
+    expect(chat).toHaveLength(10);
+    // Wait until the archive has the run as well (same batch, separate exporter).
+    const archivedRun = () => readFileSync(join(paths.archive, 'genai-spans.jsonl'), 'utf8').split('\n').filter((l) => l.includes(report.runId));
+    for (let i = 0; i < 50 && archivedRun().length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+
+    // The archive's event file holds the content-on run's events; none may belong to this run.
+    const responseIds = modelCallsOf(report).map((c) => c.responseId);
+    const runEventLines = readFileSync(join(paths.archive, 'genai-events.jsonl'), 'utf8').split('\n').filter((l) => responseIds.some((id) => l.includes(id)));
+    expect(runEventLines).toEqual([]);
+
+    const stored = [JSON.stringify(await searchTraces({ service: SERVICE, tags: { 'genai_app.run_id': report.runId } })), ...archivedRun()].join('\n');
+    expect(stored).toContain(report.runId);
+    const secrets = [...new Set(report.questions.flatMap((q) => [q.question, q.answer]))];
+    for (const text of [...secrets, 'Cordless stick vacuum', 'restocking', 'gen_ai.input.messages', 'gen_ai.output.messages']) {
+      expect(stored.includes(text) ? text : 'absent').toBe('absent');
+    }
+  });
+
+  test('outage: Jaeger stops while the app runs and the collector restarts meanwhile; every call still arrives', async () => {
+    const appRun = runAssistant('e2e-outage', { SUPPORT_ASSISTANT_ROUNDS: '4', SUPPORT_ASSISTANT_PAUSE_MS: '1500' });
+    const firstSeen = await waitForRunChatSpans('e2e-outage', 1); // the first round is getting through
+    await jaeger.stop(); // backend outage while the app is running
+    const report = await appRun; // rounds 2-4 (at least) were exported while Jaeger was down
+    await collector.stop(); // the collector restarts during the outage: only the persistent queue keeps the data
+    collector = await startCollector({ config: COLLECTOR_CONFIG, env: collectorEnv, logDir: paths.logs });
+    jaeger = await startJaeger({ dataDir: paths.jaegerData, logDir: paths.logs });
+
+    const spans = await waitForRunChatSpans(report.runId, report.llmCalls.total);
+    counts.push({ what: 'outage', made: report.llmCalls.total, found: spans.length });
+    expect(report.llmCalls.total).toBe(40);
+    expect(spans).toHaveLength(40);
+    expect(new Set(spans.map((s) => s.attributes['gen_ai.response.id'])).size).toBe(40);
+    // What Jaeger had stored before it stopped survived its restart (badger on disk).
+    const ids = new Set(spans.map((s) => s.spanID));
+    expect(firstSeen.every((s) => ids.has(s.spanID))).toBe(true);
+  });
+});
+
+describe('the shipped collector configs and the tooling around the backends', () => {
+  test.each(readdirSync(join(ROOT, 'collector-config')).filter((f) => f.endsWith('.yaml')))('otelcol validate collector-config/%s', async (file) => {
+    const env = { ...process.env, HONEYCOMB_API_KEY: 'validate-only' };
+    await expect(run(COLLECTOR_BIN, ['validate', `--config=${join(ROOT, 'collector-config', file)}`], { env })).resolves.toBeDefined();
+  });
+
+  test('jaeger validate test/e2e/backends/jaeger-e2e.yaml', async () => {
+    await expect(run(JAEGER_BIN, ['validate', '--config', JAEGER_E2E_CONFIG], { env: { ...process.env, JAEGER_DATA_DIR: paths.jaegerData } })).resolves.toBeDefined();
+  });
+
+  test('a port already in use gives a clear error at once, not a hang', async () => {
+    await expect(startJaeger({ dataDir: join(work, 'unused'), logDir: paths.logs })).rejects.toThrow(
+      `port 127.0.0.1:${PORTS.jaegerQuery} (jaeger query HTTP) is already in use`,
+    );
+  });
+
+  test('no Go on PATH gives a clear error', async () => {
+    await expect(checkGo({ PATH: join(work, 'no-such-dir') })).rejects.toThrow(
+      'Go 1.26 or later is needed to build the e2e backends (OpenTelemetry Collector, Jaeger), but `go` was not found on PATH.',
+    );
+  });
+});

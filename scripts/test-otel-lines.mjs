@@ -27,6 +27,12 @@ const APP_TIMEOUT_MS = 60_000;
 const CACHE = join(ROOT, '.cache', 'otel-lines');
 const COMPAT = join(ROOT, 'test', 'compat');
 
+// The zero-code start (`--import` / `-r opentelemetry-instrumentation-genai/register`) with the line's
+// own @opentelemetry/sdk-node.
+const REGISTER_FILES = ['register-launcher.mjs', 'register-target.mjs', 'register-target.cjs'];
+const registerScenarios = (line) =>
+  ['esm', 'cjs'].map((kind) => ({ name: `register-${kind}`, args: ['register-launcher.mjs', line, kind] }));
+
 const LINES = {
   'otel-2.x': {
     dependencies: {
@@ -39,11 +45,14 @@ const LINES = {
       '@opentelemetry/sdk-logs': '>=0.200.0 <0.300.0',
       '@opentelemetry/sdk-node': '>=0.200.0 <0.300.0',
     },
-    files: ['compat-common.cjs', 'app-otel2.cjs'],
-    scenarios: ['register-providers', 'global-register', 'global-late', 'global-only', 'nodesdk'].map((s) => ({
-      name: s,
-      args: ['app-otel2.cjs', s],
-    })),
+    files: ['compat-common.cjs', 'app-otel2.cjs', ...REGISTER_FILES],
+    scenarios: [
+      ...['register-providers', 'global-register', 'global-late', 'global-only', 'nodesdk'].map((s) => ({
+        name: s,
+        args: ['app-otel2.cjs', s],
+      })),
+      ...registerScenarios('otel-2.x'),
+    ],
   },
   'otel-3.x': {
     dependencies: {
@@ -55,13 +64,14 @@ const LINES = {
       '@opentelemetry/sdk-logs': '^3.0.0',
       '@opentelemetry/sdk-node': '>=0.300.0 <0.400.0',
     },
-    files: ['compat-common.cjs', 'app-otel3.cjs', 'app-otel3.mjs', 'otel3-esm-preload.mjs'],
+    files: ['compat-common.cjs', 'app-otel3.cjs', 'app-otel3.mjs', 'otel3-esm-preload.mjs', ...REGISTER_FILES],
     scenarios: [
       ...['nodesdk', 'register-providers', 'global-register', 'global-late', 'global-only'].map((s) => ({
         name: s,
         args: ['app-otel3.cjs', s],
       })),
       { name: 'nodesdk-esm', args: ['--import', './otel3-esm-preload.mjs', 'app-otel3.mjs'] },
+      ...registerScenarios('otel-3.x'),
     ],
   },
 };

@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clearCaptureEnv, createPipelines } from './pipelines.mjs';
 import {
   EMBEDDING_DIMENSIONS,
   STREAM_CHOICE_CHUNKS,
@@ -50,23 +51,6 @@ export const ARM_SIGNALS = {
   logs: ['logs'],
 };
 
-/** Counts what it is given and drops it; keeps only the last item, for spot checks. */
-class DroppingExporter {
-  count = 0;
-  last = undefined;
-  export(items, done) {
-    this.count += items.length;
-    if (items.length) this.last = items[items.length - 1];
-    done({ code: 0 });
-  }
-  forceFlush() {
-    return Promise.resolve();
-  }
-  shutdown() {
-    return Promise.resolve();
-  }
-}
-
 export const readVersion = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
 
 const OPENAI_DIR = dirname(require.resolve('openai')) + sep; // node_modules/openai/ (index.js is at its root)
@@ -84,43 +68,10 @@ const classOf = (mod) => mod.OpenAI ?? mod.default;
  * entry of this package.
  */
 export function setupHarness({ dist, capture, arms = ['off', 'noop', 'on'] }) {
-  // The env var wins over the config option; the benchmark sets the mode itself.
-  const CAPTURE_ENV = 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT';
-  if (process.env[CAPTURE_ENV] !== undefined) {
-    process.stderr.write(`note: ignoring ${CAPTURE_ENV}=${process.env[CAPTURE_ENV]} for the benchmark\n`);
-    delete process.env[CAPTURE_ENV];
-  }
-
-  const api = require('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
-  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
-  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-  const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
-  const { LoggerProvider, BatchLogRecordProcessor } = require('@opentelemetry/sdk-logs');
+  clearCaptureEnv(); // the env var would win over the config option
+  const pipelines = createPipelines();
+  const { api, diagProblems, spanExporter, logExporter, tracerProvider, meterProvider, loggerProvider } = pipelines;
   const { isWrapped } = require('@opentelemetry/instrumentation');
-
-  // Instrumentation errors go through diag and the call goes on untraced, which would look cheap: count them.
-  const diagProblems = [];
-  api.diag.setLogger(
-    {
-      error: (...a) => diagProblems.push(`error: ${a.map(String).join(' ')}`),
-      warn: (...a) => diagProblems.push(`warn: ${a.map(String).join(' ')}`),
-      info: () => {},
-      debug: () => {},
-      verbose: () => {},
-    },
-    api.DiagLogLevel.WARN,
-  );
-
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  api.context.setGlobalContextManager(contextManager);
-
-  const spanExporter = new DroppingExporter();
-  const tracerProvider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(spanExporter)] });
-  const metricReader = new PeriodicExportingMetricReader({ exporter: new DroppingExporter(), exportIntervalMillis: 60_000 });
-  const meterProvider = new MeterProvider({ readers: [metricReader] });
-  const logExporter = new DroppingExporter();
-  const loggerProvider = new LoggerProvider({ processors: [new BatchLogRecordProcessor({ exporter: logExporter })] });
 
   const { OpenAIInstrumentation } = require(dist);
 
@@ -177,20 +128,8 @@ export function setupHarness({ dist, capture, arms = ['off', 'noop', 'on'] }) {
       }
     },
 
-    flushPipelines: () => Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush()]),
-
-    /** Count of gen_ai.client.operation.duration recordings so far. */
-    async durationCount() {
-      const { resourceMetrics, errors } = await metricReader.collect();
-      if (errors.length) throw errors[0];
-      let count = 0;
-      for (const sm of resourceMetrics.scopeMetrics) {
-        for (const m of sm.metrics) {
-          if (m.descriptor.name === 'gen_ai.client.operation.duration') for (const dp of m.dataPoints) count += dp.value.count;
-        }
-      }
-      return count;
-    },
+    flushPipelines: pipelines.flush,
+    durationCount: pipelines.durationCount,
 
     async startLoopback() {
       const child = spawn(process.execPath, [join(benchDir, 'loopback-server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -281,7 +220,7 @@ export function setupHarness({ dist, capture, arms = ['off', 'noop', 'on'] }) {
       return perCall;
     },
 
-    shutdown: () => Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]),
+    shutdown: pipelines.shutdown,
   };
   return h;
 }

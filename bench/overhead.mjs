@@ -44,9 +44,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { benchDir, readVersion, root, setupHarness } from './harness.mjs';
+import { f1, fullGc, gcSource, heapGrowthOf, heapUsed, measureCallBlock, median, orderOf, quantile, spread, timed } from './stats.mjs';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -85,25 +84,6 @@ const ARMS_FOR = {
   loopback: ['off', 'on'],
 };
 
-// ------------------------------------------------------------------------------------------ GC access
-
-let gc = globalThis.gc;
-let gcSource = '--expose-gc';
-if (typeof gc !== 'function') {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc');
-    gcSource = 'v8.setFlagsFromString';
-  } catch {
-    gc = undefined;
-    gcSource = 'none';
-  }
-}
-const fullGc = () => gc?.();
-const minorGc = () => gc?.({ type: 'minor' });
-const heapUsed = () => v8.getHeapStatistics().used_heap_size;
-const threadCpu = typeof process.threadCpuUsage === 'function' ? () => process.threadCpuUsage() : undefined;
-
 // ---------------------------------------------------------------------------------------------- setup
 
 const ALL_ARMS = [...new Set(TRANSPORTS.flatMap((t) => ARMS_FOR[t]))];
@@ -112,69 +92,8 @@ const { spanExporter, logExporter, diagProblems, openaiVersion } = h;
 
 // ------------------------------------------------------------------------------------------- measuring
 
-async function measureBlock(call, n, want) {
-  const spans0 = spanExporter.count;
-  const logs0 = logExporter.count;
-  minorGc();
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const th0 = threadCpu?.();
-  for (let i = 0; i < n; i++) await call();
-  await h.flushPipelines();
-  const cpu = process.cpuUsage(cpu0);
-  const th = threadCpu ? process.threadCpuUsage(th0) : undefined;
-  const wallMs = performance.now() - t0;
-
-  const spans = spanExporter.count - spans0;
-  const logs = logExporter.count - logs0;
-  if (spans !== want.spans * n || logs !== want.events * n) {
-    throw new Error(`a block of ${n} calls exported ${spans} spans and ${logs} events, expected ${want.spans * n} and ${want.events * n}`);
-  }
-  return {
-    cpuUs: (cpu.user + cpu.system) / n,
-    threadUs: th ? (th.user + th.system) / n : NaN,
-    wallUs: (wallMs * 1000) / n,
-  };
-}
-
-async function timed(call, ms) {
-  const t0 = performance.now();
-  let n = 0;
-  while (performance.now() - t0 < ms) {
-    await call();
-    n++;
-  }
-  return { n, wallUs: ((performance.now() - t0) * 1000) / n };
-}
-
-async function heapGrowth(call, n) {
-  await h.flushPipelines();
-  fullGc();
-  fullGc(); // the second one collects what the first one's finalization released
-  const before = heapUsed();
-  for (let i = 0; i < n; i++) await call();
-  await h.flushPipelines();
-  fullGc();
-  fullGc();
-  return heapUsed() - before;
-}
-
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
-const median = (xs) => quantile(xs, 0.5);
-const spread = (xs) => [quantile(xs, 0.025), quantile(xs, 0.975)];
-
-/** Round r's arm order: the arms rotated by r, reversed on odd cycles: each arm takes each position equally. */
-function orderOf(arms, round) {
-  const k = round % arms.length;
-  const rotated = [...arms.slice(k), ...arms.slice(0, k)];
-  return Math.floor(round / arms.length) % 2 ? rotated.reverse() : rotated;
-}
+const measureBlock = (call, n, want) => measureCallBlock(call, n, want, { spanExporter, logExporter, flush: h.flushPipelines });
+const heapGrowth = (call, n) => heapGrowthOf(call, n, h.flushPipelines);
 
 /** Calls that recorded gen_ai.client.operation.duration (arms wired to metrics). */
 let enabledCalls = 0;
@@ -245,7 +164,6 @@ async function runCase(transport, capture, workload) {
 
 // -------------------------------------------------------------------------------------------- report
 
-const f1 = (x) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(1));
 const range = ([a, b]) => `${f1(a)} … ${f1(b)}`;
 const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(0)} KB`;
 

@@ -7,6 +7,32 @@ const openaiShims = openaiSdkDir && require('node:fs').existsSync(`${openaiSdkDi
   ? { '^openai/_shims/auto/(.*)$': `${openaiSdkDir}/_shims/auto/$1-node` }
   : {};
 
+// ANTHROPIC_SDK_DIR: the same for `@anthropic-ai/sdk` (the directory of another installed copy, e.g.
+// .cache/sdks/anthropic-0/node_modules/@anthropic-ai/sdk for the latest 0.x). That copy depends on
+// @opentelemetry/api (its native tracing); installed on its own it gets a copy of the API of its own, whose
+// version may not accept the globals the tests register through the repo's copy. In an app npm dedupes the
+// two, so the API maps to the repo's copy too.
+const anthropicSdkDir = process.env.ANTHROPIC_SDK_DIR ? require('node:path').resolve(process.env.ANTHROPIC_SDK_DIR) : undefined;
+const anthropicMapping = anthropicSdkDir
+  ? {
+      '^@anthropic-ai/sdk$': anthropicSdkDir,
+      '^@anthropic-ai/sdk/(.*)$': `${anthropicSdkDir}/$1`,
+      '^@opentelemetry/api$': require.resolve('@opentelemetry/api'),
+    }
+  : {};
+
+// GOOGLE_GENAI_SDK_DIR: the same for `@google/genai` (e.g. .cache/sdks/google-genai-1/node_modules/@google/genai):
+// `@google/genai` resolves to that copy's CommonJS Node bundle, as `require` does in Node (dist/node/index.cjs;
+// dist/node/index.js in early 1.x).
+const googleGenAISdkDir = process.env.GOOGLE_GENAI_SDK_DIR ? require('node:path').resolve(process.env.GOOGLE_GENAI_SDK_DIR) : undefined;
+const googleGenAIMapping = googleGenAISdkDir
+  ? {
+      '^@google/genai$': ['dist/node/index.cjs', 'dist/node/index.js']
+        .map((f) => `${googleGenAISdkDir}/${f}`)
+        .find((f) => require('node:fs').existsSync(f)),
+    }
+  : {};
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -14,6 +40,12 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(m?js|tsx?)$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   testTimeout: 30000,
-  ...(openaiSdkDir && { moduleNameMapper: { ...openaiShims, '^openai$': openaiSdkDir, '^openai/(.*)$': `${openaiSdkDir}/$1` } }),
+  ...((openaiSdkDir || anthropicSdkDir || googleGenAISdkDir) && {
+    moduleNameMapper: {
+      ...(openaiSdkDir && { ...openaiShims, '^openai$': openaiSdkDir, '^openai/(.*)$': `${openaiSdkDir}/$1` }),
+      ...anthropicMapping,
+      ...googleGenAIMapping,
+    },
+  }),
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

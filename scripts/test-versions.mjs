@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// Runs the openai integration tests (test/integration, except the module-systems child-process test)
-// against the latest release of each supported openai major.
+// Runs each SDK's integration tests (test/integration/<prefix>*, except the module-systems child-process
+// tests) against the latest release of each supported major of that SDK.
 //
-//   npm run test:versions                # majors 4 5 6 7
-//   npm run test:versions -- 4 7         # only these majors
-//   npm run test:versions -- --refresh   # reinstall the cached copies (to pick up new releases)
+//   npm run test:versions                              # every SDK, every major
+//   npm run test:versions -- openai anthropic@0        # all majors of openai, and anthropic 0.x only
+//   npm run test:versions -- --refresh                 # reinstall the cached copies (to pick up new releases)
 //
-// Each major is installed once into .cache/openai-versions/<major>/ (`npm install openai@<major>`) and
-// reused by later runs; a missing or broken folder is reinstalled. Jest then runs with
-// OPENAI_SDK_DIR=<that copy>, which jest.config.js turns into moduleNameMapper entries for `openai` and
-// `openai/*`. test/compat/openai-sdk-dir.check.ts runs with the suite and fails if the mapping did not
-// take effect. Prints `openai@X.Y.Z: N passed, N failed` per version and a final `N passed, N failed`;
-// exits 1 when anything failed.
+// Each major is installed once into .cache/sdk-versions/<sdk>-<major>/ (`npm install <package>@<major>`)
+// and reused by later runs; a missing or broken folder is reinstalled. Jest then runs with
+// <SDK>_SDK_DIR=<that copy>, which jest.config.js turns into moduleNameMapper entries for the package.
+// test/compat/<sdk>-sdk-dir.check.ts runs with the suite and fails if the mapping did not take effect.
+// Prints `<package>@X.Y.Z: N passed, N failed` per version and a final `N passed, N failed`; exits 1 when
+// anything failed.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, childEnv, ensurePinnedNode, npm, npmErrorText, npmPing, run, seconds } from '../test/compat/run-utils.mjs';
@@ -20,56 +20,73 @@ ensurePinnedNode(import.meta.url);
 
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const JEST_TIMEOUT_MS = 10 * 60_000;
-const ALL_MAJORS = ['4', '5', '6', '7'];
+/**
+ * The SDKs under test: npm package, supported majors, the env var prefix jest.config.js maps
+ * (`<ENV>_SDK_DIR`, `<ENV>_EXPECTED_VERSION`), the integration test files and the mapping check.
+ */
+const SDKS = {
+  openai: { pkg: 'openai', majors: ['4', '5', '6', '7'], env: 'OPENAI', tests: ['chat', 'completions', 'content', 'context', 'embeddings', 'endpoints', 'responses', 'sdk-compat'] },
+  anthropic: { pkg: '@anthropic-ai/sdk', majors: ['0', '1'], env: 'ANTHROPIC', tests: ['anthropic'] },
+  'google-genai': { pkg: '@google/genai', majors: ['1', '2', '3'], env: 'GOOGLE_GENAI', tests: ['google-genai'] },
+};
 
 const args = process.argv.slice(2);
 const refresh = args.includes('--refresh');
-const majors = args.filter((a) => !a.startsWith('--'));
-for (const m of majors) {
-  if (!ALL_MAJORS.includes(m)) {
-    console.error(`unknown openai major "${m}" (supported: ${ALL_MAJORS.join(', ')})`);
+const targets = [];
+for (const arg of args.filter((a) => !a.startsWith('--'))) {
+  const [name, major] = arg.split('@');
+  const sdk = SDKS[name];
+  if (!sdk || (major !== undefined && !sdk.majors.includes(major))) {
+    const known = Object.entries(SDKS).map(([n, s]) => `${n}@${s.majors.join('|')}`).join(', ');
+    console.error(`unknown SDK or major "${arg}" (known: ${known})`);
     process.exit(2);
   }
+  for (const m of major === undefined ? sdk.majors : [major]) targets.push([name, m]);
 }
-const CACHE = join(ROOT, '.cache', 'openai-versions');
+if (targets.length === 0) for (const [name, sdk] of Object.entries(SDKS)) for (const m of sdk.majors) targets.push([name, m]);
+const CACHE = join(ROOT, '.cache', 'sdk-versions');
 
-function installedVersion(dir) {
+function installedVersion(dir, pkg) {
   try {
-    return JSON.parse(readFileSync(join(dir, 'node_modules', 'openai', 'package.json'), 'utf8')).version;
+    return JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')).version;
   } catch {
     return undefined;
   }
 }
 
-/** Installs (or reuses) openai@<major>; returns { version, sdkDir } or throws with npm's error. */
-async function ensureInstalled(major) {
-  const dir = join(CACHE, major);
-  let version = installedVersion(dir);
+/** Installs (or reuses) <package>@<major>; returns { version, sdkDir } or throws with npm's error. */
+async function ensureInstalled(name, major) {
+  const { pkg } = SDKS[name];
+  const dir = join(CACHE, `${name}-${major}`);
+  const sdkDir = join(dir, 'node_modules', pkg);
+  let version = installedVersion(dir, pkg);
   if (version && !refresh) {
-    if (!version.startsWith(`${major}.`)) throw new Error(`${dir} holds openai@${version}, not ${major}.x; delete it`);
-    return { version, sdkDir: join(dir, 'node_modules', 'openai'), installed: false };
+    if (!version.startsWith(`${major}.`)) throw new Error(`${dir} holds ${pkg}@${version}, not ${major}.x; delete it`);
+    return { version, sdkDir, installed: false };
   }
   const pingError = await npmPing();
   if (pingError) throw new Error(pingError);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // Its own package.json, so npm treats the folder as the project root and never walks up to the repo.
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `openai-v${major}-under-test`, private: true }, null, 2) + '\n');
-  const r = await npm(['install', `openai@${major}`, '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], {
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `${name}-v${major}-under-test`, private: true }, null, 2) + '\n');
+  const r = await npm(['install', `${pkg}@${major}`, '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: dir,
     timeoutMs: INSTALL_TIMEOUT_MS,
   });
-  version = installedVersion(dir);
+  version = installedVersion(dir, pkg);
   if (r.code !== 0 || !version) {
     rmSync(dir, { recursive: true, force: true }); // no half-installed cache next time
-    throw new Error(`npm install openai@${major} failed (exit ${r.code}):\n${npmErrorText(r)}`);
+    throw new Error(`npm install ${pkg}@${major} failed (exit ${r.code}):\n${npmErrorText(r)}`);
   }
-  return { version, sdkDir: join(dir, 'node_modules', 'openai'), installed: true };
+  return { version, sdkDir, installed: true };
 }
 
 /** Runs jest against one copy; returns { passed, failed, failures[] } or throws if jest gave no results. */
-async function runSuite(sdkDir, version, major) {
-  const outFile = join(CACHE, `jest-results-${major}.json`);
+async function runSuite(name, sdkDir, version, major) {
+  const sdk = SDKS[name];
+  const check = `${name}-sdk-dir.check.ts`;
+  const outFile = join(CACHE, `jest-results-${name}-${major}.json`);
   rmSync(outFile, { force: true });
   const r = await run(
     process.execPath,
@@ -77,8 +94,8 @@ async function runSuite(sdkDir, version, major) {
       join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
       '--ci',
       '--testMatch',
-      '**/test/integration/**/*.test.ts',
-      '**/test/compat/openai-sdk-dir.check.ts',
+      ...sdk.tests.map((prefix) => `**/test/integration/${prefix}*.test.ts`),
+      `**/test/compat/${check}`,
       '--testPathIgnorePatterns',
       '/node_modules/',
       'module-systems',
@@ -86,7 +103,7 @@ async function runSuite(sdkDir, version, major) {
       '--outputFile',
       outFile,
     ],
-    { env: childEnv({ OPENAI_SDK_DIR: sdkDir, OPENAI_EXPECTED_VERSION: version }), timeoutMs: JEST_TIMEOUT_MS },
+    { env: childEnv({ [`${sdk.env}_SDK_DIR`]: sdkDir, [`${sdk.env}_EXPECTED_VERSION`]: version }), timeoutMs: JEST_TIMEOUT_MS },
   );
   if (!existsSync(outFile)) {
     const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-30).join('\n');
@@ -105,8 +122,8 @@ async function runSuite(sdkDir, version, major) {
       failures.push(`${rel} (suite failed to run)\n      ${firstLines(file.message, 8).join('\n      ')}`);
     }
   }
-  const checkRan = json.testResults.some((f) => f.name.endsWith('openai-sdk-dir.check.ts'));
-  if (!checkRan) failures.push('test/compat/openai-sdk-dir.check.ts did not run: the OPENAI_SDK_DIR mapping is unverified');
+  const checkRan = json.testResults.some((f) => f.name.endsWith(check));
+  if (!checkRan) failures.push(`test/compat/${check} did not run: the ${sdk.env}_SDK_DIR mapping is unverified`);
   return {
     passed: json.numPassedTests,
     failed: json.numFailedTests + json.numRuntimeErrorTestSuites + (checkRan ? 0 : 1),
@@ -127,13 +144,13 @@ function firstLines(text, n) {
 let totalPassed = 0;
 let totalFailed = 0;
 const started = Date.now();
-for (const major of majors.length > 0 ? majors : ALL_MAJORS) {
+for (const [name, major] of targets) {
   const t0 = Date.now();
-  let label = `openai@${major}.x`;
+  let label = `${SDKS[name].pkg}@${major}.x`;
   try {
-    const { version, sdkDir, installed } = await ensureInstalled(major);
-    label = `openai@${version}`;
-    const { passed, failed, failures } = await runSuite(sdkDir, version, major);
+    const { version, sdkDir, installed } = await ensureInstalled(name, major);
+    label = `${SDKS[name].pkg}@${version}`;
+    const { passed, failed, failures } = await runSuite(name, sdkDir, version, major);
     totalPassed += passed;
     totalFailed += failed;
     console.log(`${label}: ${passed} passed, ${failed} failed  (${installed ? 'installed, ' : ''}${seconds(Date.now() - t0)})`);

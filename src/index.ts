@@ -3,10 +3,20 @@
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from './core';
+import { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from './providers/anthropic/instrumentation';
+import { BedrockRuntimeInstrumentation, type BedrockRuntimeInstrumentationConfig } from './providers/bedrock/instrumentation';
+import { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } from './providers/google-genai/instrumentation';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
 
 export { OpenAIInstrumentation, OPENAI_SUPPORTED_VERSIONS } from './providers/openai/instrumentation';
 export type { OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
+export { AnthropicInstrumentation, ANTHROPIC_SUPPORTED_VERSIONS } from './providers/anthropic/instrumentation';
+export type { AnthropicInstrumentationConfig } from './providers/anthropic/instrumentation';
+export type { SdkTelemetryPolicy } from './providers/anthropic/sdk-telemetry';
+export { GoogleGenAIInstrumentation, GOOGLE_GENAI_SUPPORTED_VERSIONS } from './providers/google-genai/instrumentation';
+export type { GoogleGenAIInstrumentationConfig } from './providers/google-genai/instrumentation';
+export { BedrockRuntimeInstrumentation, BEDROCK_RUNTIME_SUPPORTED_VERSIONS } from './providers/bedrock/instrumentation';
+export type { BedrockRuntimeInstrumentationConfig } from './providers/bedrock/instrumentation';
 export type { GenAIInstrumentationConfig } from './core/config';
 export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/content-mode';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -36,6 +46,9 @@ export {
 export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig {
   /** Per-provider overrides, merged over the shared options. */
   openai?: OpenAIInstrumentationConfig;
+  anthropic?: AnthropicInstrumentationConfig;
+  googleGenAI?: GoogleGenAIInstrumentationConfig;
+  bedrock?: BedrockRuntimeInstrumentationConfig;
 }
 
 /**
@@ -43,6 +56,11 @@ export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig 
  * `registerInstrumentations`.
  */
 export function getGenAIInstrumentations(config: GenAIInstrumentationsConfig = {}): Instrumentation[] {
-  const { openai, ...shared } = config;
-  return [new OpenAIInstrumentation({ ...shared, ...openai })];
+  const { openai, anthropic, googleGenAI, bedrock, ...shared } = config;
+  return [
+    new OpenAIInstrumentation({ ...shared, ...openai }),
+    new AnthropicInstrumentation({ ...shared, ...anthropic }),
+    new GoogleGenAIInstrumentation({ ...shared, ...googleGenAI }),
+    new BedrockRuntimeInstrumentation({ ...shared, ...bedrock }),
+  ];
 }

@@ -34,7 +34,7 @@ export class Invocation {
 
   constructor(
     private readonly telemetry: GenAITelemetry,
-    private readonly request: InvocationRequest,
+    private request: InvocationRequest,
     parentContext: Context = contextApi.active(),
   ) {
     this.scope = getGenAIScope(parentContext);
@@ -73,19 +73,35 @@ export class Invocation {
     this.lastChunkAt = now;
   }
 
+  /**
+   * Sets `server.address` / `server.port` when they become known after the span started (an SDK that
+   * resolves its endpoint asynchronously, e.g. the AWS SDK). They go on the span now and on the metrics
+   * and details event at the end. Ignored once the call has ended.
+   */
+  setServer(serverAddress: string | undefined, serverPort: number | undefined): void {
+    if (this.ended) return;
+    if (serverAddress === this.request.serverAddress && serverPort === this.request.serverPort) return;
+    this.request = { ...this.request, serverAddress, serverPort };
+    safely('recording the server address', () => this.span.setAttributes(samplingAttributes(this.request)), undefined);
+  }
+
   end(response: InvocationResponse): void {
     if (this.ended) return;
     this.ended = true;
     safely('recording a GenAI call', () => this.finish(response, undefined), undefined);
   }
 
-  fail(error: unknown, partial: InvocationResponse = {}): void {
+  /**
+   * `errorType`: the provider's own `error.type` for this failure (e.g. its error code), when the SDK's
+   * error class name would say less; default: see errorTypeOf.
+   */
+  fail(error: unknown, partial: InvocationResponse = {}, errorType?: string): void {
     if (this.ended) return;
     this.ended = true;
-    safely('recording a failed GenAI call', () => this.finish(partial, error), undefined);
+    safely('recording a failed GenAI call', () => this.finish(partial, error, errorType), undefined);
   }
 
-  private finish(response: InvocationResponse, error: unknown): void {
+  private finish(response: InvocationResponse, error: unknown, providerErrorType?: string): void {
     const durationS = (performance.now() - this.startedAt) / 1000;
     const span = this.span;
     const attrs: Attributes = { ...requestAttributes(this.request), ...responseAttributes(response) };
@@ -94,7 +110,7 @@ export class Invocation {
 
     let errorType: string | undefined;
     if (error !== undefined) {
-      errorType = errorTypeOf(error);
+      errorType = providerErrorType ?? errorTypeOf(error);
       attrs[sc.ATTR_ERROR_TYPE] = errorType;
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
@@ -113,7 +129,7 @@ export class Invocation {
             'preparing captured content',
             () =>
               prepareContent(
-                this.requestContent,
+                withContentUpdate(this.requestContent, response),
                 response.outputMessages ? safely('converting output content', response.outputMessages, undefined) : undefined,
                 this.telemetry.contentPolicy,
               ),
@@ -175,6 +191,19 @@ export class Invocation {
     if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, base);
     for (const gap of this.chunkGaps) instruments.timePerOutputChunk.record(gap, base);
   }
+}
+
+/** The request content captured at the start, with what the response says was added while the call ran. */
+function withContentUpdate(captured: RequestContent | undefined, response: InvocationResponse): RequestContent | undefined {
+  if (!captured || !response.requestContentUpdate) return captured;
+  const update = safely('converting request content updates', response.requestContentUpdate, undefined);
+  if (!update) return captured;
+  const merged: RequestContent = { ...captured };
+  if (update.appendInputMessages && update.appendInputMessages.length > 0) {
+    merged.inputMessages = [...(captured.inputMessages ?? []), ...update.appendInputMessages];
+  }
+  if (update.toolDefinitions) merged.toolDefinitions = update.toolDefinitions;
+  return merged;
 }
 
 function errorMessage(error: unknown): string | undefined {

@@ -114,4 +114,21 @@ export interface InvocationResponse {
    * span status ERROR and `error.type` = `type` (the provider's error code).
    */
   error?: { type: string; message?: string };
+  /**
+   * Request content only known once the call has run, merged into the content captured at its start
+   * (called only when content is captured). For SDK helpers that make several model requests for one
+   * call, e.g. @google/genai's automatic function calling.
+   */
+  requestContentUpdate?: () => RequestContentUpdate;
+}
+
+export interface RequestContentUpdate {
+  /**
+   * Messages the SDK itself added to the conversation during the call (e.g. the function calls it ran
+   * and their results), appended after the request's input messages: the model saw them on its later
+   * requests.
+   */
+  appendInputMessages?: InputMessage[];
+  /** Tool definitions the SDK resolved while running (e.g. declarations of callable tool objects); replace the captured ones. */
+  toolDefinitions?: ToolDefinition[];
 }

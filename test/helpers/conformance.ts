@@ -116,6 +116,10 @@ const ATTRIBUTE_KINDS: Readonly<Record<string, ValueKind>> = {
   'openai.request.service_tier': 'string',
   'openai.response.service_tier': 'string',
   'openai.response.system_fingerprint': 'string',
+  // AWS Bedrock refinements; the request id is the general AWS conventions' attribute.
+  'aws.bedrock.guardrail.id': 'string',
+  'aws.bedrock.knowledge_base.id': 'string',
+  'aws.request_id': 'string',
 };
 
 /** Deprecated or renamed attributes, with what replaces them (§9). */

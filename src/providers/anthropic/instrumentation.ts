@@ -1,0 +1,193 @@
+/*
+ * Auto-instrumentation for `@anthropic-ai/sdk`. Patches `Messages.prototype.create` and
+ * `Beta.Messages.prototype.create`, reached through the static aliases on the client class, so every client
+ * instance, `withOptions()` copy and subclass (and the Bedrock/Vertex clients built on BaseAnthropic from the
+ * same copy of the SDK) is covered, and the SDK helpers that send through `create` (messages.stream and
+ * parse, beta.messages.stream, parse, toolRunner and threads) are recorded once per HTTP call. The
+ * `stream` helpers are wrapped too, but only to apply the policy for the SDK's own spans (./sdk-telemetry).
+ *
+ * Supported versions: `>=0.50.1 <2`. 0.50.1 is the first release of the current ("v5") Stainless file
+ * layout (`client.js`, `core/api-promise.js`, `core/streaming.js`; 0.42-0.49 were never published): an
+ * APIPromise with `responsePromise`/`parseResponse`/`_thenUnwrap` and a Stream with an `iterator`
+ * property, which is what ../stainless/api-promise.ts observes, and the `Anthropic.Messages` /
+ * `Anthropic.Beta.Messages` statics. Verified on 0.137 (latest 0.x) and 1.14 (latest 1.x). The older "v4"
+ * layout (<= 0.41) predates most of the Messages API features mapped here and is not tested.
+ */
+import { context, diag } from '@opentelemetry/api';
+import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import type { GenAIInstrumentationConfig } from '../../core';
+import { GenAIInstrumentationBase } from '../../core';
+import { PACKAGE_VERSION } from '../../version';
+import { observeApiPromise } from '../stainless/api-promise';
+import { endpointOf } from './endpoint';
+import { messagesRequest, messagesResults } from './messages';
+import { type SdkTelemetryPolicy, runCreate, runStreamHelper, sdkRecordsContent, suppressesSdkSpans } from './sdk-telemetry';
+
+export const ANTHROPIC_SUPPORTED_VERSIONS = ['>=0.50.1 <2'];
+
+export interface AnthropicInstrumentationConfig extends GenAIInstrumentationConfig {
+  /**
+   * The spans @anthropic-ai/sdk (0.134 and later) emits itself for the calls this instrumentation records.
+   * `suppress` (default): one GenAI span per call, ours (the SDK still propagates the trace context).
+   * `keep`: the SDK's span too, as long as it records no content (a client whose SDK content mode is
+   * `content` is suppressed anyway, so content only leaves through this package's capture and redaction).
+   */
+  sdkTelemetry?: SdkTelemetryPolicy;
+}
+
+type SdkMethod = (this: { _client?: unknown }, body: unknown, ...rest: unknown[]) => unknown;
+type Patchable = Record<'create' | 'stream', SdkMethod | undefined>;
+
+/** The resource prototypes to patch, found through the client class's static aliases. */
+function patchTargets(moduleExports: unknown): Array<[Patchable | undefined, string]> {
+  const ns = moduleExports as Record<string | symbol, unknown> | undefined;
+  const unwrapped = ns && ns[Symbol.toStringTag] === 'Module' ? (ns.default as Record<string, unknown>) : ns;
+  // The client class: `.Anthropic` of the CommonJS exports, or the ESM default export itself (whose own
+  // static `Anthropic` is BaseAnthropic, which has no resources): the first candidate with `Messages`.
+  const Anthropic = [unwrapped?.Anthropic, unwrapped].find(
+    (c) => typeof (c as Record<string, unknown> | undefined)?.Messages === 'function',
+  ) as Record<string, any> | undefined;
+  const proto = (cls: unknown) => (typeof cls === 'function' ? (cls.prototype as Patchable) : undefined);
+  return [
+    [proto(Anthropic?.Messages), 'messages'],
+    [proto(Anthropic?.Beta?.Messages), 'beta.messages'],
+  ];
+}
+
+/** The SDK's APIError class, to rebuild the error of an SSE `error` event on a body observed raw. */
+function apiErrorClass(moduleExports: unknown): (new (...args: unknown[]) => unknown) | undefined {
+  const ns = moduleExports as Record<string | symbol, any> | undefined;
+  const unwrapped = ns && ns[Symbol.toStringTag] === 'Module' ? ns.default : ns;
+  const cls = unwrapped?.APIError ?? unwrapped?.Anthropic?.APIError;
+  return typeof cls === 'function' ? cls : undefined;
+}
+
+export class AnthropicInstrumentation extends GenAIInstrumentationBase<AnthropicInstrumentationConfig> {
+  /** Modules patched through manuallyInstrument, so enable()/disable() can re-patch and unpatch them. */
+  declare private _manualModules: Set<unknown> | undefined;
+  declare private _warnedSdkContent: boolean | undefined;
+
+  constructor(config: AnthropicInstrumentationConfig = {}) {
+    super('opentelemetry-instrumentation-genai/anthropic', PACKAGE_VERSION, config);
+  }
+
+  override enable(): void {
+    super.enable();
+    for (const moduleExports of this._manualModules ?? []) this.patch(moduleExports);
+  }
+
+  override disable(): void {
+    super.disable();
+    for (const moduleExports of this._manualModules ?? []) this.unpatch(moduleExports);
+  }
+
+  protected override init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        '@anthropic-ai/sdk',
+        ANTHROPIC_SUPPORTED_VERSIONS,
+        (moduleExports, version) => {
+          this._diag.debug(`patching @anthropic-ai/sdk@${version}`);
+          this.patch(moduleExports);
+          return moduleExports;
+        },
+        (moduleExports) => {
+          if (moduleExports) this.unpatch(moduleExports);
+        },
+      ),
+    ];
+  }
+
+  /**
+   * For bundled apps, where no module hook sees `@anthropic-ai/sdk` load: pass the imported module (or its
+   * namespace) to patch it directly.
+   */
+  manuallyInstrument(anthropicModule: unknown): void {
+    (this._manualModules ??= new Set()).add(anthropicModule);
+    this.patch(anthropicModule);
+  }
+
+  private patch(moduleExports: unknown): void {
+    const APIError = apiErrorClass(moduleExports);
+    for (const [target, name] of patchTargets(moduleExports)) {
+      if (!target || typeof target.create !== 'function') {
+        this._diag.debug(`@anthropic-ai/sdk: ${name}.create not found in this version; not instrumented`);
+        continue;
+      }
+      if (isWrapped(target.create)) this._unwrap(target, 'create');
+      this._wrap(target, 'create', (original) => this.wrapCreate(original as SdkMethod, APIError));
+      if (typeof target.stream === 'function') {
+        if (isWrapped(target.stream)) this._unwrap(target, 'stream');
+        this._wrap(target, 'stream', (original) => this.wrapStreamHelper(original as SdkMethod));
+      }
+    }
+  }
+
+  private unpatch(moduleExports: unknown): void {
+    for (const [target] of patchTargets(moduleExports)) {
+      if (target && isWrapped(target.create)) this._unwrap(target, 'create');
+      if (target && isWrapped(target.stream)) this._unwrap(target, 'stream');
+    }
+  }
+
+  /** Whether the SDK's own span is left out for a call of this client (see ./sdk-telemetry). */
+  private suppressSdkSpans(client: unknown): boolean {
+    const policy = this.getConfig().sdkTelemetry ?? 'suppress';
+    const suppress = suppressesSdkSpans(policy, client);
+    if (suppress && policy === 'keep' && !this._warnedSdkContent && sdkRecordsContent(client)) {
+      this._warnedSdkContent = true;
+      diag.warn(
+        'opentelemetry-instrumentation-genai: sdkTelemetry "keep" is ignored for Anthropic clients whose own spans record ' +
+          'content (openTelemetry.traces.contentMode "content"): their spans are suppressed for the calls this package records',
+      );
+    }
+    return suppress;
+  }
+
+  private wrapCreate(original: SdkMethod, APIError: (new (...args: unknown[]) => unknown) | undefined): SdkMethod {
+    const instrumentation = this;
+    return function patchedCreate(this: { _client?: unknown }, body: unknown, ...rest: unknown[]) {
+      if (!body || typeof body !== 'object') return original.call(this, body, ...rest);
+      const client = this?._client;
+      const params = body as Record<string, unknown>;
+      const request = instrumentation.safeRequest(() => messagesRequest(params, endpointOf(client)));
+      const invocation = request && instrumentation.startInvocation(request);
+      if (!invocation) return original.call(this, body, ...rest);
+      let returned: unknown;
+      try {
+        const suppress = instrumentation.suppressSdkSpans(client);
+        returned = context.with(invocation.context, () => runCreate(client, suppress, () => original.call(this, body, ...rest)));
+      } catch (error) {
+        // Synchronous validation errors from the SDK reach the caller unchanged.
+        invocation.fail(error);
+        throw error;
+      }
+      // The invocation's own mode: a GenAI context scope may override the instrumentation's, and a
+      // sampled-out span needs no span content.
+      return observeApiPromise(returned, invocation, messagesResults(invocation.capturesContent, APIError));
+    };
+  }
+
+  private wrapStreamHelper(original: SdkMethod): SdkMethod {
+    const instrumentation = this;
+    return function patchedStream(this: { _client?: unknown }, ...args: unknown[]) {
+      const client = this?._client;
+      let suppress = true;
+      try {
+        suppress = instrumentation.suppressSdkSpans(client);
+      } catch {
+        // keep the default
+      }
+      return runStreamHelper(client, suppress, () => original.apply(this, args as [unknown, ...unknown[]]));
+    };
+  }
+
+  private safeRequest<T>(build: () => T): T | undefined {
+    try {
+      return build();
+    } catch (err) {
+      this._diag.error('could not read the request; this call is not traced', err);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/* ConverseCommand and ConverseStreamCommand: request, response and stream events. */
+import type { InvocationRequest, InvocationResponse } from '../../core';
+import { BlockAccumulator } from './block-accumulator';
+import {
+  converseFinishReason,
+  converseInputMessages,
+  converseOutputMessage,
+  converseSystemInstructions,
+  converseToolDefinitions,
+} from './converse-content';
+import { asNumber, asObject, asString, asStrings, bedrockUsage, type Json } from './json';
+import { type CommandTranslation, type Endpoint, type StreamHandler, guardrailAttributes, requestIdentity } from './operation';
+
+const REASONING_LEVEL = 'gen_ai.request.reasoning.level';
+
+/** Converse `usage` (also Nova's `usage` in InvokeModel bodies, with its `...Count` spellings). */
+export function converseUsage(u: unknown) {
+  const usage = asObject(u);
+  if (!usage) return undefined;
+  return bedrockUsage({
+    input: asNumber(usage.inputTokens),
+    output: asNumber(usage.outputTokens),
+    cacheRead: asNumber(usage.cacheReadInputTokens) ?? asNumber(usage.cacheReadInputTokenCount),
+    cacheWrite: asNumber(usage.cacheWriteInputTokens) ?? asNumber(usage.cacheWriteInputTokenCount),
+    total: asNumber(usage.totalTokens),
+  });
+}
+
+/**
+ * Applies one Converse stream event to the accumulator. Nova's streamed InvokeModel bodies use the same
+ * event names and shapes (as JSON), so they share this.
+ */
+export function applyConverseEvent(acc: BlockAccumulator, event: Json): void {
+  const start = asObject(event.messageStart);
+  if (start && typeof start.role === 'string') acc.role = start.role;
+  const blockStart = asObject(event.contentBlockStart);
+  if (blockStart) {
+    const toolUse = asObject(asObject(blockStart.start)?.toolUse);
+    if (toolUse) acc.startToolCall(asNumber(blockStart.contentBlockIndex) ?? 0, toolUse.toolUseId, toolUse.name);
+  }
+  const blockDelta = asObject(event.contentBlockDelta);
+  if (blockDelta) {
+    const index = asNumber(blockDelta.contentBlockIndex) ?? 0;
+    const delta = asObject(blockDelta.delta) ?? {};
+    acc.appendText(index, delta.text);
+    const toolUse = asObject(delta.toolUse);
+    if (toolUse) acc.appendToolInput(index, toolUse.input);
+    const reasoning = asObject(delta.reasoningContent);
+    if (reasoning) acc.appendReasoning(index, reasoning.text);
+  }
+  const stop = asObject(event.messageStop);
+  if (stop) acc.finishReason = converseFinishReason(stop.stopReason) ?? acc.finishReason;
+  const metadata = asObject(event.metadata);
+  if (metadata?.usage) acc.usage = converseUsage(metadata.usage);
+}
+
+/** Converse's `additionalModelRequestFields` carry model-specific parameters. */
+function additionalParams(fields: Json | undefined): Pick<InvocationRequest['params'], 'topK'> {
+  if (!fields) return {};
+  const topK = asNumber(fields.top_k) ?? asNumber(fields.topK) ?? asNumber(asObject(fields.inferenceConfig)?.topK);
+  return topK === undefined ? {} : { topK };
+}
+
+function reasoningLevel(input: Json, fields: Json | undefined): Record<string, string> {
+  const level =
+    asString(asObject(input.outputConfig)?.effort) ??
+    asString(asObject(fields?.reasoningConfig)?.maxReasoningEffort) ??
+    asString(asObject(fields?.reasoning_config)?.max_reasoning_effort);
+  return level ? { [REASONING_LEVEL]: level } : {};
+}
+
+export function converseCommand(input: Json, endpoint: Endpoint, streamed: boolean): CommandTranslation {
+  const inference = asObject(input.inferenceConfig) ?? {};
+  const fields = asObject(input.additionalModelRequestFields);
+  const textFormat = asObject(asObject(input.outputConfig)?.textFormat);
+  const request: InvocationRequest = {
+    ...requestIdentity('chat', input.modelId, endpoint),
+    params: {
+      maxTokens: asNumber(inference.maxTokens),
+      temperature: asNumber(inference.temperature),
+      topP: asNumber(inference.topP),
+      stopSequences: asStrings(inference.stopSequences),
+      ...additionalParams(fields),
+      outputType: textFormat?.type === 'json_schema' ? 'json' : undefined,
+      stream: streamed,
+    },
+    attributes: {
+      ...guardrailAttributes(asObject(input.guardrailConfig)?.guardrailIdentifier),
+      ...reasoningLevel(input, fields),
+    },
+    content: () => ({
+      systemInstructions: converseSystemInstructions(input.system),
+      inputMessages: converseInputMessages(input.messages),
+      toolDefinitions: converseToolDefinitions(input.toolConfig),
+    }),
+  };
+
+  return {
+    request,
+    results: (captureContent) => ({
+      response(output): InvocationResponse {
+        const finishReason = converseFinishReason(output.stopReason) ?? 'error';
+        const message = asObject(output.output)?.message;
+        return {
+          finishReasons: [finishReason],
+          usage: converseUsage(output.usage),
+          outputMessages: captureContent && message ? () => [converseOutputMessage(message, finishReason)] : undefined,
+        };
+      },
+      stream: streamed ? {
+        property: 'stream',
+        handler(): StreamHandler {
+          const acc = new BlockAccumulator(captureContent);
+          return {
+            onEvent(event) {
+              const e = asObject(event);
+              if (e) applyConverseEvent(acc, e);
+            },
+            toResponse: () => acc.toResponse(),
+          };
+        },
+      } : undefined,
+    }),
+  };
+}

@@ -1,0 +1,55 @@
+/*
+ * Meta Llama: a prompt (with the model's chat template already applied by the app) and a generation,
+ * i.e. a text completion. Token counts come in the body (`prompt_token_count`, `generation_token_count`).
+ */
+import { StreamAccumulator } from '../../../core';
+import { asNumber, asString, type Json } from '../json';
+import { type ModelFamily, textStream } from './family';
+
+const llamaFinishReason = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function llamaUsage(body: Json) {
+  const input = asNumber(body.prompt_token_count);
+  const output = asNumber(body.generation_token_count);
+  return input === undefined && output === undefined ? undefined : { inputTokens: input, outputTokens: output };
+}
+
+export const llamaFamily: ModelFamily = {
+  name: 'llama',
+  operation: () => 'text_completion',
+  params: (body) => ({
+    maxTokens: asNumber(body.max_gen_len),
+    temperature: asNumber(body.temperature),
+    topP: asNumber(body.top_p),
+  }),
+  content: (body) => ({
+    inputMessages: typeof body.prompt === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: body.prompt }] }] : [],
+  }),
+  response(body, captureContent) {
+    const finishReason = llamaFinishReason(body.stop_reason) ?? 'error';
+    return {
+      finishReasons: [finishReason],
+      usage: llamaUsage(body),
+      outputMessages: captureContent
+        ? () => [{ role: 'assistant', parts: [{ type: 'text', content: asString(body.generation) ?? '' }], finish_reason: finishReason }]
+        : undefined,
+    };
+  },
+  stream(_body, captureContent) {
+    const acc = new StreamAccumulator(captureContent);
+    let input: number | undefined;
+    let output: number | undefined;
+    return textStream(acc, (chunk, finished) => {
+      acc.appendText(0, asString(chunk.generation));
+      // The first chunk has the prompt count; generation counts are cumulative.
+      input = asNumber(chunk.prompt_token_count) ?? input;
+      output = asNumber(chunk.generation_token_count) ?? output;
+      if (input !== undefined || output !== undefined) acc.usage = { inputTokens: input, outputTokens: output };
+      const reason = llamaFinishReason(chunk.stop_reason);
+      if (reason) {
+        acc.setFinishReason(0, reason);
+        finished();
+      }
+    });
+  },
+};

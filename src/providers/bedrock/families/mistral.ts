@@ -1,0 +1,82 @@
+/*
+ * Mistral on Bedrock, and other OpenAI-compatible bodies. The Mistral 7B / Mixtral / Large (2402) /
+ * Small text models take a `prompt` and answer `outputs: [{text, stop_reason}]` (a text completion);
+ * Mistral Large 2 (2407) and OpenAI's gpt-oss take Chat Completions bodies (`messages`, `tools`) and
+ * answer `choices`, which the openai provider's Chat Completions translation reads.
+ */
+import type { InvocationResponse, OutputMessage } from '../../../core';
+import { StreamAccumulator } from '../../../core';
+import { chatOperation } from '../../openai/chat';
+import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../json';
+import { type FamilyStream, type ModelFamily, textStream } from './family';
+
+const mistralFinishReason = (v: unknown): string | undefined =>
+  typeof v !== 'string' || v === '' ? undefined : v === 'tool_calls' ? 'tool_call' : v;
+
+export const mistralTextFamily: ModelFamily = {
+  name: 'mistral-text',
+  operation: () => 'text_completion',
+  params: (body) => ({
+    maxTokens: asNumber(body.max_tokens),
+    temperature: asNumber(body.temperature),
+    topP: asNumber(body.top_p),
+    topK: asNumber(body.top_k),
+    stopSequences: asStrings(body.stop),
+  }),
+  content: (body) => ({
+    inputMessages: typeof body.prompt === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: body.prompt }] }] : [],
+  }),
+  response(body, captureContent) {
+    const outputs = asArray(body.outputs).map((o) => asObject(o) ?? {});
+    const finishReasons = outputs.map((o) => mistralFinishReason(o.stop_reason) ?? 'error');
+    return {
+      finishReasons,
+      outputMessages: captureContent
+        ? () =>
+            outputs.map(
+              (o, i): OutputMessage => ({ role: 'assistant', parts: [{ type: 'text', content: asString(o.text) ?? '' }], finish_reason: finishReasons[i]! }),
+            )
+        : undefined,
+    };
+  },
+  stream(_body, captureContent) {
+    const acc = new StreamAccumulator(captureContent);
+    return textStream(acc, (chunk, finished) => {
+      asArray(chunk.outputs).forEach((raw, index) => {
+        const o = asObject(raw) ?? {};
+        acc.appendText(index, asString(o.text));
+        const reason = mistralFinishReason(o.stop_reason);
+        if (reason) {
+          acc.setFinishReason(index, reason);
+          finished();
+        }
+      });
+    });
+  },
+};
+
+/** The openai translation minus its `openai.*` attributes: a Bedrock span carries none. */
+function withoutOpenAIAttributes(response: InvocationResponse): InvocationResponse {
+  return { ...response, attributes: undefined, metricAttributeKeys: undefined };
+}
+
+const NO_ENDPOINT = { provider: 'aws.bedrock' };
+
+export const openaiChatFamily: ModelFamily = {
+  name: 'openai-chat',
+  operation: () => 'chat',
+  params: (body) => ({ ...chatOperation.request(body, NO_ENDPOINT).params, stream: undefined }),
+  content: (body) => chatOperation.request(body, NO_ENDPOINT).content?.() ?? {},
+  response: (body, captureContent, request) => withoutOpenAIAttributes(chatOperation.results(request, captureContent).response(body)),
+  stream(request, captureContent): FamilyStream {
+    const handler = chatOperation.results(request, captureContent).stream!();
+    let finished = false;
+    return {
+      onChunk(chunk: Json) {
+        handler.onChunk(chunk);
+        if (asArray(chunk.choices).some((c) => asObject(c)?.finish_reason)) finished = true;
+      },
+      toResponse: (interrupted) => withoutOpenAIAttributes(handler.toResponse(interrupted || !finished)),
+    };
+  },
+};

@@ -1,0 +1,99 @@
+/*
+ * Amazon Titan: text generation (`inputText` + `textGenerationConfig`, a text completion) and the
+ * embeddings models (`inputText`, `dimensions`, `embeddingTypes`).
+ */
+import type { OutputMessage, TokenUsage } from '../../../core';
+import { StreamAccumulator } from '../../../core';
+import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../json';
+import { type ModelFamily, textStream } from './family';
+
+/** Titan completion reasons → the conventions' finish reasons (unknown values pass, lower-cased). */
+export function titanFinishReason(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  switch (v.toUpperCase()) {
+    case 'FINISH':
+    case 'FINISHED':
+    case 'STOP_CRITERIA_MET':
+      return 'stop';
+    case 'LENGTH':
+    case 'MAX_TOKENS':
+      return 'length';
+    case 'CONTENT_FILTERED':
+      return 'content_filter';
+    default:
+      return v.toLowerCase();
+  }
+}
+
+const promptMessages = (body: Json) =>
+  typeof body.inputText === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: body.inputText }] }] : [];
+
+export const titanTextFamily: ModelFamily = {
+  name: 'titan-text',
+  operation: () => 'text_completion',
+  params(body) {
+    const c = asObject(body.textGenerationConfig);
+    return {
+      maxTokens: asNumber(c?.maxTokenCount),
+      temperature: asNumber(c?.temperature),
+      topP: asNumber(c?.topP),
+      stopSequences: asStrings(c?.stopSequences),
+    };
+  },
+  content: (body) => ({ inputMessages: promptMessages(body) }),
+  response(body, captureContent) {
+    const results = asArray(body.results).map((r) => asObject(r) ?? {});
+    const finishReasons = results.map((r) => titanFinishReason(r.completionReason) ?? 'error');
+    const outputTokens = results.reduce<number | undefined>((sum, r) => {
+      const n = asNumber(r.tokenCount);
+      return n === undefined ? sum : (sum ?? 0) + n;
+    }, undefined);
+    const usage: TokenUsage = { inputTokens: asNumber(body.inputTextTokenCount), outputTokens };
+    return {
+      finishReasons,
+      usage: usage.inputTokens === undefined && usage.outputTokens === undefined ? undefined : usage,
+      outputMessages: captureContent
+        ? () =>
+            results.map(
+              (r, i): OutputMessage => ({
+                role: 'assistant',
+                parts: [{ type: 'text', content: asString(r.outputText) ?? '' }],
+                finish_reason: finishReasons[i]!,
+              }),
+            )
+        : undefined,
+    };
+  },
+  stream(_body, captureContent) {
+    const acc = new StreamAccumulator(captureContent);
+    return textStream(acc, (chunk, finished) => {
+      const index = asNumber(chunk.index) ?? 0;
+      acc.appendText(index, asString(chunk.outputText));
+      const input = asNumber(chunk.inputTextTokenCount);
+      const output = asNumber(chunk.totalOutputTextTokenCount);
+      if (input !== undefined || output !== undefined) {
+        acc.usage = { ...acc.usage, ...(input !== undefined && { inputTokens: input }), ...(output !== undefined && { outputTokens: output }) };
+      }
+      const reason = titanFinishReason(chunk.completionReason);
+      if (reason) {
+        acc.setFinishReason(index, reason);
+        finished();
+      }
+    });
+  },
+};
+
+export const titanEmbeddingsFamily: ModelFamily = {
+  name: 'titan-embed',
+  operation: () => 'embeddings',
+  params: (body) => ({ encodingFormats: asStrings(body.embeddingTypes) }),
+  response(body, _captureContent, request) {
+    const byType = asObject(body.embeddingsByType);
+    const vector = Array.isArray(body.embedding) ? body.embedding : (asArray(byType?.float).length > 0 ? byType?.float : byType?.binary);
+    const input = asNumber(body.inputTextTokenCount);
+    return {
+      usage: input === undefined ? undefined : { inputTokens: input },
+      embeddingsDimensionCount: asNumber(request.dimensions) ?? (Array.isArray(vector) ? vector.length : undefined),
+    };
+  },
+};

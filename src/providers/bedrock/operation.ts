@@ -1,0 +1,75 @@
+/* What each Bedrock translation (Converse, InvokeModel per model family) provides to the instrumentation. */
+import type { InvocationRequest, InvocationResponse } from '../../core';
+
+export const PROVIDER_NAME = 'aws.bedrock';
+export const ATTR_AWS_BEDROCK_GUARDRAIL_ID = 'aws.bedrock.guardrail.id';
+/** General AWS semantic conventions: the request id of the `x-amzn-requestid` response header. */
+export const ATTR_AWS_REQUEST_ID = 'aws.request_id';
+
+/** Where the request went, as the SDK resolved it. */
+export interface Endpoint {
+  serverAddress?: string;
+  serverPort?: number;
+}
+
+/** Response headers of the HTTP exchange (lower-case names), when the middleware saw them. */
+export type ResponseHeaders = Readonly<Record<string, string | undefined>>;
+
+/** Turns one streamed event (a ConverseStream event, or an InvokeModel chunk's decoded JSON) into state. */
+export interface StreamHandler {
+  onEvent(event: unknown): void;
+  /** The response assembled so far; `interrupted` when the stream did not run to its end. */
+  toResponse(interrupted: boolean): InvocationResponse;
+}
+
+export interface ResultTranslator {
+  /** A non-streamed command output. */
+  response(output: Record<string, unknown>, headers: ResponseHeaders): InvocationResponse;
+  /** For streamed commands: the output property holding the event stream, and a fresh handler for it. */
+  stream?: { property: 'stream' | 'body'; handler(): StreamHandler };
+}
+
+export interface CommandTranslation {
+  request: InvocationRequest;
+  /** The result side, for the call's own capture mode (known once its span has started). */
+  results(captureContent: boolean): ResultTranslator;
+}
+
+/** The part of every request that names the call. */
+export function requestIdentity(
+  operation: InvocationRequest['operation'],
+  modelId: unknown,
+  endpoint: Endpoint,
+): Pick<InvocationRequest, 'operation' | 'provider' | 'requestModel' | 'serverAddress' | 'serverPort'> {
+  return {
+    operation,
+    provider: PROVIDER_NAME,
+    requestModel: typeof modelId === 'string' && modelId !== '' ? modelId : undefined,
+    serverAddress: endpoint.serverAddress,
+    serverPort: endpoint.serverPort,
+  };
+}
+
+/** `aws.bedrock.guardrail.id` (Required by the conventions when a guardrail is configured). */
+export function guardrailAttributes(guardrailIdentifier: unknown): Record<string, string> {
+  return typeof guardrailIdentifier === 'string' && guardrailIdentifier !== ''
+    ? { [ATTR_AWS_BEDROCK_GUARDRAIL_ID]: guardrailIdentifier }
+    : {};
+}
+
+const header = (headers: ResponseHeaders, name: string): number | undefined => {
+  const v = headers[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+};
+
+/** The token counts Bedrock puts in InvokeModel response headers (for every model family). */
+export function headerCounts(headers: ResponseHeaders) {
+  return {
+    input: header(headers, 'x-amzn-bedrock-input-token-count'),
+    output: header(headers, 'x-amzn-bedrock-output-token-count'),
+    cacheRead: header(headers, 'x-amzn-bedrock-cache-read-input-token-count'),
+    cacheWrite: header(headers, 'x-amzn-bedrock-cache-write-input-token-count'),
+  };
+}

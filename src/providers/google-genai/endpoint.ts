@@ -1,0 +1,86 @@
+/*
+ * Which GenAI provider and server a @google/genai call goes to. The client's ApiClient knows whether it
+ * talks to Vertex AI (`vertexai: true`, or GOOGLE_GENAI_USE_VERTEXAI) or to the Gemini Developer API, and
+ * its base URL (the default host, or `httpOptions.baseUrl`); a request's own `config.httpOptions.baseUrl`
+ * wins over the client's, as in the SDK.
+ */
+import { asObject, asString } from './common';
+
+export const PROVIDER_GEMINI = 'gcp.gemini';
+export const PROVIDER_VERTEX_AI = 'gcp.vertex_ai';
+
+const GEMINI_HOST = 'generativelanguage.googleapis.com';
+
+export interface Endpoint {
+  provider: string;
+  serverAddress?: string;
+  serverPort?: number;
+}
+
+interface ApiClientLike {
+  isVertexAI?: () => unknown;
+  getBaseUrl?: () => unknown;
+  getLocation?: () => unknown;
+  clientOptions?: { vertexai?: unknown };
+}
+
+const cache = new WeakMap<object, { baseUrl: string | undefined; endpoint: Endpoint }>();
+
+/** The endpoint of a call made through this `Models` instance with these params. */
+export function endpointOf(models: unknown, params: unknown): Endpoint {
+  const apiClient = asObject(asObject(models)?.apiClient) as ApiClientLike | undefined;
+  const requestBaseUrl = asString(asObject(asObject(asObject(params)?.config)?.httpOptions)?.baseUrl);
+  if (!apiClient) return fromBaseUrl(PROVIDER_GEMINI, requestBaseUrl, undefined);
+  const baseUrl = requestBaseUrl ?? clientBaseUrl(apiClient);
+  const cached = cache.get(apiClient);
+  if (cached && cached.baseUrl === baseUrl) return cached.endpoint;
+  const vertex = isVertex(apiClient);
+  const endpoint = fromBaseUrl(vertex ? PROVIDER_VERTEX_AI : PROVIDER_GEMINI, baseUrl, vertex ? vertexHost(apiClient) : GEMINI_HOST);
+  cache.set(apiClient, { baseUrl, endpoint });
+  return endpoint;
+}
+
+function isVertex(apiClient: ApiClientLike): boolean {
+  try {
+    if (typeof apiClient.isVertexAI === 'function') return apiClient.isVertexAI() === true;
+  } catch {
+    // fall through
+  }
+  return apiClient.clientOptions?.vertexai === true;
+}
+
+function clientBaseUrl(apiClient: ApiClientLike): string | undefined {
+  try {
+    return typeof apiClient.getBaseUrl === 'function' ? asString(apiClient.getBaseUrl()) : undefined;
+  } catch {
+    return undefined; // the SDK throws when no base URL is set
+  }
+}
+
+/** The default Vertex AI host when no base URL can be read: `{location}-aiplatform.googleapis.com`. */
+function vertexHost(apiClient: ApiClientLike): string {
+  let location: string | undefined;
+  try {
+    location = typeof apiClient.getLocation === 'function' ? asString(apiClient.getLocation()) : undefined;
+  } catch {
+    location = undefined;
+  }
+  return location && location !== 'global' ? `${location}-aiplatform.googleapis.com` : 'aiplatform.googleapis.com';
+}
+
+function fromBaseUrl(provider: string, baseUrl: string | undefined, defaultHost: string | undefined): Endpoint {
+  if (baseUrl) {
+    try {
+      const url = new URL(baseUrl);
+      return {
+        provider,
+        serverAddress: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        serverPort: url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443,
+      };
+    } catch {
+      // An unparsable base URL: the SDK will fail the call itself; server.* stays unset.
+      return { provider };
+    }
+  }
+  return defaultHost ? { provider, serverAddress: defaultHost, serverPort: 443 } : { provider };
+}

@@ -76,7 +76,7 @@ describe('readers never throw', () => {
       { role: 'user', parts: [] },
       { role: 'user', parts: [{ type: 'newBlock' }, { type: 'image' }, { type: 'tool_call_response', response: [] }] },
     ]);
-    expect(t.results(true).response({ output: 'nope', usage: [] })).toEqual({ finishReasons: ['error'], usage: undefined, outputMessages: undefined });
+    expect(t.results(true).response({ output: 'nope', usage: [] }, {})).toEqual({ finishReasons: ['error'], usage: undefined, outputMessages: undefined });
   });
 
   it('InvokeModel translation of a body with the wrong types', () => {

@@ -222,6 +222,14 @@ describe('opentelemetry-instrumentation-genai/register (zero-code start)', () =>
     expect(receiver.received.requests.filter((r) => r.url === '/v1/traces')).toEqual([]);
   });
 
+  test('ESM: every supported SDK is patched under the hook (its loader include list), none without it', async () => {
+    const env = otlpEnv({ OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
+    const hooked = await startApp(['--import', 'opentelemetry-instrumentation-genai/register', 'test/apps/register-sdks.mjs'], env);
+    expect(hooked).toEqual({ code: 0, signal: null, stdout: '{"openai":true,"anthropic":true,"googleGenAI":true,"bedrock":true}\n', stderr: '' });
+    const plain = await startApp(['test/apps/register-sdks.mjs'], env);
+    expect(plain.stdout).toBe('{"openai":false,"anthropic":false,"googleGenAI":false,"bedrock":false}\n');
+  });
+
   test('loading the hook twice starts telemetry once', async () => {
     server.enqueue(json(CHAT_REPLY));
     const run = await startApp(['-r', 'opentelemetry-instrumentation-genai/register', ...ESM_APP], otlpEnv());

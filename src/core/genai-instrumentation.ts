@@ -1,11 +1,13 @@
 /*
  * Base class of every provider instrumentation: holds the tracer, the metric instruments, the event
- * logger and the resolved content mode, and starts invocations. Providers only translate SDK shapes.
+ * logger and the resolved content mode, and starts invocations. It also runs the patching lifecycle every
+ * provider shares (the module hook, manuallyInstrument, re-patching on enable()/disable()): a provider
+ * only says how to patch and unpatch one loaded copy of its SDK, and translates SDK shapes.
  */
 import * as api from '@opentelemetry/api';
 import { logs as apiLogsGlobal } from '@opentelemetry/api-logs';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from './config';
 import { type CaptureMode, resolveCaptureMode } from './content-mode';
 import { type ContentPolicy, resolveContentPolicy } from './content-policy';
@@ -30,6 +32,72 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _explicitEventLogger: EventLogger | undefined;
   declare private _globalLoggerProvider: unknown;
   declare private _globalEventLogger: EventLogger | undefined;
+  /** Copies of the SDK that enable()/disable() re-patch and unpatch themselves: manuallyInstrument's, and hooked ones kept by rememberEveryCopy. */
+  declare private _rememberedModules: Set<unknown> | undefined;
+
+  /** Patches one loaded copy of the SDK (CommonJS exports or ESM namespace); may be called again on a copy it patched. */
+  protected abstract patch(moduleExports: unknown): void;
+
+  /** Undoes patch() on one loaded copy of the SDK. */
+  protected abstract unpatch(moduleExports: unknown): void;
+
+  override enable(): void {
+    super.enable();
+    for (const moduleExports of this._rememberedModules ?? []) this.patch(moduleExports);
+  }
+
+  override disable(): void {
+    super.disable();
+    for (const moduleExports of this._rememberedModules ?? []) this.unpatch(moduleExports);
+  }
+
+  /**
+   * The module hook for one SDK package: patches each copy as it loads, unpatches it when disabled.
+   * `rememberEveryCopy`: also re-patch every hooked copy on enable(), for SDKs that ship one bundle per
+   * module system (the hook's own bookkeeping keeps only the last copy it saw).
+   */
+  protected sdkModuleDefinition(
+    name: string,
+    supportedVersions: string[],
+    options: { rememberEveryCopy?: boolean } = {},
+  ): InstrumentationNodeModuleDefinition {
+    return new InstrumentationNodeModuleDefinition(
+      name,
+      supportedVersions,
+      (moduleExports, version) => {
+        this._diag.debug(`patching ${name}@${version}`);
+        if (options.rememberEveryCopy) this.remember(moduleExports);
+        this.patch(moduleExports);
+        return moduleExports;
+      },
+      (moduleExports) => {
+        if (moduleExports) this.unpatch(moduleExports);
+      },
+    );
+  }
+
+  /**
+   * For bundled apps, where no module hook sees the SDK load: pass the imported module (or its
+   * namespace) to patch it directly.
+   */
+  manuallyInstrument(sdkModule: unknown): void {
+    this.remember(sdkModule);
+    this.patch(sdkModule);
+  }
+
+  private remember(moduleExports: unknown): void {
+    (this._rememberedModules ??= new Set()).add(moduleExports);
+  }
+
+  /** Builds what describes a call from the SDK's arguments; undefined (and a diag error) if that throws. */
+  protected safeRequest<T>(build: () => T, what = 'the request'): T | undefined {
+    try {
+      return build();
+    } catch (err) {
+      this._diag.error(`could not read ${what}; this call is not traced`, err);
+      return undefined;
+    }
+  }
 
   protected override _updateMetricInstruments(): void {
     this._genaiInstruments = createGenAIInstruments(this.meter);

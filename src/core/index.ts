@@ -1,11 +1,14 @@
 export * from './config';
 export * from './content-mode';
+export * from './endpoint';
 export * from './genai-instrumentation';
 export * from './invocation';
 export * from './model';
+export * from './readers';
 export * from './scope';
 export * from './stages';
 export * from './stream-accumulator';
 export * from './stream-observer';
 export { safeJsonStringify, parseJsonIfPossible } from './safe-json';
 export { safely } from './safely';
+export { inputIncludingCache } from './usage';

@@ -4,48 +4,17 @@
  * The SDK's own tracing is on (telemetry.cjs registers a global tracer provider), so the default
  * `sdkTelemetry: 'suppress'` policy is exercised too.
  *
- * Env: ANTHROPIC_BASE_URL_FOR_TEST (the mock server), GENAI_APP_REGISTER=0 for the negative control.
+ * Env: ANTHROPIC_BASE_URL_FOR_TEST (the mock server); GENAI_APP_REGISTER (see telemetry.cjs).
  * Prints one line `GENAI_APP_RESULT {json}` on stdout.
  */
 'use strict';
-const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-const { setupSdk, isWrapped, printResult } = require('./telemetry.cjs');
-const { loadAnthropicInstrumentation, makeAnthropicCalls } = require('./anthropic-common.cjs');
+const { report, requiredEnv, runMain, startApp } = require('./telemetry.cjs');
+const { SDK_MODULE, anthropicClass, instrumentations, makeAnthropicCalls, wrapState } = require('./anthropic-common.cjs');
 
-async function main() {
-  const baseURL = process.env.ANTHROPIC_BASE_URL_FOR_TEST;
-  if (!baseURL) throw new Error('ANTHROPIC_BASE_URL_FOR_TEST is not set');
-  const register = process.env.GENAI_APP_REGISTER !== '0';
-  const sdk = setupSdk();
-  const { AnthropicInstrumentation, source } = loadAnthropicInstrumentation();
-
-  if (register) {
-    registerInstrumentations({
-      instrumentations: [new AnthropicInstrumentation({ captureMessageContent: 'SPAN_ONLY' })],
-      tracerProvider: sdk.tracerProvider,
-      meterProvider: sdk.meterProvider,
-      loggerProvider: sdk.loggerProvider,
-    });
-  }
-
-  const sdkModule = require('@anthropic-ai/sdk');
-  const Anthropic = sdkModule.Anthropic ?? sdkModule;
+runMain(async () => {
+  const baseURL = requiredEnv('ANTHROPIC_BASE_URL_FOR_TEST');
+  const app = startApp(instrumentations);
+  const Anthropic = anthropicClass(require(SDK_MODULE));
   const calls = await makeAnthropicCalls(Anthropic, baseURL);
-  const recorded = await sdk.collect();
-  printResult({
-    app: 'cjs',
-    registered: register,
-    instrumentationSource: source,
-    sdkEntry: require.resolve('@anthropic-ai/sdk'),
-    createWrapped: isWrapped(Anthropic.Messages.prototype.create),
-    betaCreateWrapped: isWrapped(Anthropic.Beta.Messages.prototype.create),
-    calls,
-    ...recorded,
-  });
-  await sdk.shutdown();
-}
-
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
-  process.exitCode = 1;
+  await report(app, 'cjs', () => ({ sdkEntry: require.resolve(SDK_MODULE), ...wrapState(Anthropic), calls }));
 });

@@ -1,21 +1,26 @@
 /*
  * Shared by the Anthropic module-system apps (anthropic-cjs-app.cjs, anthropic-esm-preload.mjs with
- * anthropic-esm-app.mjs): which AnthropicInstrumentation to register, and the calls the apps make.
- *
- * The instrumentation comes from the built package: its entry point (`opentelemetry-instrumentation-genai`,
- * through the package.json "exports" self-reference) once it exports AnthropicInstrumentation, else the
- * built module itself (dist/cjs/providers/anthropic/instrumentation.js). The ESM entry re-exports dist/cjs,
- * so both are the same class either way.
+ * anthropic-esm-app.mjs): what they register and the calls they make.
  */
 'use strict';
-const { join } = require('node:path');
+const { isWrapped } = require('./telemetry.cjs');
 
-function loadAnthropicInstrumentation() {
-  const genai = require('opentelemetry-instrumentation-genai');
-  if (typeof genai.AnthropicInstrumentation === 'function') return { AnthropicInstrumentation: genai.AnthropicInstrumentation, source: 'package' };
-  const built = require(join(__dirname, '..', '..', 'dist', 'cjs', 'providers', 'anthropic', 'instrumentation.js'));
-  return { AnthropicInstrumentation: built.AnthropicInstrumentation, source: 'dist' };
+const SDK_MODULE = '@anthropic-ai/sdk';
+
+/** The BUILT package's AnthropicInstrumentation (the package.json "exports" self-reference: dist/cjs). */
+function instrumentations() {
+  const { AnthropicInstrumentation } = require('opentelemetry-instrumentation-genai');
+  return [new AnthropicInstrumentation({ captureMessageContent: 'SPAN_ONLY' })];
 }
+
+/** The client class of an `@anthropic-ai/sdk` module (CommonJS: the module itself, or its `Anthropic`). */
+const anthropicClass = (sdkModule) => sdkModule.Anthropic ?? sdkModule;
+
+/** Whether the instrumentation patched the messages methods of this client class. */
+const wrapState = (Anthropic) => ({
+  createWrapped: isWrapped(Anthropic.Messages.prototype.create),
+  betaCreateWrapped: isWrapped(Anthropic.Beta.Messages.prototype.create),
+});
 
 /** One messages.create call, one `stream: true` call and one messages.stream() helper call, with the client class the app imported. */
 async function makeAnthropicCalls(Anthropic, baseURL) {
@@ -31,4 +36,4 @@ async function makeAnthropicCalls(Anthropic, baseURL) {
   return { text: message.content[0].text, streamed, helperText };
 }
 
-module.exports = { loadAnthropicInstrumentation, makeAnthropicCalls };
+module.exports = { SDK_MODULE, anthropicClass, instrumentations, makeAnthropicCalls, wrapState };

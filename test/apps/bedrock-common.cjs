@@ -1,22 +1,17 @@
 /*
- * Shared by the Bedrock module-system apps (bedrock-cjs-app.cjs, bedrock-esm-preload.mjs /
- * bedrock-esm-app.mjs): the instrumentation from this package's BUILT CommonJS output, and the calls.
- *
- * The package entry exports BedrockRuntimeInstrumentation once it is wired into src/index.ts; until then
- * the app takes it from the built provider file (dist/cjs/providers/bedrock/instrumentation.js), which is
- * the same code the entry will re-export.
+ * Shared by the Bedrock module-system apps (bedrock-cjs-app.cjs, bedrock-esm-preload.mjs with
+ * bedrock-esm-app.mjs): what they register and the calls they make.
  */
 'use strict';
-const path = require('node:path');
 
-function loadBedrockInstrumentation() {
-  const genai = require('opentelemetry-instrumentation-genai');
-  if (genai.BedrockRuntimeInstrumentation) return { BedrockRuntimeInstrumentation: genai.BedrockRuntimeInstrumentation, from: 'package' };
-  const file = path.join(__dirname, '..', '..', 'dist', 'cjs', 'providers', 'bedrock', 'instrumentation.js');
-  return { BedrockRuntimeInstrumentation: require(file).BedrockRuntimeInstrumentation, from: 'dist-file' };
-}
-
+const SDK_MODULE = '@aws-sdk/client-bedrock-runtime';
 const MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+
+/** The BUILT package's BedrockRuntimeInstrumentation (the package.json "exports" self-reference: dist/cjs). */
+function instrumentations() {
+  const { BedrockRuntimeInstrumentation } = require('opentelemetry-instrumentation-genai');
+  return [new BedrockRuntimeInstrumentation({ captureMessageContent: 'SPAN_ONLY' })];
+}
 
 /** One Converse, one ConverseStream and one aggregated-client converse() call, with the module the app loaded. */
 async function makeBedrockCalls(bedrock, endpoint) {
@@ -40,4 +35,4 @@ async function makeBedrockCalls(bedrock, endpoint) {
   };
 }
 
-module.exports = { loadBedrockInstrumentation, makeBedrockCalls, MODEL };
+module.exports = { MODEL, SDK_MODULE, instrumentations, makeBedrockCalls };

@@ -3,7 +3,7 @@
  * any ESM app. The SDK has no "exports" map, so Node loads its CommonJS build (dist-cjs/index.js) for
  * `import` too: one module, one BedrockRuntimeClient class, whichever way it is loaded.
  *
- * Env: BEDROCK_ENDPOINT_FOR_TEST; GENAI_APP_REGISTER=0 / GENAI_APP_ESM_HOOK=0 (read by the preload).
+ * Env: BEDROCK_ENDPOINT_FOR_TEST; GENAI_APP_REGISTER / GENAI_APP_ESM_HOOK (read by the preload).
  * Prints one line `GENAI_APP_RESULT {json}` on stdout.
  */
 import * as bedrock from '@aws-sdk/client-bedrock-runtime';
@@ -12,35 +12,22 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { isWrapped } = require('@opentelemetry/instrumentation');
-const { printResult } = require('./telemetry.cjs');
-const { makeBedrockCalls } = require('./bedrock-common.cjs');
+const { isWrapped, preloaded, report, requiredEnv, runMain } = require('./telemetry.cjs');
+const { SDK_MODULE, makeBedrockCalls } = require('./bedrock-common.cjs');
 
-async function main() {
-  const endpoint = process.env.BEDROCK_ENDPOINT_FOR_TEST;
-  if (!endpoint) throw new Error('BEDROCK_ENDPOINT_FOR_TEST is not set');
-  const state = globalThis.__genaiTestSdk;
-  if (!state) throw new Error('run with --import ./bedrock-esm-preload.mjs');
-
+runMain(async () => {
+  const endpoint = requiredEnv('BEDROCK_ENDPOINT_FOR_TEST');
+  const app = preloaded('bedrock-esm-preload.mjs');
   const calls = await makeBedrockCalls(bedrock, endpoint);
-  const recorded = await state.sdk.collect();
-  // Read before the require() below: that would let the require hook patch the (shared) module late.
-  const sendWrapped = isWrapped(BedrockRuntimeClient.prototype.send);
-  const cjs = require('@aws-sdk/client-bedrock-runtime');
-  printResult({
-    app: 'esm',
-    registered: state.registered,
-    instrumentationFrom: state.from,
-    sdkEntry: fileURLToPath(import.meta.resolve('@aws-sdk/client-bedrock-runtime')),
-    sameClassAsRequire: BedrockRuntimeClient === cjs.BedrockRuntimeClient,
-    sendWrapped,
-    calls,
-    ...recorded,
+  await report(app, 'esm', () => {
+    // Read before the require() below: that would let the require hook patch the (shared) module late.
+    const sendWrapped = isWrapped(BedrockRuntimeClient.prototype.send);
+    const cjs = require(SDK_MODULE);
+    return {
+      sdkEntry: fileURLToPath(import.meta.resolve(SDK_MODULE)),
+      sameClassAsRequire: BedrockRuntimeClient === cjs.BedrockRuntimeClient,
+      sendWrapped,
+      calls,
+    };
   });
-  await state.sdk.shutdown();
-}
-
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
-  process.exitCode = 1;
 });

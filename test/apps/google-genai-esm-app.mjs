@@ -12,34 +12,22 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { isWrapped, printResult } = require('./telemetry.cjs');
-const { makeGeminiCalls } = require('./google-genai-calls.cjs');
+const { isWrapped, preloaded, report, requiredEnv, runMain } = require('./telemetry.cjs');
+const { SDK_MODULE, makeGeminiCalls } = require('./google-genai-common.cjs');
 
-async function main() {
-  const baseUrl = process.env.GEMINI_BASE_URL_FOR_TEST;
-  if (!baseUrl) throw new Error('GEMINI_BASE_URL_FOR_TEST is not set');
-  const state = globalThis.__genaiTestSdk;
-  if (!state) throw new Error('run with --import ./google-genai-esm-preload.mjs');
-
+runMain(async () => {
+  const baseUrl = requiredEnv('GEMINI_BASE_URL_FOR_TEST');
+  const app = preloaded('google-genai-esm-preload.mjs');
   const { client, calls } = await makeGeminiCalls(GoogleGenAI, baseUrl);
-  const recorded = await state.sdk.collect();
-
-  const cjs = require('@google/genai');
-  const cjsClient = new cjs.GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl } });
-  printResult({
-    app: 'esm',
-    registered: state.registered,
-    sdkEntry: fileURLToPath(import.meta.resolve('@google/genai')),
-    esmAndCjsModelsDistinct: Models !== cjs.Models,
-    methodWrapped: isWrapped(client.models.generateContent),
-    cjsMethodWrapped: isWrapped(cjsClient.models.generateContent),
-    calls,
-    ...recorded,
+  await report(app, 'esm', () => {
+    const cjs = require(SDK_MODULE);
+    const cjsClient = new cjs.GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl } });
+    return {
+      sdkEntry: fileURLToPath(import.meta.resolve(SDK_MODULE)),
+      esmAndCjsModelsDistinct: Models !== cjs.Models,
+      methodWrapped: isWrapped(client.models.generateContent),
+      cjsMethodWrapped: isWrapped(cjsClient.models.generateContent),
+      calls,
+    };
   });
-  await state.sdk.shutdown();
-}
-
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
-  process.exitCode = 1;
 });

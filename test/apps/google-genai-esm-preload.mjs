@@ -1,33 +1,13 @@
 /*
- * The ESM app's `node --import` preload: register import-in-the-middle's loader hook, set up the SDK and
- * register the Google Gen AI instrumentation, all before the app's static imports (among them
- * `@google/genai`, whose ESM bundle dist/node/index.mjs is a separate copy of the SDK's classes) run.
- *
- * GENAI_APP_REGISTER=0 (negative control) sets up the SDK but registers neither hook nor instrumentation.
- * GENAI_APP_ESM_HOOK=0 registers the instrumentation but not the loader hook: the ESM bundle must then
- * stay unpatched.
+ * The @google/genai ESM app's `node --import` preload: the loader hook (limited to the SDK) and the
+ * instrumentation, registered before the app's static imports (among them `@google/genai`, whose ESM
+ * bundle dist/node/index.mjs is a separate copy of the SDK's classes) run. GENAI_APP_REGISTER /
+ * GENAI_APP_ESM_HOOK: see telemetry.cjs (without the loader hook the ESM bundle must stay unpatched).
  */
-import { register, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { setupSdk } = require('./telemetry.cjs');
-const { instrumentationClass } = require('./google-genai-calls.cjs');
+const { preloadEsm } = require('./telemetry.cjs');
+const { SDK_MODULE, instrumentations } = require('./google-genai-common.cjs');
 
-const registerInstrumentation = process.env.GENAI_APP_REGISTER !== '0';
-const sdk = setupSdk();
-
-if (registerInstrumentation) {
-  if (process.env.GENAI_APP_ESM_HOOK !== '0') {
-    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: ['@google/genai'] } });
-  }
-  const { registerInstrumentations } = await import('@opentelemetry/instrumentation');
-  const GoogleGenAIInstrumentation = instrumentationClass();
-  registerInstrumentations({
-    instrumentations: [new GoogleGenAIInstrumentation({ captureMessageContent: 'SPAN_ONLY' })],
-    tracerProvider: sdk.tracerProvider,
-    meterProvider: sdk.meterProvider,
-    loggerProvider: sdk.loggerProvider,
-  });
-}
-
-globalThis.__genaiTestSdk = { sdk, registered: registerInstrumentation };
+preloadEsm(instrumentations, [SDK_MODULE]);

@@ -1,9 +1,19 @@
 /*
- * Shared by the module-system apps: a real OpenTelemetry SDK (2.x line, the repo's devDependencies)
- * with in-memory exporters, and a dump of what was recorded. CommonJS so that both the CJS app and the
- * ESM preload can load it.
+ * Shared by the module-system apps (<provider>-cjs-app.cjs, <provider>-esm-preload.mjs with
+ * <provider>-esm-app.mjs): a real OpenTelemetry SDK (2.x line, the repo's devDependencies) with in-memory
+ * exporters, the registration of the instrumentations before the SDK under test loads, and the one
+ * result line the jest test parses (test/helpers/child-app.ts). CommonJS so that both the CJS apps and
+ * the ESM preloads and apps can load it. Each <provider>-common.cjs has what the provider's apps register
+ * and the calls they make.
+ *
+ * Env (read here): GENAI_APP_REGISTER=0 for the negative control (the SDK is set up, but neither hook nor
+ * instrumentation registered); GENAI_APP_ESM_HOOK=0 registers the instrumentations but not the ESM loader
+ * hook.
  */
 'use strict';
+const { register } = require('node:module');
+const { pathToFileURL } = require('node:url');
+const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const sdkTrace = require('@opentelemetry/sdk-trace-base');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
 const sdkMetrics = require('@opentelemetry/sdk-metrics');
@@ -48,27 +58,69 @@ function setupSdk() {
   return { tracerProvider, meterProvider, loggerProvider, collect, shutdown };
 }
 
-/** One chat call and one streamed chat call, with the client class the app imported. */
-async function makeCalls(OpenAI, baseURL) {
-  const client = new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0 });
-  const chat = await client.chat.completions.create({
-    model: 'gpt-4o-mini',
-    messages: [{ role: 'user', content: 'hello' }],
-    temperature: 0.5,
-  });
-  const stream = await client.chat.completions.create({
-    model: 'gpt-4o-mini',
-    messages: [{ role: 'user', content: 'stream please' }],
-    stream: true,
-    stream_options: { include_usage: true },
-  });
-  let streamed = '';
-  for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
-  return { chatText: chat.choices[0].message.content, streamedText: streamed };
+/**
+ * Sets up the SDK and, unless GENAI_APP_REGISTER=0, registers `instrumentations()` with it, as a user
+ * would before the first require of the SDK under test (so require-in-the-middle patches it as it loads);
+ * `beforeRegistering` runs first. Returns `{ sdk, registered }`.
+ */
+function startApp(instrumentations, beforeRegistering = () => {}) {
+  const sdk = setupSdk();
+  const registered = process.env.GENAI_APP_REGISTER !== '0';
+  if (registered) {
+    beforeRegistering();
+    registerInstrumentations({
+      instrumentations: instrumentations(),
+      tracerProvider: sdk.tracerProvider,
+      meterProvider: sdk.meterProvider,
+      loggerProvider: sdk.loggerProvider,
+    });
+  }
+  return { sdk, registered };
 }
 
-function printResult(result) {
-  process.stdout.write(RESULT_MARKER + JSON.stringify(result) + '\n');
+/**
+ * What an ESM app's `node --import` preload does, before the app's static imports are evaluated: what
+ * startApp does, registering import-in-the-middle's loader hook first (limited to `include` when given,
+ * as the README advises; not with GENAI_APP_ESM_HOOK=0). The app reads the result with preloaded().
+ */
+function preloadEsm(instrumentations, include) {
+  globalThis.__genaiTestSdk = startApp(instrumentations, () => {
+    // As in the OpenTelemetry docs (`register('@opentelemetry/instrumentation/hook.mjs', pathToFileURL('./'))`),
+    // resolved from this folder rather than the working directory.
+    if (process.env.GENAI_APP_ESM_HOOK !== '0') register('@opentelemetry/instrumentation/hook.mjs', pathToFileURL(__filename), include && { data: { include } });
+  });
 }
 
-module.exports = { RESULT_MARKER, setupSdk, makeCalls, isWrapped, printResult };
+/** The `{ sdk, registered }` the preload left (see preloadEsm). */
+function preloaded(preloadFile) {
+  const state = globalThis.__genaiTestSdk;
+  if (!state) throw new Error(`run with --import ./${preloadFile}`);
+  return state;
+}
+
+/** An environment variable the app cannot run without. */
+function requiredEnv(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/**
+ * Prints the result line: `{ app, registered }`, the app's own `fields()` (read once the recorded
+ * telemetry is collected, after the calls) and the recorded spans, metrics and logs; then shuts the SDK down.
+ */
+async function report({ sdk, registered }, app, fields) {
+  const recorded = await sdk.collect();
+  process.stdout.write(RESULT_MARKER + JSON.stringify({ app, registered, ...fields(), ...recorded }) + '\n');
+  await sdk.shutdown();
+}
+
+/** Runs the app's async main; a failure is printed and sets the exit code. */
+function runMain(main) {
+  main().catch((err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { RESULT_MARKER, isWrapped, preloadEsm, preloaded, report, requiredEnv, runMain, setupSdk, startApp };

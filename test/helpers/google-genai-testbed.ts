@@ -1,27 +1,16 @@
 /*
- * The jest hooks every @google/genai integration test file needs: the loopback Gemini mock server, a
- * telemetry pipeline (real SDK pipelines with in-memory exporters, every GenAI span and log record
- * checked by the conformance collector) with a GoogleGenAIInstrumentation patched into the
- * `@google/genai` module the test loads, cleared environment variables, and clients of the mock server.
- *
- * Jest has its own module registry, so the require hook never sees `@google/genai` load inside jest:
- * the pipeline patches it with `manuallyInstrument` (the public path for bundled apps). The module hooks
- * themselves are proven by the child-process apps (test/integration/google-genai-module-systems.test.ts).
- *
- * GOOGLE_GENAI_SDK_DIR (see jest.config.js) points `@google/genai` at another installed copy.
+ * The @google/genai testbed (see testbed.ts): the GoogleGenAIInstrumentation patched into the
+ * `@google/genai` module the test loads, the loopback Gemini mock server, and Gemini Developer API and
+ * Vertex AI clients of it. GOOGLE_GENAI_SDK_DIR (see jest.config.js) points `@google/genai` at another
+ * installed copy.
  */
-import { context } from '@opentelemetry/api';
-import { LoggerProvider, InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { GoogleGenAI as GoogleGenAIType, GoogleGenAIOptions } from '@google/genai';
 import { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } from '../../src/providers/google-genai/instrumentation';
-import { ConformanceCollector } from './conformance';
-import { CAPTURE_CONTENT_ENV, useClearedEnv } from './openai-testbed';
-import { MockGeminiServer } from '../mock-servers/gemini-server';
 import { baseAttributes } from '../fixtures/gemini';
+import { MockGeminiServer } from '../mock-servers/gemini-server';
+import { CAPTURE_CONTENT_ENV } from './env';
+import type { Provider, TestTelemetry } from './telemetry';
+import { useTestbed, type TestbedOptions } from './testbed';
 
 /** Environment variables the SDK or this package read: none may leak into a test. */
 export const GEMINI_ENV = [
@@ -34,16 +23,6 @@ export const GEMINI_ENV = [
   'GOOGLE_GEMINI_BASE_URL',
   'GOOGLE_VERTEX_BASE_URL',
 ];
-
-export interface GeminiTelemetry {
-  instrumentation: GoogleGenAIInstrumentation;
-  tracerProvider: NodeTracerProvider;
-  spans(): ReadableSpan[];
-  logs(): ReturnType<InMemoryLogRecordExporter['getFinishedLogRecords']>;
-  metrics(): Promise<ResourceMetrics[]>;
-  reset(): void;
-  shutdown(): Promise<void>;
-}
 
 /** The `@google/genai` module the tests use (the copy in GOOGLE_GENAI_SDK_DIR when set). */
 export function genaiModule(): typeof import('@google/genai') {
@@ -68,55 +47,9 @@ function shareUndiciDispatcher(): void {
   here[key] = nodeGlobal[key];
 }
 
-export function setupGeminiTelemetry(config: GoogleGenAIInstrumentationConfig = {}, sdkModule: unknown = genaiModule()): GeminiTelemetry {
-  const spanExporter = new InMemorySpanExporter();
-  const conformance = new ConformanceCollector();
-  const tracerProvider = new NodeTracerProvider({ spanProcessors: [conformance.spanProcessor, new SimpleSpanProcessor(spanExporter)] });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
+export const GOOGLE_GENAI: Provider<GoogleGenAIInstrumentation> = { Instrumentation: GoogleGenAIInstrumentation, sdkModule: genaiModule };
 
-  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const metricReader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
-  const meterProvider = new MeterProvider({ readers: [metricReader] });
-
-  const logExporter = new InMemoryLogRecordExporter();
-  const loggerProvider = new LoggerProvider({ processors: [conformance.logRecordProcessor, new SimpleLogRecordProcessor({ exporter: logExporter } as never)] });
-
-  const instrumentation = new GoogleGenAIInstrumentation({ enabled: false, ...config });
-  instrumentation.setTracerProvider(tracerProvider);
-  instrumentation.setMeterProvider(meterProvider);
-  instrumentation.setLoggerProvider(loggerProvider);
-  instrumentation.manuallyInstrument(sdkModule);
-
-  return {
-    instrumentation,
-    tracerProvider,
-    spans: () => {
-      conformance.assertNoNewViolations();
-      return spanExporter.getFinishedSpans();
-    },
-    logs: () => {
-      conformance.assertNoNewViolations();
-      return logExporter.getFinishedLogRecords();
-    },
-    async metrics() {
-      const { resourceMetrics, errors } = await metricReader.collect();
-      if (errors.length) throw errors[0];
-      return [resourceMetrics];
-    },
-    reset() {
-      spanExporter.reset();
-      logExporter.reset();
-    },
-    async shutdown() {
-      instrumentation.disable();
-      await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]);
-      contextManager.disable();
-      context.disable();
-      conformance.assertNone();
-    },
-  };
-}
+export type GeminiTelemetry = TestTelemetry<GoogleGenAIInstrumentation>;
 
 export interface GeminiTestbed {
   server: MockGeminiServer;
@@ -128,65 +61,15 @@ export interface GeminiTestbed {
   baseAttributes(operation: string, model: string, provider?: string): Record<string, unknown>;
 }
 
-export interface GeminiTestbedOptions {
-  config?: GoogleGenAIInstrumentationConfig;
-  /** `describe` (default): one pipeline per block, spans and logs cleared before each test; `test`: one per test. */
-  lifetime?: 'describe' | 'test';
-}
-
-export function useGeminiTestbed(opts: GeminiTestbedOptions = {}): GeminiTestbed {
-  useClearedEnv(GEMINI_ENV);
-  const config = opts.config ?? {};
-  let current: GeminiTelemetry | undefined;
-  const setup = () => {
-    current = setupGeminiTelemetry(config);
-  };
-  const shutdown = async () => {
-    const t = current;
-    current = undefined;
-    await t?.shutdown();
-  };
-  if (opts.lifetime === 'test') {
-    beforeEach(setup);
-    afterEach(shutdown);
-  } else {
-    beforeAll(setup);
-    beforeEach(() => {
-      now().reset();
-      now().instrumentation.setConfig(config);
-    });
-    afterAll(shutdown);
-  }
-  const now = (): GeminiTelemetry => {
-    if (!current) throw new Error('no telemetry pipeline outside a test of the block that called useGeminiTestbed()');
-    return current;
-  };
-  const tel: GeminiTelemetry = {
-    get instrumentation() {
-      return now().instrumentation;
-    },
-    get tracerProvider() {
-      return now().tracerProvider;
-    },
-    spans: () => now().spans(),
-    logs: () => now().logs(),
-    metrics: () => now().metrics(),
-    reset: () => now().reset(),
-    shutdown,
-  };
-
-  const server = new MockGeminiServer();
-  beforeAll(() => server.start());
-  afterEach(() => server.reset());
-  afterAll(() => server.stop());
-
+export function useGeminiTestbed(opts: TestbedOptions<GoogleGenAIInstrumentationConfig> = {}): GeminiTestbed {
+  const { server, tel } = useTestbed(GOOGLE_GENAI, new MockGeminiServer(), GEMINI_ENV, opts);
+  const client = (defaults: Partial<GoogleGenAIOptions>) => (clientOpts: Partial<GoogleGenAIOptions> = {}) =>
+    new (genaiModule().GoogleGenAI)({ ...defaults, ...clientOpts, httpOptions: { baseUrl: server.baseUrl, ...clientOpts.httpOptions } });
   return {
     server,
     tel,
-    client: (clientOpts = {}) =>
-      new (genaiModule().GoogleGenAI)({ apiKey: 'test-key', ...clientOpts, httpOptions: { baseUrl: server.baseUrl, ...clientOpts.httpOptions } }),
-    vertexClient: (clientOpts = {}) =>
-      new (genaiModule().GoogleGenAI)({ vertexai: true, apiKey: 'test-key', ...clientOpts, httpOptions: { baseUrl: server.baseUrl, ...clientOpts.httpOptions } }),
+    client: client({ apiKey: 'test-key' }),
+    vertexClient: client({ vertexai: true, apiKey: 'test-key' }),
     baseAttributes: (operation, model, provider) => baseAttributes(server, operation, model, provider),
   };
 }

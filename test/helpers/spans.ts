@@ -97,15 +97,20 @@ export function contentAttribute(span: ReadableSpan, key: string): unknown {
 // ---------------------------------------------------------------------------------------------------
 // Expected values
 
-/** The attributes every span (and metric point) of a call to the mock server carries, plus `extra`. */
-export function baseAttributes(server: MockOpenAIServer, operation: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** The attributes every span (and metric point) of a call to a loopback mock server carries, plus `extra`. */
+export function callAttributes(server: { port: number }, operation: string, provider: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     'gen_ai.operation.name': operation,
-    'gen_ai.provider.name': 'openai',
+    'gen_ai.provider.name': provider,
     'server.address': '127.0.0.1',
     'server.port': server.port,
     ...extra,
   };
+}
+
+/** {@link callAttributes} of a call to the OpenAI mock server. */
+export function baseAttributes(server: MockOpenAIServer, operation: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return callAttributes(server, operation, 'openai', extra);
 }
 
 // Content values (the conventions' message and part shapes)

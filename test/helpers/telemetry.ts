@@ -1,36 +1,90 @@
 /*
- * Real OpenTelemetry SDK pipelines with in-memory exporters, and an openai instrumentation patched into
- * the `openai` module the test loads. Jest has its own module registry, so the require hook never sees
- * `openai` load inside jest: tests patch it with `manuallyInstrument` (the public path for bundled apps).
- * The module hooks themselves are proven by the child-process apps in test/apps/.
+ * Real OpenTelemetry SDK pipelines with in-memory exporters, and one of this package's instrumentations
+ * patched into the SDK module the test loads. Jest has its own module registry, so the require hook never
+ * sees an SDK load inside jest: the pipeline patches it with `manuallyInstrument` (the public path for
+ * bundled apps). The module hooks themselves are proven by the child-process apps in test/apps/.
+ *
+ * Every span and log record of this package's instrumentation scopes is checked against the conventions
+ * (test/helpers/conformance.ts): spans() and logs() throw on new violations, shutdown() throws if there
+ * ever was one. Other spans (the app's own, an SDK's native tracing) go to the same exporter unchecked:
+ * they are not ours and follow their own naming.
  */
 import { context } from '@opentelemetry/api';
-import { LoggerProvider, InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OpenAIInstrumentation } from '../../src';
-import type { OpenAIInstrumentationConfig } from '../../src';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { GenAIInstrumentationBase } from '../../src/core';
 import { ConformanceCollector } from './conformance';
 
-export interface TestTelemetry {
-  instrumentation: OpenAIInstrumentation;
+/** An instrumentation of this package that can patch an SDK module handed to it. */
+export type PatchingInstrumentation = GenAIInstrumentationBase<any> & { manuallyInstrument(sdkModule: unknown): void };
+
+export type ConfigOf<I extends PatchingInstrumentation> = ReturnType<I['getConfig']>;
+
+/** What a pipeline needs of a provider: its instrumentation class and the SDK module the tests load. */
+export interface Provider<I extends PatchingInstrumentation> {
+  Instrumentation: new (config: ConfigOf<I>) => I;
+  sdkModule(): unknown;
+}
+
+export interface TestTelemetry<I extends PatchingInstrumentation = PatchingInstrumentation> {
+  instrumentation: I;
   /** The provider the instrumentation records to; apps' own spans (e.g. a parent span) can come from it too. */
   tracerProvider: NodeTracerProvider;
+  /** Every finished span: ours, the app's and any other (an SDK's native tracing). */
+  allSpans(): ReadableSpan[];
+  /** The finished spans of this package's instrumentations (the GenAI spans under test). */
   spans(): ReadableSpan[];
+  /** The attributes a span had when it started (what a sampler sees). */
+  startAttributes(span: ReadableSpan): Record<string, unknown> | undefined;
   logs(): ReturnType<InMemoryLogRecordExporter['getFinishedLogRecords']>;
   metrics(): Promise<ResourceMetrics[]>;
   reset(): void;
   shutdown(): Promise<void>;
 }
 
-export function setupTelemetry(config: OpenAIInstrumentationConfig = {}, openaiModule: unknown = require('openai')): TestTelemetry {
+/** Spans of this package's instrumentation scopes (`opentelemetry-instrumentation-genai/<provider>`). */
+export const isOurs = (span: ReadableSpan): boolean => span.instrumentationScope.name.startsWith('opentelemetry-instrumentation-genai');
+
+/** Forwards only this package's ended spans to `processor`. */
+function oursOnly(processor: SpanProcessor): SpanProcessor {
+  return {
+    onStart: (span, ctx) => processor.onStart(span, ctx),
+    onEnd: (span) => {
+      if (isOurs(span)) processor.onEnd(span);
+    },
+    forceFlush: () => processor.forceFlush(),
+    shutdown: () => processor.shutdown(),
+  };
+}
+
+/** Records the attributes of every span as it starts, by span id. */
+function startAttributesRecorder(): SpanProcessor & { get(span: ReadableSpan): Record<string, unknown> | undefined; clear(): void } {
+  const atStart = new Map<string, Record<string, unknown>>();
+  return {
+    onStart: (span) => void atStart.set(span.spanContext().spanId, { ...span.attributes }),
+    onEnd: () => undefined,
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+    get: (span) => atStart.get(span.spanContext().spanId),
+    clear: () => atStart.clear(),
+  };
+}
+
+/** A pipeline with a new instrumentation of `provider` (`config`, disabled until patched) patched into `sdkModule`. */
+export function setupTelemetry<I extends PatchingInstrumentation>(
+  provider: Provider<I>,
+  config: ConfigOf<I> = {} as ConfigOf<I>,
+  sdkModule: unknown = provider.sdkModule(),
+): TestTelemetry<I> {
   const spanExporter = new InMemorySpanExporter();
-  // Every GenAI span and log record is checked against the conventions (test/helpers/conformance.ts):
-  // spans() and logs() throw on new violations, shutdown() throws if there ever was one.
   const conformance = new ConformanceCollector();
-  const tracerProvider = new NodeTracerProvider({ spanProcessors: [conformance.spanProcessor, new SimpleSpanProcessor(spanExporter)] });
+  const startAttributes = startAttributesRecorder();
+  const tracerProvider = new NodeTracerProvider({
+    spanProcessors: [startAttributes, oursOnly(conformance.spanProcessor), new SimpleSpanProcessor(spanExporter)],
+  });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
 
@@ -41,19 +95,22 @@ export function setupTelemetry(config: OpenAIInstrumentationConfig = {}, openaiM
   const logExporter = new InMemoryLogRecordExporter();
   const loggerProvider = new LoggerProvider({ processors: [conformance.logRecordProcessor, new SimpleLogRecordProcessor({ exporter: logExporter } as never)] });
 
-  const instrumentation = new OpenAIInstrumentation({ enabled: false, ...config });
+  const instrumentation = new provider.Instrumentation({ enabled: false, ...config });
   instrumentation.setTracerProvider(tracerProvider);
   instrumentation.setMeterProvider(meterProvider);
   instrumentation.setLoggerProvider(loggerProvider);
-  instrumentation.manuallyInstrument(openaiModule);
+  instrumentation.manuallyInstrument(sdkModule);
 
+  const allSpans = () => {
+    conformance.assertNoNewViolations();
+    return spanExporter.getFinishedSpans();
+  };
   return {
     instrumentation,
     tracerProvider,
-    spans: () => {
-      conformance.assertNoNewViolations();
-      return spanExporter.getFinishedSpans();
-    },
+    allSpans,
+    spans: () => allSpans().filter(isOurs),
+    startAttributes: (span) => startAttributes.get(span),
     logs: () => {
       conformance.assertNoNewViolations();
       return logExporter.getFinishedLogRecords();
@@ -66,6 +123,7 @@ export function setupTelemetry(config: OpenAIInstrumentationConfig = {}, openaiM
     reset() {
       spanExporter.reset();
       logExporter.reset();
+      startAttributes.clear();
     },
     async shutdown() {
       instrumentation.disable();

@@ -6,7 +6,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { SpanKind, context, diag, trace, type DiagLogger } from '@opentelemetry/api';
 import { collect } from '../helpers/async';
-import { SDK_SCOPE, setupAnthropicTelemetry, useAnthropicTestbed, useTraceparentPropagator, type AnthropicTelemetry } from '../helpers/anthropic-testbed';
+import { ANTHROPIC, SDK_SCOPE, sdkSpans, useAnthropicTestbed, useTraceparentPropagator, type AnthropicTelemetry } from '../helpers/anthropic-testbed';
+import { setupTelemetry } from '../helpers/telemetry';
 import { INPUT_MESSAGES, OUTPUT_MESSAGES, attributesWithoutContent, contentAttribute, onlySpan } from '../helpers/spans';
 import { MODEL, baseAttributes, message, responseAttributes, streamEvents, textBlock, toolUseBlock, usage } from '../fixtures/anthropic';
 import { json, sse } from '../mock-servers/anthropic-server';
@@ -276,7 +277,7 @@ describe("the SDK's own OpenTelemetry spans", () => {
     await c.messages.parse(params());
     await c.beta.messages.create(params());
 
-    expect(tel.sdkSpans()).toEqual([]);
+    expect(sdkSpans(tel)).toEqual([]);
     const all = tel.allSpans();
     expect(all.map((s) => [s.instrumentationScope.name, s.attributes['gen_ai.response.id']])).toEqual(
       ['msg_n1', 'msg_n2', 'msg_n3', 'msg_n4', 'msg_n5'].map((id) => ['opentelemetry-instrumentation-genai/anthropic', id]),
@@ -310,7 +311,7 @@ describe("the SDK's own OpenTelemetry spans", () => {
       trace.disable();
     }
     expect(tel.spans().map((s) => s.attributes['gen_ai.response.id'])).toEqual(['msg_g1', 'msg_g2']);
-    expect(tel.sdkSpans().map((s) => s.name)).toEqual(['anthropic.messages.count_tokens']);
+    expect(sdkSpans(tel).map((s) => s.name)).toEqual(['anthropic.messages.count_tokens']);
   });
 
   it("suppress: the tool runner's own spans stay and parent our chat spans", async () => {
@@ -318,7 +319,7 @@ describe("the SDK's own OpenTelemetry spans", () => {
     await tracedClient().beta.messages.toolRunner({ ...params('Weather?'), tools: [weatherTool()] });
     const chats = tel.spans();
     expect(chats.map((s) => s.attributes['gen_ai.response.id'])).toEqual(['msg_r1', 'msg_r2']);
-    const sdk = tel.sdkSpans();
+    const sdk = sdkSpans(tel);
     expect(sdk.some((s) => s.name === 'anthropic.messages.create')).toBe(false);
     const runnerSpan = sdk.find((s) => s.name === 'anthropic.messages.tool_runner');
     expect(runnerSpan?.attributes['gen_ai.operation.name']).toBe('invoke_agent');
@@ -329,7 +330,7 @@ describe("the SDK's own OpenTelemetry spans", () => {
   describe("sdkTelemetry: 'keep'", () => {
     let keep: AnthropicTelemetry;
     beforeEach(() => {
-      keep = setupAnthropicTelemetry({ sdkTelemetry: 'keep', captureMessageContent: 'SPAN_ONLY' });
+      keep = setupTelemetry(ANTHROPIC, { sdkTelemetry: 'keep', captureMessageContent: 'SPAN_ONLY' });
     });
     afterEach(() => keep.shutdown());
     const keptClient = (extra: Record<string, unknown> = {}) => client({ openTelemetry: { tracerProvider: keep.tracerProvider, ...extra } } as never);
@@ -338,7 +339,7 @@ describe("the SDK's own OpenTelemetry spans", () => {
       server.enqueue(json(message({ id: 'msg_k1' })));
       await keptClient().messages.create(params());
       const ours = onlySpan(keep.spans());
-      const [sdkSpan] = keep.sdkSpans();
+      const [sdkSpan] = sdkSpans(keep);
       expect(sdkSpan!.name).toBe('anthropic.messages.create');
       expect(sdkSpan!.kind).toBe(SpanKind.CLIENT);
       expect(sdkSpan!.instrumentationScope.name).toBe(SDK_SCOPE);
@@ -361,7 +362,7 @@ describe("the SDK's own OpenTelemetry spans", () => {
       } finally {
         diag.disable();
       }
-      expect(keep.sdkSpans()).toEqual([]);
+      expect(sdkSpans(keep)).toEqual([]);
       expect(keep.spans()).toHaveLength(2);
       expect(warnings.filter((w) => w.includes('sdkTelemetry'))).toHaveLength(1);
       expect(JSON.stringify(keep.allSpans().map((s) => s.attributes))).not.toContain('"private question"');

@@ -8,7 +8,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { withGenAIContext } from '../../src';
 import type { AnthropicInstrumentationConfig } from '../../src/providers/anthropic/instrumentation';
 import { captureRejection } from '../helpers/async';
-import { CAPTURE_CONTENT_ENV, setupAnthropicTelemetry, useAnthropicTestbed, withEnv } from '../helpers/anthropic-testbed';
+import { ANTHROPIC, useAnthropicTestbed } from '../helpers/anthropic-testbed';
+import { CAPTURE_CONTENT_ENV, withEnv } from '../helpers/env';
 import {
   CONTENT_KEYS,
   DETAILS_EVENT,
@@ -21,7 +22,8 @@ import {
   onlyErrorSpan,
   onlySpan,
 } from '../helpers/spans';
-import { metricByName, metricPoints } from '../helpers/telemetry';
+import { metricByName, metricPoints, setupTelemetry } from '../helpers/telemetry';
+import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../fixtures/metric-buckets';
 import {
   MODEL,
   RESPONSE_MODEL,
@@ -34,7 +36,6 @@ import {
   toolUseBlock,
   usage,
 } from '../fixtures/anthropic';
-import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../fixtures/chat';
 import { apiError, json } from '../mock-servers/anthropic-server';
 
 const hello = () => ({ model: MODEL, max_tokens: 256, messages: [{ role: 'user' as const, content: 'Say hello' }] });
@@ -484,7 +485,7 @@ describe('messages.create: content capture modes', () => {
 
   async function recordOneCall(config: AnthropicInstrumentationConfig, env?: string) {
     return withEnv(CAPTURE_CONTENT_ENV, env, async () => {
-      const tel = setupAnthropicTelemetry(config);
+      const tel = setupTelemetry(ANTHROPIC, config);
       try {
         server.enqueue(json(message({ id: 'msg_capture', usage: usage(5, 3) })));
         await client().messages.create({ ...hello(), system: 'Be kind.' });

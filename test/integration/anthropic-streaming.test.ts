@@ -21,8 +21,8 @@ import {
   spanSeconds,
 } from '../helpers/spans';
 import { metricPoints } from '../helpers/telemetry';
+import { DURATION_BUCKETS } from '../fixtures/metric-buckets';
 import { MODEL, RESPONSE_MODEL, baseAttributes, message, responseAttributes, streamEvents, textBlock, thinkingBlock, toolUseBlock, usage } from '../fixtures/anthropic';
-import { DURATION_BUCKETS } from '../fixtures/chat';
 import { apiError, sse, type AnthropicReply } from '../mock-servers/anthropic-server';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

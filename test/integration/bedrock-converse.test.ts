@@ -17,9 +17,11 @@ import { InstrumentationBase, isWrapped } from '@opentelemetry/instrumentation';
 import { withGenAIContext } from '../../src';
 import { captureRejection } from '../helpers/async';
 import { metricByName, metricPoints } from '../helpers/telemetry';
-import { CAPTURE_CONTENT_ENV, useBedrockTestbed } from '../helpers/bedrock-testbed';
+import { useBedrockTestbed } from '../helpers/bedrock-testbed';
+import { CAPTURE_CONTENT_ENV } from '../helpers/env';
 import { DETAILS_EVENT, INPUT_MESSAGES, OUTPUT_MESSAGES, SYSTEM_INSTRUCTIONS, TOOL_DEFINITIONS, attributesWithoutContent, contentAttribute, onlySpan } from '../helpers/spans';
-import { CLAUDE, CLAUDE_PROFILE, DURATION_BUCKETS, TOKEN_BUCKETS, converseResponse, converseUsage, textResponse } from '../fixtures/bedrock';
+import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../fixtures/metric-buckets';
+import { CLAUDE, CLAUDE_PROFILE, converseResponse, converseUsage, textResponse } from '../fixtures/bedrock';
 import { awsError, json } from '../mock-servers/bedrock-server';
 
 const hello = (extra: Partial<ConverseCommandInput> = {}): ConverseCommandInput => ({

@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { OpenAIInstrumentationConfig } from '../../src';
 import { metricByName, metricPoints, setupTelemetry } from '../helpers/telemetry';
-import { CAPTURE_CONTENT_ENV, mockClient, useClearedEnv, useMockServer, useTelemetry, withEnv } from '../helpers/openai-testbed';
+import { CAPTURE_CONTENT_ENV, useClearedEnv, withEnv } from '../helpers/env';
+import { OPENAI, mockClient } from '../helpers/openai-testbed';
+import { useMockServer, useTelemetry } from '../helpers/testbed';
 import { captureRejection } from '../helpers/async';
 import {
   CONTENT_KEYS,
@@ -28,18 +30,19 @@ import {
   toolResponsePart,
   userTextMessage,
 } from '../helpers/spans';
-import { apiError, json } from '../mock-servers/openai-server';
+import { MockOpenAIServer, apiError, json } from '../mock-servers/openai-server';
 import { requestIdOf } from '../helpers/sdk-compat';
-import { DURATION_BUCKETS, MODEL, RESPONSE_MODEL, TOKEN_BUCKETS, baseChatAttributes, baseMetricAttributes, chatCompletion, textChoice, toolCallChoice, usage, userMessage } from '../fixtures/chat';
+import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../fixtures/metric-buckets';
+import { MODEL, RESPONSE_MODEL, baseChatAttributes, baseMetricAttributes, chatCompletion, textChoice, toolCallChoice, usage, userMessage } from '../fixtures/chat';
 
 useClearedEnv([CAPTURE_CONTENT_ENV]);
-const server = useMockServer();
+const server = useMockServer(new MockOpenAIServer());
 const newClient = (baseURL = server.baseURL) => mockClient(server, { baseURL });
 
 const hello = (): ChatCompletionCreateParamsNonStreaming => ({ model: MODEL, messages: [userMessage('Say hello')] });
 
 describe('chat.completions.create: request and response attributes', () => {
-  const tel = useTelemetry();
+  const tel = useTelemetry(OPENAI);
 
   it('names the span `chat {model}`, makes it a CLIENT span and records the minimal attribute set', async () => {
     const body = chatCompletion({ id: 'chatcmpl-min', usage: usage(9, 4) });
@@ -222,7 +225,7 @@ describe('chat.completions.create: request and response attributes', () => {
 });
 
 describe('chat.completions.create: tools, tool calls and multimodal content', () => {
-  const tel = useTelemetry({ captureMessageContent: 'SPAN_ONLY' });
+  const tel = useTelemetry(OPENAI, { captureMessageContent: 'SPAN_ONLY' });
 
   const weatherTool = {
     type: 'function' as const,
@@ -375,7 +378,7 @@ describe('chat.completions.create: content capture modes', () => {
   /** Runs one call against a fresh pipeline built with `config` (and `env` for the capture env var). */
   function recordOneCall(config: OpenAIInstrumentationConfig, env?: string) {
     return withEnv(CAPTURE_CONTENT_ENV, env, async () => {
-      const tel = setupTelemetry(config);
+      const tel = setupTelemetry(OPENAI, config);
       try {
         server.enqueue(json(chatCompletion({ id: 'chatcmpl-capture', usage: usage(5, 3) })));
         await newClient().chat.completions.create(hello());
@@ -467,7 +470,7 @@ describe('chat.completions.create: content capture modes', () => {
   });
 
   it('setConfig() with a new capture setting takes effect for the next call', async () => {
-    const tel = setupTelemetry({ captureMessageContent: 'NO_CONTENT' });
+    const tel = setupTelemetry(OPENAI, { captureMessageContent: 'NO_CONTENT' });
     try {
       server.enqueue(json(chatCompletion()), json(chatCompletion()));
       await newClient().chat.completions.create(hello());
@@ -486,7 +489,7 @@ describe('chat.completions.create: content capture modes', () => {
 });
 
 describe('chat.completions.create: metrics', () => {
-  const tel = useTelemetry();
+  const tel = useTelemetry(OPENAI);
 
   it('records duration and token usage with exact attributes and the advised buckets', async () => {
     server.enqueue(
@@ -561,7 +564,7 @@ describe('chat.completions.create: metrics', () => {
 });
 
 describe('chat.completions.create: errors', () => {
-  const tel = useTelemetry({ captureMessageContent: 'SPAN_AND_EVENT' });
+  const tel = useTelemetry(OPENAI, { captureMessageContent: 'SPAN_AND_EVENT' });
 
   function expectErrorSpan(error: Error & { code?: unknown }, errorType: string, baseAttrs = baseChatAttributes(server)) {
     const span = onlyErrorSpan(tel, error.message);

@@ -293,7 +293,7 @@ describe('clients and context', () => {
     await context.with(trace.setSpan(context.active(), parent), () => newClient().chat.completions.create(hello()));
     parent.end();
 
-    const [chat, app] = tel.spans();
+    const [chat, app] = tel.allSpans();
     expect(app!.name).toBe('handle-request');
     expect(chat!.name).toBe(`chat ${MODEL}`);
     expect(chat!.spanContext().traceId).toBe(app!.spanContext().traceId);
@@ -313,8 +313,8 @@ describe('clients and context', () => {
       // consume outside the parent span's context
     }
 
-    const app = tel.spans().find((s) => s.name === 'handle-stream')!;
-    const chat = tel.spans().find((s) => s.name === `chat ${MODEL}`)!;
+    const app = tel.allSpans().find((s) => s.name === 'handle-stream')!;
+    const chat = tel.allSpans().find((s) => s.name === `chat ${MODEL}`)!;
     expect(chat.parentSpanContext?.spanId).toBe(app.spanContext().spanId);
     expect(chat.spanContext().traceId).toBe(app.spanContext().traceId);
   });

@@ -28,7 +28,8 @@ import {
   userTextMessage,
 } from '../helpers/spans';
 import { apiError, sse, type MockReply } from '../mock-servers/openai-server';
-import { DURATION_BUCKETS, MODEL, RESPONSE_MODEL, baseChatAttributes, baseMetricAttributes, chunk, deltaChoice, textStream, usage, userMessage } from '../fixtures/chat';
+import { DURATION_BUCKETS } from '../fixtures/metric-buckets';
+import { MODEL, RESPONSE_MODEL, baseChatAttributes, baseMetricAttributes, chunk, deltaChoice, textStream, usage, userMessage } from '../fixtures/chat';
 
 // A fresh pipeline per test: metrics are cumulative, and each test asserts its own counts.
 const { server, tel, client: newClient } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY' }, lifetime: 'test' });

@@ -7,7 +7,8 @@
 import OpenAI, { AzureOpenAI, BedrockOpenAI } from 'openai';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { json } from '../mock-servers/openai-server';
-import { CAPTURE_CONTENT_ENV, useOpenAITestbed } from '../helpers/openai-testbed';
+import { CAPTURE_CONTENT_ENV } from '../helpers/env';
+import { useOpenAITestbed } from '../helpers/openai-testbed';
 import { onlySpan } from '../helpers/spans';
 import { endpointOf } from '../../src/providers/openai/endpoint';
 import { azureWithOptionsKeepsApiVersion, hasBedrockOpenAI, hasWithOptions, itWhen } from '../helpers/sdk-compat';

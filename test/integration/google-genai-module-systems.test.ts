@@ -1,82 +1,42 @@
 /*
- * The module hooks for @google/genai, end to end: the SDK ships one bundle per module system
- * (exports["."].node.require → dist/node/index.cjs, .import → dist/node/index.mjs), each with its own
- * `Models` class. A CommonJS app (require-in-the-middle) and an ES module app (import-in-the-middle via
- * `node --import`) run as child processes with the real OpenTelemetry SDK and this package's BUILT code,
- * and call the loopback Gemini mock server. Jest's own module registry never lets the require hook see
- * the SDK, so this is the only place the hooks themselves are exercised. Negative controls: no spans.
+ * The module hooks for @google/genai, end to end (see test/helpers/child-app.ts): the SDK ships one
+ * bundle per module system (exports["."].node.require → dist/node/index.cjs, .import → dist/node/index.mjs),
+ * each with its own `Models` class. A CommonJS app (require-in-the-middle) and an ES module app
+ * (import-in-the-middle via `node --import`) with the real OpenTelemetry SDK and this package's BUILT code
+ * call the loopback Gemini mock server. Negative controls: no spans.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { appMetricPoints, childApps, runApp, useBuiltPackage, type AppResult, type AppSpan } from '../helpers/child-app';
+import { useMockServer } from '../helpers/testbed';
 import { MockGeminiServer, json, sse } from '../mock-servers/gemini-server';
 import { RESPONSE_MODEL, textChunks, textResponse, usageMetadata } from '../fixtures/gemini';
 
-const ROOT = join(__dirname, '..', '..');
-const APPS = join(ROOT, 'test', 'apps');
-const RESULT_MARKER = 'GENAI_APP_RESULT ';
-const CHILD_TIMEOUT_MS = 20_000;
 const SCOPE = 'opentelemetry-instrumentation-genai/google-genai';
 
-interface AppSpan {
-  name: string;
-  kind: number;
-  scope: string;
-  status: { code: number; message?: string };
-  attributes: Record<string, unknown>;
-}
-interface AppResult {
-  app: 'cjs' | 'esm';
-  registered: boolean;
+interface GeminiAppResult extends AppResult {
   sdkEntry: string;
   methodWrapped: boolean;
   cjsMethodWrapped?: boolean;
   esmAndCjsModelsDistinct?: boolean;
   calls: { text: string; streamedText: string; dimensions: number };
-  spans: AppSpan[];
-  metrics: Array<{ name: string; scope: string; points: number }>;
-  logs: Array<{ eventName?: string }>;
 }
 
-function runApp(args: string[], env: Record<string, string>): Promise<AppResult> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const key of ['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', 'NODE_OPTIONS', 'GOOGLE_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GEMINI_BASE_URL']) {
-    delete childEnv[key];
-  }
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: APPS, env: childEnv, timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
-      if (error || !line) {
-        reject(new Error(`app ${args.join(' ')} failed (${error ? error.message : 'no result line'})\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
-        return;
-      }
-      resolve(JSON.parse(line.slice(RESULT_MARKER.length)) as AppResult);
-    });
-  });
-}
-
-const CJS_APP = [join(APPS, 'google-genai-cjs-app.cjs')];
-const ESM_APP = ['--import', join(APPS, 'google-genai-esm-preload.mjs'), join(APPS, 'google-genai-esm-app.mjs')];
+const { cjs: CJS_APP, esm: ESM_APP } = childApps('google-genai');
 
 describe('module systems: the require hook and the ESM loader hook patch the real @google/genai bundles', () => {
-  beforeAll(() => {
-    const built = join(ROOT, 'dist', 'cjs', 'providers', 'google-genai', 'instrumentation.js');
-    if (!existsSync(built)) {
-      throw new Error(`these tests load the BUILT package, but ${built} is missing: run \`npm run build\` first (\`npm test\` does).`);
-    }
-  });
-  const server = new MockGeminiServer();
-  beforeAll(() => server.start());
-  afterEach(() => server.reset());
-  afterAll(() => server.stop());
+  useBuiltPackage();
+  const server = useMockServer(new MockGeminiServer());
 
-  async function run(args: string[], register: boolean, env: Record<string, string> = {}): Promise<AppResult> {
+  async function run(args: string[], register: boolean, env: Record<string, string> = {}): Promise<GeminiAppResult> {
     server.enqueue(
       json(textResponse('hi there', { responseId: 'resp-app-1', usage: usageMetadata(7, 2) })),
       sse(textChunks(['str', 'eamed'], { responseId: 'resp-app-2', usage: usageMetadata(4, 3) })),
       json({ embeddings: [{ values: [0.1, 0.2, 0.3] }] }),
     );
-    const result = await runApp(args, { ...env, GEMINI_BASE_URL_FOR_TEST: server.baseUrl, GENAI_APP_REGISTER: register ? '1' : '0' });
+    const result = await runApp<GeminiAppResult>(args, {
+      register,
+      env: { ...env, GEMINI_BASE_URL_FOR_TEST: server.baseUrl },
+      clearedEnv: ['GOOGLE_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GEMINI_BASE_URL'],
+    });
     // The calls really reached the mock, instrumented or not.
     expect(server.requests.map((r) => `${r.model}:${r.action}`)).toEqual([
       'gemini-2.5-flash:generateContent',
@@ -87,7 +47,7 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     return result;
   }
 
-  function expectSpans(result: AppResult): void {
+  function expectSpans(result: GeminiAppResult): void {
     expect(result.spans.map((s) => s.name)).toEqual(['generate_content gemini-2.5-flash', 'generate_content gemini-2.5-flash', 'embeddings text-embedding-004']);
     const [plain, streamed, embedded] = result.spans as [AppSpan, AppSpan, AppSpan];
     for (const span of result.spans) {
@@ -112,9 +72,8 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     ]);
     expect(embedded.attributes).toMatchObject({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.embeddings.dimension.count': 3 });
     expect(result.logs).toEqual([]);
-    const metric = (name: string) => result.metrics.find((m) => m.name === name && m.scope === SCOPE);
-    expect(metric('gen_ai.client.operation.duration')?.points).toBe(2); // generate_content and embeddings
-    expect(metric('gen_ai.client.operation.time_to_first_chunk')?.points).toBe(1);
+    expect(appMetricPoints(result, SCOPE, 'gen_ai.client.operation.duration')).toBe(2); // generate_content and embeddings
+    expect(appMetricPoints(result, SCOPE, 'gen_ai.client.operation.time_to_first_chunk')).toBe(1);
   }
 
   it('CommonJS: registerInstrumentations before require("@google/genai") patches dist/node/index.cjs', async () => {

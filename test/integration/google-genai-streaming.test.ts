@@ -9,7 +9,8 @@ import { metricPoints } from '../helpers/telemetry';
 import { captureRejection, collect, collectUntilError, sleep } from '../helpers/async';
 import { ATTR_TTFC, DETAILS_EVENT, INPUT_MESSAGES, OUTPUT_MESSAGES, attributesWithoutContent, contentAttribute, expectTtfc, onlyErrorSpan, onlySpan } from '../helpers/spans';
 import { errorBody, geminiError, sse } from '../mock-servers/gemini-server';
-import { DURATION_BUCKETS, MODEL, RESPONSE_MODEL, functionCall, textChunks, usageMetadata } from '../fixtures/gemini';
+import { DURATION_BUCKETS } from '../fixtures/metric-buckets';
+import { MODEL, RESPONSE_MODEL, functionCall, textChunks, usageMetadata } from '../fixtures/gemini';
 
 const { server, tel, client, baseAttributes } = useGeminiTestbed({ config: { captureMessageContent: 'SPAN_ONLY' }, lifetime: 'test' });
 

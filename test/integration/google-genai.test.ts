@@ -10,12 +10,11 @@ import { metricByName, metricPoints } from '../helpers/telemetry';
 import { captureRejection } from '../helpers/async';
 import { DETAILS_EVENT, INPUT_MESSAGES, OUTPUT_MESSAGES, SYSTEM_INSTRUCTIONS, TOOL_DEFINITIONS, contentAttribute, onlyErrorSpan, onlySpan } from '../helpers/spans';
 import { geminiError, json } from '../mock-servers/gemini-server';
+import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../fixtures/metric-buckets';
 import {
-  DURATION_BUCKETS,
   MODEL,
   PIXEL_PNG,
   RESPONSE_MODEL,
-  TOKEN_BUCKETS,
   candidate,
   functionCall,
   response,

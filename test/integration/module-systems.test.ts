@@ -1,32 +1,15 @@
 /*
- * The module hooks, end to end: a CommonJS app (require-in-the-middle) and an ES module app
- * (import-in-the-middle via `node --import`) run as child processes with the real OpenTelemetry SDK, load
- * the real `openai` package and this package's BUILT entry points (by package name, through the
- * package.json "exports" self-reference: dist/cjs for require, dist/esm for import), and call the loopback
- * mock server. Jest's own module registry never lets the require hook see `openai`, so this is the only
- * place the hooks themselves are exercised. Each app also runs once without registering: no spans.
+ * The module hooks, end to end (see test/helpers/child-app.ts): a CommonJS app (require-in-the-middle)
+ * and an ES module app (import-in-the-middle via `node --import`) with the real OpenTelemetry SDK load the
+ * real `openai` package and this package's BUILT entry points (dist/cjs for require, dist/esm for import),
+ * and call the loopback mock server. Each app also runs once without registering: no spans.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { json, sse } from '../mock-servers/openai-server';
-import { useMockServer } from '../helpers/openai-testbed';
+import { MockOpenAIServer, json, sse } from '../mock-servers/openai-server';
+import { useMockServer } from '../helpers/testbed';
+import { ROOT, appMetricPoints, childApps, genAIMetrics, runApp, useBuiltPackage, type AppResult, type AppSpan } from '../helpers/child-app';
 
-const ROOT = join(__dirname, '..', '..');
-const APPS = join(ROOT, 'test', 'apps');
-const RESULT_MARKER = 'GENAI_APP_RESULT ';
-const CHILD_TIMEOUT_MS = 20_000;
-
-interface AppSpan {
-  name: string;
-  kind: number;
-  scope: string;
-  status: { code: number; message?: string };
-  attributes: Record<string, unknown>;
-}
-interface AppResult {
-  app: 'cjs' | 'esm';
-  registered: boolean;
+interface OpenAIAppResult extends AppResult {
   packageEntry: string;
   openaiEntry: string;
   createWrapped: boolean;
@@ -35,68 +18,14 @@ interface AppResult {
   sameFactory?: boolean;
   esmAndCjsOpenAIDistinct?: boolean;
   calls: { chatText: string; streamedText: string };
-  spans: AppSpan[];
-  metrics: Array<{ name: string; scope: string; points: number }>;
-  logs: Array<{ eventName?: string }>;
 }
 
-function runApp(args: string[], env: Record<string, string>): Promise<AppResult> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  // Nothing from the outer environment may change what the apps record.
-  delete childEnv.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
-  delete childEnv.NODE_OPTIONS;
-  delete childEnv.OPENAI_BASE_URL;
-  return new Promise((resolve, reject) => {
-    // Asynchronous on purpose: the mock server lives in this process and must keep serving.
-    execFile(
-      process.execPath,
-      args,
-      { cwd: APPS, env: childEnv, timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
-        if (error || !line) {
-          reject(
-            new Error(
-              `app ${args.join(' ')} failed (${error ? error.message : 'no result line'})\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
-            ),
-          );
-          return;
-        }
-        resolve(JSON.parse(line.slice(RESULT_MARKER.length)) as AppResult);
-      },
-    );
-  });
-}
-
-/** Source files modified after `since` (ms), relative to the repo root. */
-function newerThan(dir: string, since: number): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...newerThan(path, since));
-    else if (statSync(path).mtimeMs > since) out.push(path.slice(ROOT.length + 1));
-  }
-  return out;
-}
-
-const CJS_APP = [join(APPS, 'cjs-app.cjs')];
-const ESM_APP = ['--import', join(APPS, 'esm-preload.mjs'), join(APPS, 'esm-app.mjs')];
+const { cjs: CJS_APP, esm: ESM_APP } = childApps('openai');
+const SCOPE = 'opentelemetry-instrumentation-genai/openai';
 
 describe('module systems: the require hook and the ESM loader hook patch the real openai module', () => {
-  beforeAll(() => {
-    const missing = ['dist/cjs/index.js', 'dist/esm/index.js'].filter((f) => !existsSync(join(ROOT, f)));
-    if (missing.length > 0) {
-      throw new Error(
-        `module-systems tests load the BUILT package, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing: ` +
-          'run `npm run build` first (`npm test` does).',
-      );
-    }
-    const stale = newerThan(join(ROOT, 'src'), statSync(join(ROOT, 'dist', 'cjs', 'index.js')).mtimeMs);
-    if (stale.length > 0) {
-      console.warn(`module-systems: dist/ is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}; these tests run the built package, so run \`npm run build\` (\`npm test\` does).`);
-    }
-  });
-  const server = useMockServer();
+  useBuiltPackage();
+  const server = useMockServer(new MockOpenAIServer());
 
   function enqueueCalls(): void {
     server.enqueue(
@@ -116,14 +45,10 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     );
   }
 
-  async function run(args: string[], register: boolean, env: Record<string, string> = {}): Promise<AppResult> {
+  async function run(args: string[], register: boolean, env: Record<string, string> = {}): Promise<OpenAIAppResult> {
     const before = server.requests.length;
     enqueueCalls();
-    const result = await runApp(args, {
-      ...env,
-      OPENAI_BASE_URL_FOR_TEST: server.baseURL,
-      GENAI_APP_REGISTER: register ? '1' : '0',
-    });
+    const result = await runApp<OpenAIAppResult>(args, { register, env: { ...env, OPENAI_BASE_URL_FOR_TEST: server.baseURL }, clearedEnv: ['OPENAI_BASE_URL'] });
     // The calls really reached the mock, instrumented or not.
     expect(server.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /v1/chat/completions',
@@ -133,12 +58,12 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     return result;
   }
 
-  function expectChatSpans(result: AppResult): void {
+  function expectChatSpans(result: OpenAIAppResult): void {
     expect(result.spans.map((s) => s.name)).toEqual(['chat gpt-4o-mini', 'chat gpt-4o-mini']);
     const [plain, streamed] = result.spans as [AppSpan, AppSpan];
     for (const span of [plain, streamed]) {
       expect(span.kind).toBe(2); // SpanKind.CLIENT
-      expect(span.scope).toBe('opentelemetry-instrumentation-genai/openai');
+      expect(span.scope).toBe(SCOPE);
       expect(span.status.code).toBe(0); // UNSET
       expect(span.attributes).toMatchObject({
         'gen_ai.operation.name': 'chat',
@@ -174,10 +99,9 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     ]);
     // SPAN_ONLY: no details events; metrics went to the MeterProvider passed to registerInstrumentations.
     expect(result.logs).toEqual([]);
-    const metric = (name: string) => result.metrics.find((m) => m.name === name && m.scope === 'opentelemetry-instrumentation-genai/openai');
-    expect(metric('gen_ai.client.operation.duration')?.points).toBe(1);
-    expect(metric('gen_ai.client.token.usage')?.points).toBe(2);
-    expect(metric('gen_ai.client.operation.time_to_first_chunk')?.points).toBe(1);
+    expect(appMetricPoints(result, SCOPE, 'gen_ai.client.operation.duration')).toBe(1);
+    expect(appMetricPoints(result, SCOPE, 'gen_ai.client.token.usage')).toBe(2);
+    expect(appMetricPoints(result, SCOPE, 'gen_ai.client.operation.time_to_first_chunk')).toBe(1);
   }
 
   it('CommonJS: registerInstrumentations before require("openai") patches it (require-in-the-middle)', async () => {
@@ -192,7 +116,7 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     const result = await run(CJS_APP, false);
     expect(result.createWrapped).toBe(false);
     expect(result.spans).toEqual([]);
-    expect(result.metrics.filter((m) => m.name.startsWith('gen_ai.'))).toEqual([]);
+    expect(genAIMetrics(result)).toEqual([]);
   });
 
   it('ESM: `node --import` preload with the import-in-the-middle hook patches `import OpenAI from "openai"`', async () => {
@@ -225,6 +149,6 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     const result = await run(ESM_APP, false);
     expect(result.createWrapped).toBe(false);
     expect(result.spans).toEqual([]);
-    expect(result.metrics.filter((m) => m.name.startsWith('gen_ai.'))).toEqual([]);
+    expect(genAIMetrics(result)).toEqual([]);
   });
 });

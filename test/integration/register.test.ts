@@ -7,8 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { json } from '../mock-servers/openai-server';
-import { useMockServer } from '../helpers/openai-testbed';
+import { MockOpenAIServer, json } from '../mock-servers/openai-server';
+import { useMockServer } from '../helpers/testbed';
 import { spansFromOtlp, startOtlpReceiver, type ReceivedOtlp } from '../../scripts/demo/otlp-receiver.mjs';
 
 const ROOT = join(__dirname, '..', '..');
@@ -75,7 +75,7 @@ function resourceAttributes(received: ReceivedOtlp): Record<string, unknown> {
 }
 
 describe('opentelemetry-instrumentation-genai/register (zero-code start)', () => {
-  const server = useMockServer();
+  const server = useMockServer(new MockOpenAIServer());
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 
   beforeEach(async () => {

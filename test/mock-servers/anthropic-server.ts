@@ -3,11 +3,11 @@
  * `@anthropic-ai/sdk` to parse it: JSON bodies; SSE streams where every event has an `event:` line naming
  * its type and a `data:` line with its JSON (the SDK skips events without an `event:` line, and `ping`s);
  * error bodies `{type: 'error', error: {type, message}, request_id}` with their HTTP status; a
- * `request-id` header on every response. Each request takes the next scripted reply; every request is
- * recorded for assertions.
+ * `request-id` header on every response. Replies are scripted and requests recorded as in
+ * mock-http-server.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTP1, MockHttpServer, recordedRequest, sendJson, writePaced, type RecordedRequest } from './mock-http-server';
 
 /** One SSE event: `event: <event>` (default: the data's `type`) and `data: <JSON of data>`. */
 export interface SseEvent {
@@ -20,13 +20,6 @@ export type AnthropicReply =
   | { kind: 'sse'; events: SseEvent[]; delayMs?: number; headers?: Record<string, string>; hangAfter?: boolean }
   | { kind: 'raw-sse'; text: string[]; delayMs?: number }
   | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> };
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: any;
-}
 
 export const json = (body: unknown, headers?: Record<string, string>): AnthropicReply => ({ kind: 'json', body, headers });
 
@@ -57,88 +50,52 @@ export const apiError = (status: number, message = 'mock error', type = ERROR_TY
   body: { type: 'error', error: { type, message } },
 });
 
-export class MockAnthropicServer {
-  readonly requests: RecordedRequest[] = [];
-  private readonly queue: AnthropicReply[] = [];
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+export class MockAnthropicServer extends MockHttpServer<AnthropicReply, RecordedRequest> {
   private readonly hanging = new Set<ServerResponse>();
 
-  /** Base URL to pass to `new Anthropic({ baseURL })` (the SDK appends `/v1/messages`). */
-  baseURL = '';
-  port = 0;
-
-  enqueue(...replies: AnthropicReply[]): this {
-    this.queue.push(...replies);
-    return this;
+  constructor() {
+    super(HTTP1);
   }
 
-  /** Forgets the recorded requests and drops the scripted replies left over (a failed test's). */
-  reset(): void {
-    this.requests.length = 0;
-    this.queue.length = 0;
+  /** Base URL to pass to `new Anthropic({ baseURL })` (the SDK appends `/v1/messages`). */
+  get baseURL(): string {
+    return this.origin;
+  }
+
+  override reset(): void {
+    super.reset();
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    this.baseURL = `http://127.0.0.1:${this.port}`;
-    return this;
+  protected record(req: IncomingMessage, text: string): RecordedRequest {
+    return recordedRequest(req, text);
   }
 
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  private get requestId(): string {
+    return `req_mock_${this.requests.length}`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    this.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-    const requestId = `req_mock_${this.requests.length}`;
-    const reply = this.queue.shift();
-    if (!reply) {
-      res.writeHead(500, { 'content-type': 'application/json', 'request-id': requestId });
-      res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: `no scripted reply for ${req.method} ${req.url}` } }));
-      return;
-    }
+  protected sendNoReply(res: ServerResponse, req: IncomingMessage): void {
+    const message = `no scripted reply for ${req.method} ${req.url}`;
+    sendJson(res, 500, { type: 'error', error: { type: 'api_error', message } }, { 'request-id': this.requestId });
+  }
+
+  protected async send(reply: AnthropicReply, res: ServerResponse): Promise<void> {
+    const requestId = this.requestId;
+    const gone = () => res.destroyed;
     switch (reply.kind) {
       case 'json':
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'request-id': requestId, ...reply.headers });
-        res.end(JSON.stringify(reply.body));
+        sendJson(res, reply.status ?? 200, reply.body, { 'request-id': requestId, ...reply.headers });
         return;
       case 'error':
-        res.writeHead(reply.status, {
-          'content-type': 'application/json',
-          'request-id': requestId,
-          // Never retried in tests (clients use maxRetries: 0 too).
-          'x-should-retry': 'false',
-          ...reply.headers,
-        });
-        res.end(JSON.stringify({ ...(reply.body as object), request_id: requestId }));
+        // Never retried in tests (clients use maxRetries: 0 too).
+        sendJson(res, reply.status, { ...(reply.body as object), request_id: requestId }, { 'request-id': requestId, 'x-should-retry': 'false', ...reply.headers });
         return;
-      case 'sse':
+      case 'sse': {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': requestId, ...reply.headers });
-        for (const e of reply.events) {
-          if (res.destroyed) return;
-          const name = e.event ?? String((e.data as { type?: unknown })?.type ?? 'message');
-          res.write(`event: ${name}\ndata: ${JSON.stringify(e.data)}\n\n`);
-          if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-        }
+        const events = reply.events.map((e) => `event: ${e.event ?? String((e.data as { type?: unknown })?.type ?? 'message')}\ndata: ${JSON.stringify(e.data)}\n\n`);
+        if (!(await writePaced(res, events, reply.delayMs, gone))) return;
         if (reply.hangAfter) {
           // Keep the body open until the client goes away (abort tests).
           this.hanging.add(res);
@@ -147,14 +104,10 @@ export class MockAnthropicServer {
         }
         res.end();
         return;
+      }
       case 'raw-sse':
         res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': requestId });
-        for (const piece of reply.text) {
-          if (res.destroyed) return;
-          res.write(piece);
-          if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-        }
-        res.end();
+        if (await writePaced(res, reply.text, reply.delayMs, gone)) res.end();
         return;
     }
   }

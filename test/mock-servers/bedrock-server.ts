@@ -12,12 +12,12 @@
  * `:content-type` `application/json`; a modelled error mid-stream is an `exception` message with
  * `:exception-type` (e.g. `throttlingException`). HTTP errors carry `x-amzn-errortype` and a JSON
  * `{message}`; every response has an `x-amzn-requestid`. The client signs its requests (SigV4) with
- * static fake credentials; the signature is not checked. Each request takes the next scripted reply and
- * is recorded for assertions.
+ * static fake credentials; the signature is not checked. Replies are scripted and requests recorded as in
+ * mock-http-server.ts.
  */
-import { createServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { HTTP2_CLEARTEXT, MockHttpServer, parseJson, sendJson, writePaced } from './mock-http-server';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 
@@ -78,106 +78,72 @@ export function encodeFrame(frame: StreamFrame): Uint8Array {
   });
 }
 
-export class MockBedrockServer {
-  readonly requests: BedrockRequest[] = [];
-  private readonly queue: BedrockReply[] = [];
-  private server: Http2Server | undefined;
-  private readonly sessions = new Set<ServerHttp2Session>();
+type ErrorReply = Extract<BedrockReply, { kind: 'error' }>;
+
+export class MockBedrockServer extends MockHttpServer<BedrockReply, BedrockRequest, Http2ServerRequest, Http2ServerResponse> {
   /** Responses whose stream the client stopped reading (it closed the connection). */
   abandonedStreams = 0;
 
-  endpoint = '';
-  port = 0;
-
-  enqueue(...replies: BedrockReply[]): this {
-    this.queue.push(...replies);
-    return this;
+  constructor() {
+    super(HTTP2_CLEARTEXT);
   }
 
-  reset(): void {
-    this.requests.length = 0;
-    this.queue.length = 0;
+  get endpoint(): string {
+    return this.origin;
+  }
+
+  override reset(): void {
+    super.reset();
     this.abandonedStreams = 0;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('session', (s) => {
-      this.sessions.add(s);
-      s.on('close', () => this.sessions.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    this.endpoint = `http://127.0.0.1:${this.port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sessions) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
-    const parts: Buffer[] = [];
-    for await (const c of req) parts.push(c as Buffer);
-    const text = Buffer.concat(parts).toString('utf8');
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
+  protected record(req: Http2ServerRequest, text: string): BedrockRequest {
     const match = /^\/model\/([^/]+)\/([a-z-]+)$/.exec((req.url ?? '').split('?')[0]!);
-    this.requests.push({
+    return {
       method: req.method,
       path: req.url,
       modelId: match ? decodeURIComponent(match[1]!) : '',
       operation: match?.[2] ?? '',
       headers: req.headers,
-      body,
+      body: parseJson(text),
       text,
-    });
-    const requestId = `req-bedrock-${this.requests.length}`;
-    const reply = this.queue.shift();
-    if (!reply) {
-      this.sendError(res, requestId, awsError(500, 'InternalServerException', `no scripted reply for ${req.method} ${req.url}`) as Extract<BedrockReply, { kind: 'error' }>);
-      return;
-    }
+    };
+  }
+
+  private get requestId(): string {
+    return `req-bedrock-${this.requests.length}`;
+  }
+
+  protected sendNoReply(res: Http2ServerResponse, req: Http2ServerRequest): void {
+    this.sendError(res, awsError(500, 'InternalServerException', `no scripted reply for ${req.method} ${req.url}`) as ErrorReply);
+  }
+
+  protected async send(reply: BedrockReply, res: Http2ServerResponse, request: BedrockRequest): Promise<void> {
     switch (reply.kind) {
       case 'json':
-        res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, ...reply.headers });
-        res.end(JSON.stringify(reply.body));
+        sendJson(res, 200, reply.body, { 'x-amzn-requestid': this.requestId, ...reply.headers });
         return;
       case 'error':
-        this.sendError(res, requestId, reply);
+        this.sendError(res, reply);
         return;
       case 'events': {
         res.writeHead(200, {
           'content-type': 'application/vnd.amazon.eventstream',
-          'x-amzn-requestid': requestId,
-          ...(match?.[2] === 'invoke-with-response-stream' ? { 'x-amzn-bedrock-content-type': 'application/json' } : {}),
+          'x-amzn-requestid': this.requestId,
+          ...(request.operation === 'invoke-with-response-stream' ? { 'x-amzn-bedrock-content-type': 'application/json' } : {}),
           ...reply.headers,
         });
-        for (const frame of reply.frames) {
-          if (res.stream.destroyed || res.stream.closed) {
-            this.abandonedStreams++;
-            return;
-          }
-          res.write(encodeFrame(frame));
-          if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-        }
-        res.end();
+        if (await writePaced(res, reply.frames.map(encodeFrame), reply.delayMs, () => res.stream.destroyed || res.stream.closed)) res.end();
+        else this.abandonedStreams++;
         return;
       }
     }
   }
 
-  private sendError(res: Http2ServerResponse, requestId: string, reply: Extract<BedrockReply, { kind: 'error' }>): void {
-    res.writeHead(reply.status, {
-      'content-type': 'application/json',
-      'x-amzn-requestid': requestId,
+  private sendError(res: Http2ServerResponse, reply: ErrorReply): void {
+    sendJson(res, reply.status, { message: reply.message }, {
+      'x-amzn-requestid': this.requestId,
       'x-amzn-errortype': `${reply.type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
     });
-    res.end(JSON.stringify({ message: reply.message }));
   }
 }

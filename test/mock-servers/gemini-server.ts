@@ -6,10 +6,10 @@
  *   POST /{version}/publishers/google/models/{model}:{method}     (Vertex AI express mode, API key)
  *   POST /{version}/projects/{p}/locations/{l}/publishers/google/models/{model}:{method}  (Vertex AI)
  * Errors are `{error: {code, message, status}}` with the HTTP status; inside a stream, an error event is a
- * `data:` line with that body. Each request takes the next scripted reply; every request is recorded.
+ * `data:` line with that body. Replies are scripted and requests recorded as in mock-http-server.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTP1, MockHttpServer, jsonOrText, sendJson, writePaced } from './mock-http-server';
 
 export type GeminiReply =
   | { kind: 'json'; status?: number; body: unknown }
@@ -40,61 +40,21 @@ export const geminiError = (code: number, message: string, status: string): Gemi
 
 const PATH = /^\/([^/]+)\/(?:projects\/[^/]+\/locations\/[^/]+\/)?(publishers\/google\/)?models\/([^/:]+):([A-Za-z]+)$/;
 
-export class MockGeminiServer {
-  readonly requests: GeminiRequest[] = [];
-  private readonly queue: GeminiReply[] = [];
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+export class MockGeminiServer extends MockHttpServer<GeminiReply, GeminiRequest> {
+  constructor() {
+    super(HTTP1);
+  }
 
   /** Base URL to pass as `httpOptions.baseUrl`. */
-  baseUrl = '';
-  port = 0;
-
-  enqueue(...replies: GeminiReply[]): this {
-    this.queue.push(...replies);
-    return this;
+  get baseUrl(): string {
+    return this.origin;
   }
 
-  reset(): void {
-    this.requests.length = 0;
-    this.queue.length = 0;
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    this.baseUrl = `http://127.0.0.1:${this.port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // keep the text
-    }
+  protected record(req: IncomingMessage, text: string): GeminiRequest | undefined {
     const url = new URL(req.url ?? '/', 'http://mock');
     const match = PATH.exec(url.pathname);
-    if (req.method !== 'POST' || !match) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(errorBody(404, `unexpected ${req.method} ${req.url}`, 'NOT_FOUND')));
-      return;
-    }
-    this.requests.push({
+    if (req.method !== 'POST' || !match) return undefined;
+    return {
       method: req.method,
       path: url.pathname,
       model: decodeURIComponent(match[3]!),
@@ -102,34 +62,32 @@ export class MockGeminiServer {
       api: match[2] ? 'vertex' : 'gemini',
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      body,
-    });
-    const reply = this.queue.shift();
-    if (!reply) {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(errorBody(500, `no scripted reply for ${req.method} ${req.url}`, 'INTERNAL')));
-      return;
-    }
+      body: jsonOrText(text),
+    };
+  }
+
+  protected override notFound(res: ServerResponse, req: IncomingMessage): void {
+    sendJson(res, 404, errorBody(404, `unexpected ${req.method} ${req.url}`, 'NOT_FOUND'));
+  }
+
+  protected sendNoReply(res: ServerResponse, req: IncomingMessage): void {
+    sendJson(res, 500, errorBody(500, `no scripted reply for ${req.method} ${req.url}`, 'INTERNAL'));
+  }
+
+  protected async send(reply: GeminiReply, res: ServerResponse): Promise<void> {
     switch (reply.kind) {
       case 'json':
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=UTF-8' });
-        res.end(JSON.stringify(reply.body));
-        return;
       case 'error':
-        res.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8' });
-        res.end(JSON.stringify(reply.body));
+        sendJson(res, reply.status ?? 200, reply.body, { 'content-type': 'application/json; charset=UTF-8' });
         return;
       case 'text-error':
         res.writeHead(reply.status, { 'content-type': 'text/plain' });
         res.end(reply.text);
         return;
-      case 'sse':
+      case 'sse': {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        for (const event of reply.events) {
-          if (res.destroyed) return;
-          res.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
-          if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-        }
+        const events = reply.events.map((event) => `data: ${JSON.stringify(event)}\r\n\r\n`);
+        if (!(await writePaced(res, events, reply.delayMs, () => res.destroyed))) return;
         if (reply.thenDrop) {
           // Cut the connection mid-stream (no terminating chunk), once the client has read what was sent.
           await new Promise((r) => setTimeout(r, 30));
@@ -138,6 +96,7 @@ export class MockGeminiServer {
         }
         res.end();
         return;
+      }
     }
   }
 }

@@ -25,7 +25,7 @@
  *   anything else                     → a generic part `{type: <block type>}` (no content)
  */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
-import { asArray, asObject, asString, modalityOf, type Json } from '../openai/common';
+import { asArray, asObject, asString, type Json, modalityOf } from '../../core';
 
 /** The reasoning content recorded for a `redacted_thinking` block (its data is encrypted and left out). */
 export const REDACTED_THINKING_CONTENT = '[REDACTED_THINKING]';

@@ -3,11 +3,9 @@
  * Foundry clients (separate packages built on BaseAnthropic) reach the same patched resource classes when
  * they resolve the same copy of @anthropic-ai/sdk.
  */
-export interface AnthropicEndpoint {
-  provider: string;
-  serverAddress?: string;
-  serverPort?: number;
-}
+import { type Endpoint, lookupByClassName, serverOfUrl } from '../../core';
+
+export type AnthropicEndpoint = Endpoint;
 
 /** Client class name (or a base class's) → `gen_ai.provider.name`, for SDK versions without `_genAIProviderName`. */
 const CLASS_PROVIDERS: Readonly<Record<string, string>> = {
@@ -29,26 +27,9 @@ export function endpointOf(client: unknown): AnthropicEndpoint {
 }
 
 function computeEndpoint(client: { baseURL?: unknown; _genAIProviderName?: unknown }): AnthropicEndpoint {
-  let serverAddress: string | undefined;
-  let serverPort: number | undefined;
-  if (typeof client.baseURL === 'string') {
-    try {
-      const url = new URL(client.baseURL);
-      serverAddress = url.hostname.replace(/^\[(.*)\]$/, '$1');
-      serverPort = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
-    } catch {
-      // An unparsable base URL: the SDK fails the call itself; server.* stays unset.
-    }
-  }
+  // An unparsable base URL leaves server.* unset.
+  const { serverAddress, serverPort } = (typeof client.baseURL === 'string' ? serverOfUrl(client.baseURL) : undefined) ?? {};
   // 1.x (and 0.134+) clients name their provider themselves (the Bedrock and Vertex clients override it).
   const own = typeof client._genAIProviderName === 'string' && client._genAIProviderName !== '' ? client._genAIProviderName : undefined;
-  return { provider: own ?? providerForClass(client) ?? 'anthropic', serverAddress, serverPort };
-}
-
-function providerForClass(client: object): string | undefined {
-  for (let proto: unknown = Object.getPrototypeOf(client); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(CLASS_PROVIDERS, name)) return CLASS_PROVIDERS[name];
-  }
-  return undefined;
+  return { provider: own ?? lookupByClassName(client, CLASS_PROVIDERS) ?? 'anthropic', serverAddress, serverPort };
 }

@@ -14,7 +14,7 @@
  * layout (<= 0.41) predates most of the Messages API features mapped here and is not tested.
  */
 import { context, diag } from '@opentelemetry/api';
-import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from '../../core';
 import { GenAIInstrumentationBase } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
@@ -63,51 +63,17 @@ function apiErrorClass(moduleExports: unknown): (new (...args: unknown[]) => unk
 }
 
 export class AnthropicInstrumentation extends GenAIInstrumentationBase<AnthropicInstrumentationConfig> {
-  /** Modules patched through manuallyInstrument, so enable()/disable() can re-patch and unpatch them. */
-  declare private _manualModules: Set<unknown> | undefined;
   declare private _warnedSdkContent: boolean | undefined;
 
   constructor(config: AnthropicInstrumentationConfig = {}) {
     super('opentelemetry-instrumentation-genai/anthropic', PACKAGE_VERSION, config);
   }
 
-  override enable(): void {
-    super.enable();
-    for (const moduleExports of this._manualModules ?? []) this.patch(moduleExports);
-  }
-
-  override disable(): void {
-    super.disable();
-    for (const moduleExports of this._manualModules ?? []) this.unpatch(moduleExports);
-  }
-
   protected override init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        '@anthropic-ai/sdk',
-        ANTHROPIC_SUPPORTED_VERSIONS,
-        (moduleExports, version) => {
-          this._diag.debug(`patching @anthropic-ai/sdk@${version}`);
-          this.patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          if (moduleExports) this.unpatch(moduleExports);
-        },
-      ),
-    ];
+    return [this.sdkModuleDefinition('@anthropic-ai/sdk', ANTHROPIC_SUPPORTED_VERSIONS)];
   }
 
-  /**
-   * For bundled apps, where no module hook sees `@anthropic-ai/sdk` load: pass the imported module (or its
-   * namespace) to patch it directly.
-   */
-  manuallyInstrument(anthropicModule: unknown): void {
-    (this._manualModules ??= new Set()).add(anthropicModule);
-    this.patch(anthropicModule);
-  }
-
-  private patch(moduleExports: unknown): void {
+  protected override patch(moduleExports: unknown): void {
     const APIError = apiErrorClass(moduleExports);
     for (const [target, name] of patchTargets(moduleExports)) {
       if (!target || typeof target.create !== 'function') {
@@ -123,7 +89,7 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
     }
   }
 
-  private unpatch(moduleExports: unknown): void {
+  protected override unpatch(moduleExports: unknown): void {
     for (const [target] of patchTargets(moduleExports)) {
       if (target && isWrapped(target.create)) this._unwrap(target, 'create');
       if (target && isWrapped(target.stream)) this._unwrap(target, 'stream');
@@ -180,14 +146,5 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
       }
       return runStreamHelper(client, suppress, () => original.apply(this, args as [unknown, ...unknown[]]));
     };
-  }
-
-  private safeRequest<T>(build: () => T): T | undefined {
-    try {
-      return build();
-    } catch (err) {
-      this._diag.error('could not read the request; this call is not traced', err);
-      return undefined;
-    }
   }
 }

@@ -2,8 +2,7 @@
  * messages.create / beta.messages.create: requests, responses and stream events → the core model.
  */
 import type { InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
-import { parseJsonIfPossible } from '../../core';
-import { asArray, asNumber, asObject, asString, type Json } from '../openai/common';
+import { asArray, asNumber, asObject, asString, inputIncludingCache, type Json, parseJsonIfPossible, requestIdentity } from '../../core';
 import type { ChunkHandler, ResultTranslator } from '../stainless/api-promise';
 import { finishReason, inputMessages, outputMessage, systemInstructions, toolDefinitions } from './content';
 import type { AnthropicEndpoint } from './endpoint';
@@ -14,11 +13,7 @@ export function messagesRequest(body: Json, endpoint: AnthropicEndpoint): Invoca
   const format = asObject(outputConfig?.format) ?? asObject(body.output_format);
   const effort = asString(outputConfig?.effort);
   return {
-    operation: 'chat',
-    provider: endpoint.provider,
-    requestModel: asString(body.model),
-    serverAddress: endpoint.serverAddress,
-    serverPort: endpoint.serverPort,
+    ...requestIdentity('chat', asString(body.model), endpoint),
     params: {
       maxTokens: asNumber(body.max_tokens),
       temperature: asNumber(body.temperature),
@@ -57,7 +52,7 @@ export function tokenUsage(v: unknown): TokenUsage | undefined {
   const cacheRead = asNumber(u.cache_read_input_tokens);
   const cacheCreation = asNumber(u.cache_creation_input_tokens);
   return {
-    inputTokens: input === undefined ? undefined : input + (cacheRead ?? 0) + (cacheCreation ?? 0),
+    inputTokens: input === undefined ? undefined : inputIncludingCache(input, cacheRead, cacheCreation),
     outputTokens: asNumber(u.output_tokens),
     cacheReadInputTokens: cacheRead,
     cacheCreationInputTokens: cacheCreation,

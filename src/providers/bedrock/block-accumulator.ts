@@ -1,6 +1,6 @@
 /*
  * Assembles one streamed assistant message from indexed content blocks, the way Bedrock streams them
- * (ConverseStream, Nova and Anthropic bodies of InvokeModelWithResponseStream): text, reasoning and
+ * (ConverseStream, and the Nova and Cohere chat bodies of InvokeModelWithResponseStream): text, reasoning and
  * tool-use blocks, each filled by deltas and kept in block order, so a streamed answer is recorded with
  * the same parts, in the same order, as the non-streamed one. Fragments are kept only when content is
  * captured; the finish reason, usage and ids always are.

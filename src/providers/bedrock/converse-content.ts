@@ -5,7 +5,8 @@
  * strings in Nova's JSON; both become base64 `blob` parts, S3 locations become `uri` parts.
  */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
-import { asArray, asObject, asString, base64Of, type Json } from './json';
+import { asArray, asObject, asString, type Json } from '../../core';
+import { base64Of } from './json';
 
 const DOCUMENT_MIME_TYPES: Readonly<Record<string, string>> = {
   pdf: 'application/pdf',

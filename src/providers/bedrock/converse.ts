@@ -1,5 +1,6 @@
 /* ConverseCommand and ConverseStreamCommand: request, response and stream events. */
 import type { InvocationRequest, InvocationResponse } from '../../core';
+import { asNumber, asObject, asString, asStrings, type Json } from '../../core';
 import { BlockAccumulator } from './block-accumulator';
 import {
   converseFinishReason,
@@ -8,7 +9,7 @@ import {
   converseSystemInstructions,
   converseToolDefinitions,
 } from './converse-content';
-import { asNumber, asObject, asString, asStrings, bedrockUsage, type Json } from './json';
+import { bedrockUsage } from './json';
 import { type CommandTranslation, type Endpoint, type StreamHandler, guardrailAttributes, requestIdentity } from './operation';
 
 const REASONING_LEVEL = 'gen_ai.request.reasoning.level';
@@ -52,6 +53,17 @@ export function applyConverseEvent(acc: BlockAccumulator, event: Json): void {
   if (stop) acc.finishReason = converseFinishReason(stop.stopReason) ?? acc.finishReason;
   const metadata = asObject(event.metadata);
   if (metadata?.usage) acc.usage = converseUsage(metadata.usage);
+}
+
+/** A Converse output (also Nova's InvokeModel response body, which has its shape): finish reason, usage, message. */
+export function converseResponse(output: Json, captureContent: boolean): InvocationResponse {
+  const finishReason = converseFinishReason(output.stopReason) ?? 'error';
+  const message = asObject(output.output)?.message;
+  return {
+    finishReasons: [finishReason],
+    usage: converseUsage(output.usage),
+    outputMessages: captureContent && message ? () => [converseOutputMessage(message, finishReason)] : undefined,
+  };
 }
 
 /** Converse's `additionalModelRequestFields` carry model-specific parameters. */
@@ -98,15 +110,7 @@ export function converseCommand(input: Json, endpoint: Endpoint, streamed: boole
   return {
     request,
     results: (captureContent) => ({
-      response(output): InvocationResponse {
-        const finishReason = converseFinishReason(output.stopReason) ?? 'error';
-        const message = asObject(output.output)?.message;
-        return {
-          finishReasons: [finishReason],
-          usage: converseUsage(output.usage),
-          outputMessages: captureContent && message ? () => [converseOutputMessage(message, finishReason)] : undefined,
-        };
-      },
+      response: (output) => converseResponse(output, captureContent),
       stream: streamed ? {
         property: 'stream',
         handler(): StreamHandler {

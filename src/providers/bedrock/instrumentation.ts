@@ -34,13 +34,12 @@
  * `suppressAwsSdkSpans: false` to keep its span (it then nests under ours).
  */
 import { type Context, context, createContextKey } from '@opentelemetry/api';
-import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig, Invocation, InvocationResponse } from '../../core';
-import { GenAIInstrumentationBase, observeAsyncIterator, safely } from '../../core';
+import { asObject, asString, GenAIInstrumentationBase, type Json, observeAsyncIterator, safely, serverOf } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
 import { converseCommand } from './converse';
 import { invokeModelCommand } from './invoke-model';
-import { asObject, asString, type Json } from './json';
 import { ATTR_AWS_REQUEST_ID, type CommandTranslation, type Endpoint, type ResponseHeaders, type ResultTranslator } from './operation';
 
 /** ConverseCommand and ConverseStreamCommand first shipped in 3.587.0. */
@@ -115,10 +114,7 @@ interface HttpRequestLike {
 
 function onRequest(state: CallState, request: HttpRequestLike | undefined): void {
   if (!request || typeof request.hostname !== 'string' || request.hostname === '') return;
-  const endpoint: Endpoint = {
-    serverAddress: request.hostname.replace(/^\[(.*)\]$/, '$1'),
-    serverPort: typeof request.port === 'number' ? request.port : request.protocol === 'http:' ? 80 : 443,
-  };
+  const endpoint = serverOf(request.hostname, typeof request.port === 'number' ? request.port : undefined, request.protocol);
   if (state.client && typeof state.client === 'object') clientEndpoints.set(state.client, endpoint);
   state.invocation.setServer(endpoint.serverAddress, endpoint.serverPort);
 }
@@ -249,50 +245,15 @@ function clientPrototype(moduleExports: unknown): ClientPrototype | undefined {
 }
 
 export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<BedrockRuntimeInstrumentationConfig> {
-  /** Modules patched through manuallyInstrument, so enable()/disable() can re-patch and unpatch them. */
-  declare private _manualModules: Set<unknown> | undefined;
-
   constructor(config: BedrockRuntimeInstrumentationConfig = {}) {
     super('opentelemetry-instrumentation-genai/bedrock-runtime', PACKAGE_VERSION, config);
   }
 
-  override enable(): void {
-    super.enable();
-    for (const moduleExports of this._manualModules ?? []) this.patch(moduleExports);
-  }
-
-  override disable(): void {
-    super.disable();
-    for (const moduleExports of this._manualModules ?? []) this.unpatch(moduleExports);
-  }
-
   protected override init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        '@aws-sdk/client-bedrock-runtime',
-        BEDROCK_RUNTIME_SUPPORTED_VERSIONS,
-        (moduleExports, version) => {
-          this._diag.debug(`patching @aws-sdk/client-bedrock-runtime@${version}`);
-          this.patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          if (moduleExports) this.unpatch(moduleExports);
-        },
-      ),
-    ];
+    return [this.sdkModuleDefinition('@aws-sdk/client-bedrock-runtime', BEDROCK_RUNTIME_SUPPORTED_VERSIONS)];
   }
 
-  /**
-   * For bundled apps, where no module hook sees the SDK load: pass the imported module (or its
-   * namespace) to patch it directly.
-   */
-  manuallyInstrument(bedrockRuntimeModule: unknown): void {
-    (this._manualModules ??= new Set()).add(bedrockRuntimeModule);
-    this.patch(bedrockRuntimeModule);
-  }
-
-  private patch(moduleExports: unknown): void {
+  protected override patch(moduleExports: unknown): void {
     const proto = clientPrototype(moduleExports);
     if (!proto || typeof proto.send !== 'function') {
       this._diag.debug('@aws-sdk/client-bedrock-runtime: BedrockRuntimeClient.prototype.send not found; not instrumented');
@@ -317,7 +278,7 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
     });
   }
 
-  private unpatch(moduleExports: unknown): void {
+  protected override unpatch(moduleExports: unknown): void {
     const proto = clientPrototype(moduleExports);
     const send = proto?.send as WrappedSend | undefined;
     if (proto && Object.prototype.hasOwnProperty.call(proto, 'send') && isWrapped(send) && typeof send!.__unwrap === 'function') {
@@ -332,7 +293,7 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
       const kind = commandKind(args[0]);
       if (!kind) return original.apply(this, args);
       const input = asObject((args[0] as { input?: unknown }).input) ?? {};
-      const translation = instrumentation.safeRequest(() => translate(kind, input, clientEndpoints.get(this) ?? {}));
+      const translation = instrumentation.safeRequest(() => translate(kind, input, clientEndpoints.get(this) ?? {}), 'the Bedrock request');
       const invocation = translation && instrumentation.startInvocation(translation.request);
       if (!translation || !invocation) return original.apply(this, args);
 
@@ -374,14 +335,5 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
       }
       return returned;
     };
-  }
-
-  private safeRequest<T>(build: () => T): T | undefined {
-    try {
-      return build();
-    } catch (err) {
-      this._diag.error('could not read the Bedrock request; this call is not traced', err);
-      return undefined;
-    }
   }
 }

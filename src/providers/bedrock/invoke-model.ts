@@ -5,6 +5,7 @@
  * shapes (an opaque application inference profile or provisioned model ARN), else it is unknown.
  */
 import type { InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
+import { asObject, type Json } from '../../core';
 import { anthropicFamily } from './families/anthropic';
 import { cohereChatFamily, cohereEmbedFamily, cohereGenerateFamily } from './families/cohere';
 import type { ModelFamily } from './families/family';
@@ -13,7 +14,7 @@ import { llamaFamily } from './families/llama';
 import { mistralTextFamily, openaiChatFamily } from './families/mistral';
 import { novaFamily } from './families/nova';
 import { titanEmbeddingsFamily, titanTextFamily } from './families/titan';
-import { asObject, bedrockUsage, invocationMetricsUsage, parseJsonBody, type Json } from './json';
+import { bedrockUsage, invocationMetricsUsage, parseJsonBody } from './json';
 import {
   type CommandTranslation,
   type Endpoint,

@@ -1,20 +1,8 @@
-/* Small readers shared by the Bedrock translations: tolerant of missing or mistyped fields, never throwing. */
-import type { TokenUsage } from '../../core';
-
-export type Json = Record<string, unknown>;
-
-export const asObject = (v: unknown): Json | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-export const asNumber = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-/** A list of strings (a lone string counts as a list of one), or undefined when there is none. */
-export function asStrings(v: unknown): string[] | undefined {
-  if (typeof v === 'string') return [v];
-  const strings = asArray(v).filter((s): s is string => typeof s === 'string');
-  return strings.length > 0 ? strings : undefined;
-}
+/*
+ * Readers only Bedrock's shapes need (the generic ones are in src/core/readers.ts): byte bodies, several
+ * spellings of one field, and Bedrock's token counts. Tolerant of missing or mistyped fields, never throwing.
+ */
+import { type Json, type TokenUsage, asNumber, asObject, inputIncludingCache } from '../../core';
 
 /** The first of several spellings of a field that holds a number. */
 export function firstNumber(obj: Json | undefined, ...keys: string[]): number | undefined {
@@ -76,7 +64,7 @@ export function bedrockUsage(u: {
   const cached = (cacheRead ?? 0) + (cacheWrite ?? 0);
   const alreadyIncluded = cached > 0 && input !== undefined && output !== undefined && total === input + output;
   const usage: TokenUsage = {};
-  if (input !== undefined || cached > 0) usage.inputTokens = (input ?? 0) + (alreadyIncluded ? 0 : cached);
+  if (input !== undefined || cached > 0) usage.inputTokens = alreadyIncluded ? input : inputIncludingCache(input ?? 0, cacheRead, cacheWrite);
   if (output !== undefined) usage.outputTokens = output;
   if (cacheRead !== undefined) usage.cacheReadInputTokens = cacheRead;
   if (cacheWrite !== undefined) usage.cacheCreationInputTokens = cacheWrite;

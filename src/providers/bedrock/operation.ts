@@ -1,16 +1,13 @@
 /* What each Bedrock translation (Converse, InvokeModel per model family) provides to the instrumentation. */
-import type { InvocationRequest, InvocationResponse } from '../../core';
+import { type InvocationRequest, type InvocationResponse, type ServerAddress, requestIdentity as callIdentity } from '../../core';
 
 export const PROVIDER_NAME = 'aws.bedrock';
 export const ATTR_AWS_BEDROCK_GUARDRAIL_ID = 'aws.bedrock.guardrail.id';
 /** General AWS semantic conventions: the request id of the `x-amzn-requestid` response header. */
 export const ATTR_AWS_REQUEST_ID = 'aws.request_id';
 
-/** Where the request went, as the SDK resolved it. */
-export interface Endpoint {
-  serverAddress?: string;
-  serverPort?: number;
-}
+/** Where the request went, as the SDK resolved it (the provider is always Bedrock). */
+export type Endpoint = ServerAddress;
 
 /** Response headers of the HTTP exchange (lower-case names), when the middleware saw them. */
 export type ResponseHeaders = Readonly<Record<string, string | undefined>>;
@@ -35,19 +32,9 @@ export interface CommandTranslation {
   results(captureContent: boolean): ResultTranslator;
 }
 
-/** The part of every request that names the call. */
-export function requestIdentity(
-  operation: InvocationRequest['operation'],
-  modelId: unknown,
-  endpoint: Endpoint,
-): Pick<InvocationRequest, 'operation' | 'provider' | 'requestModel' | 'serverAddress' | 'serverPort'> {
-  return {
-    operation,
-    provider: PROVIDER_NAME,
-    requestModel: typeof modelId === 'string' && modelId !== '' ? modelId : undefined,
-    serverAddress: endpoint.serverAddress,
-    serverPort: endpoint.serverPort,
-  };
+/** The part of every request that names the call (the provider is always Bedrock; an empty model id is none). */
+export function requestIdentity(operation: InvocationRequest['operation'], modelId: unknown, endpoint: Endpoint) {
+  return callIdentity(operation, typeof modelId === 'string' && modelId !== '' ? modelId : undefined, { provider: PROVIDER_NAME, ...endpoint });
 }
 
 /** `aws.bedrock.guardrail.id` (Required by the conventions when a guardrail is configured). */

@@ -1,15 +1,10 @@
 /* models.embedContent. Embeddings carry no content attributes in the conventions. */
-import type { InvocationRequest, InvocationResponse } from '../../core';
-import { asArray, asNumber, asObject, asString, type Json } from './common';
+import { asArray, asNumber, asObject, asString, type InvocationRequest, type InvocationResponse, type Json, requestIdentity } from '../../core';
 import type { Endpoint } from './endpoint';
 
 export function embedContentRequest(params: Json, endpoint: Endpoint): InvocationRequest {
   return {
-    operation: 'embeddings',
-    provider: endpoint.provider,
-    requestModel: asString(params.model),
-    serverAddress: endpoint.serverAddress,
-    serverPort: endpoint.serverPort,
+    ...requestIdentity('embeddings', asString(params.model), endpoint),
     params: {},
   };
 }

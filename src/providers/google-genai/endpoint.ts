@@ -4,18 +4,14 @@
  * its base URL (the default host, or `httpOptions.baseUrl`); a request's own `config.httpOptions.baseUrl`
  * wins over the client's, as in the SDK.
  */
-import { asObject, asString } from './common';
+import { asObject, asString, type Endpoint, serverOfUrl } from '../../core';
+
+export type { Endpoint };
 
 export const PROVIDER_GEMINI = 'gcp.gemini';
 export const PROVIDER_VERTEX_AI = 'gcp.vertex_ai';
 
 const GEMINI_HOST = 'generativelanguage.googleapis.com';
-
-export interface Endpoint {
-  provider: string;
-  serverAddress?: string;
-  serverPort?: number;
-}
 
 interface ApiClientLike {
   isVertexAI?: () => unknown;
@@ -69,18 +65,7 @@ function vertexHost(apiClient: ApiClientLike): string {
 }
 
 function fromBaseUrl(provider: string, baseUrl: string | undefined, defaultHost: string | undefined): Endpoint {
-  if (baseUrl) {
-    try {
-      const url = new URL(baseUrl);
-      return {
-        provider,
-        serverAddress: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        serverPort: url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443,
-      };
-    } catch {
-      // An unparsable base URL: the SDK will fail the call itself; server.* stays unset.
-      return { provider };
-    }
-  }
+  // An unparsable base URL leaves server.* unset.
+  if (baseUrl) return { provider, ...serverOfUrl(baseUrl) };
   return defaultHost ? { provider, serverAddress: defaultHost, serverPort: 443 } : { provider };
 }

@@ -11,8 +11,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { InputMessage, InvocationRequest, InvocationResponse, MessagePart, OutputMessage, RequestContentUpdate, TokenUsage } from '../../core';
-import { MISSING_FINISH_REASON } from '../../core';
-import { asArray, asNumber, asObject, asString, stringList, type Json } from './common';
+import { asArray, asNumber, asObject, asString, asStrings, type Json, MISSING_FINISH_REASON, requestIdentity } from '../../core';
 import type { Endpoint } from './endpoint';
 import { hasFunctionCall, inputMessages, isCallableTool, outputMessage, partOf, systemInstructionParts, toolDefinitions } from './messages';
 
@@ -24,7 +23,7 @@ export function outputType(config: Json): string | undefined {
   const mime = asString(config.responseMimeType);
   if (mime === 'application/json' || config.responseSchema != null || config.responseJsonSchema != null) return 'json';
   if (mime?.startsWith('text/')) return 'text';
-  const modalities = stringList(config.responseModalities)?.map((m) => m.toUpperCase());
+  const modalities = asStrings(config.responseModalities)?.map((m) => m.toUpperCase());
   if (modalities?.includes('IMAGE')) return 'image';
   if (modalities?.includes('AUDIO')) return 'speech';
   if (modalities?.includes('TEXT')) return 'text';
@@ -43,17 +42,13 @@ function reasoningLevelAttribute(thinkingConfig: unknown): Attributes {
 export function generateContentRequest(params: Json, endpoint: Endpoint, stream: boolean): InvocationRequest {
   const config = asObject(params.config) ?? {};
   return {
-    operation: 'generate_content',
-    provider: endpoint.provider,
-    requestModel: asString(params.model),
-    serverAddress: endpoint.serverAddress,
-    serverPort: endpoint.serverPort,
+    ...requestIdentity('generate_content', asString(params.model), endpoint),
     params: {
       maxTokens: asNumber(config.maxOutputTokens),
       temperature: asNumber(config.temperature),
       topP: asNumber(config.topP),
       topK: asNumber(config.topK),
-      stopSequences: stringList(config.stopSequences),
+      stopSequences: asStrings(config.stopSequences),
       frequencyPenalty: asNumber(config.frequencyPenalty),
       presencePenalty: asNumber(config.presencePenalty),
       seed: asNumber(config.seed),

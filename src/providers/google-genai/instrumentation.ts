@@ -25,11 +25,10 @@
  */
 import type { Context } from '@opentelemetry/api';
 import { context, createContextKey } from '@opentelemetry/api';
-import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig, Invocation, InvocationRequest } from '../../core';
-import { GenAIInstrumentationBase, observeAsyncIterator, safely } from '../../core';
+import { asObject, GenAIInstrumentationBase, type Json, observeAsyncIterator, safely } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
-import { asObject, type Json } from './common';
 import { embedContentRequest, embedContentResponse } from './embeddings';
 import { endpointOf } from './endpoint';
 import {
@@ -94,10 +93,6 @@ function markWrapper(wrapper: AnyFunction, original: AnyFunction, state: PatchSt
 }
 
 export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleGenAIInstrumentationConfig> {
-  /** Modules patched through manuallyInstrument, so enable()/disable() can re-patch and unpatch them. */
-  declare private _manualModules: Set<unknown> | undefined;
-  /** Modules the require and import hooks patched: both bundles may be loaded in one process. */
-  declare private _hookedModules: Set<unknown> | undefined;
   /** One patch state per `Models` class, kept across disable()/enable() so earlier clients follow it. */
   declare private _patchStates: WeakMap<object, PatchState> | undefined;
 
@@ -105,44 +100,12 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
     super('opentelemetry-instrumentation-genai/google-genai', PACKAGE_VERSION, config);
   }
 
-  override enable(): void {
-    super.enable();
-    for (const moduleExports of [...(this._hookedModules ?? []), ...(this._manualModules ?? [])]) this.patch(moduleExports);
-  }
-
-  override disable(): void {
-    super.disable();
-    for (const moduleExports of [...(this._hookedModules ?? []), ...(this._manualModules ?? [])]) this.unpatch(moduleExports);
-  }
-
   protected override init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        '@google/genai',
-        GOOGLE_GENAI_SUPPORTED_VERSIONS,
-        (moduleExports, version) => {
-          this._diag.debug(`patching @google/genai@${version}`);
-          (this._hookedModules ??= new Set()).add(moduleExports);
-          this.patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          if (moduleExports) this.unpatch(moduleExports);
-        },
-      ),
-    ];
+    // Both bundles (require and import) may be loaded in one process: every hooked copy is re-patched on enable().
+    return [this.sdkModuleDefinition('@google/genai', GOOGLE_GENAI_SUPPORTED_VERSIONS, { rememberEveryCopy: true })];
   }
 
-  /**
-   * For bundled apps, where no module hook sees `@google/genai` load: pass the imported module (or its
-   * namespace) to patch it directly, before creating clients.
-   */
-  manuallyInstrument(googleGenAIModule: unknown): void {
-    (this._manualModules ??= new Set()).add(googleGenAIModule);
-    this.patch(googleGenAIModule);
-  }
-
-  private patch(moduleExports: unknown): void {
+  protected override patch(moduleExports: unknown): void {
     const Models = modelsClass(moduleExports);
     if (!Models) {
       this._diag.debug('@google/genai: no Models class in this module; not instrumented');
@@ -172,7 +135,7 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
     }
   }
 
-  private unpatch(moduleExports: unknown): void {
+  protected override unpatch(moduleExports: unknown): void {
     const Models = modelsClass(moduleExports);
     if (!Models) return;
     const state = this._patchStates?.get(Models);
@@ -319,15 +282,6 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
     const accumulator = new GeminiStreamAccumulator(invocation.capturesContent, facts, call);
     return observeGenerator(source, invocation, callContext, accumulator);
   }
-
-  private safeRequest<T>(build: () => T): T | undefined {
-    try {
-      return build();
-    } catch (err) {
-      this._diag.error('could not read the request; this call is not traced', err);
-      return undefined;
-    }
-  }
 }
 
 /** Reports a model request to the call's record (and, for non-streamed requests, its response). */
@@ -403,25 +357,16 @@ function observeGenerator(
     started = true;
     return yield* observed;
   })();
-  const originalReturn = generator.return;
-  const originalThrow = generator.throw;
-  Object.defineProperties(generator, {
-    return: {
+  for (const method of ['return', 'throw'] as const) {
+    const original = generator[method] as (this: AsyncGenerator<unknown>, arg?: unknown) => Promise<IteratorResult<unknown>>;
+    Object.defineProperty(generator, method, {
       configurable: true,
       writable: true,
-      value(this: AsyncGenerator<unknown>, value?: unknown) {
-        if (!started) void observed.return!(value).catch(() => undefined);
-        return originalReturn.call(this, value);
+      value(this: AsyncGenerator<unknown>, arg?: unknown) {
+        if (!started) void observed[method]!(arg).catch(() => undefined);
+        return original.call(this, arg);
       },
-    },
-    throw: {
-      configurable: true,
-      writable: true,
-      value(this: AsyncGenerator<unknown>, error?: unknown) {
-        if (!started) void observed.throw!(error).catch(() => undefined);
-        return originalThrow.call(this, error);
-      },
-    },
-  });
+    });
+  }
   return generator;
 }

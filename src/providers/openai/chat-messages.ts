@@ -1,7 +1,7 @@
 /* Chat Completions messages and tools → the conventions' message and tool-definition shapes. */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
-import { parseJsonIfPossible } from '../../core';
-import { asArray, asObject, asString, fileDataPart, finishReason, imageUrlPart, inputAudioPart } from './common';
+import { asArray, asObject, asString, parseJsonIfPossible } from '../../core';
+import { fileDataPart, finishReason, imageUrlPart, inputAudioPart } from './common';
 
 /** One user-content part of a chat message. */
 function contentPart(raw: unknown): MessagePart | undefined {

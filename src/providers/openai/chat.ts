@@ -1,15 +1,15 @@
 /* chat.completions.create: requests, results and stream chunks. */
 import type { InvocationResponse } from '../../core';
-import { StreamAccumulator } from '../../core';
+import { asArray, asNumber, asObject, asString, requestIdentity, StreamAccumulator } from '../../core';
 import { chatInputMessages, chatOutputMessage, chatToolDefinitions } from './chat-messages';
-import { asArray, asNumber, asObject, asString, finishReason, outputType, tokenUsage } from './common';
-import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation, readChunkEnvelope, requestIdentity, samplingParams } from './operation';
+import { finishReason, outputType, tokenUsage } from './common';
+import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation, readChunkEnvelope, samplingParams } from './operation';
 import { openaiResponseAttributes as responseAttributes, reasoningLevelAttribute, serviceTierAttributes } from './openai-attributes';
 
 export const chatOperation: OpenAIOperation = {
   request(body, endpoint) {
     return {
-      ...requestIdentity('chat', body, endpoint),
+      ...requestIdentity('chat', asString(body.model), endpoint),
       params: {
         ...samplingParams(body),
         maxTokens: asNumber(body.max_completion_tokens) ?? asNumber(body.max_tokens),

@@ -1,27 +1,6 @@
-/* Small readers shared by the openai translations: tolerant of missing or mistyped fields. */
+/* What the openai translations share: finish reasons, usage, output type, and data URL / media parts. */
 import type { MessagePart, TokenUsage } from '../../core';
-
-export type Json = Record<string, unknown>;
-
-export const asObject = (v: unknown): Json | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-/** A dense copy: holes in a sparse array become `undefined` elements (`map` would keep them as holes). */
-/** The array itself (read-only use), or a dense copy when it has holes, which `map` would keep as holes. */
-export const asArray = (v: unknown): unknown[] =>
-  Array.isArray(v) ? (v.includes(undefined) ? Array.from(v) : v) : [];
-export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-export const asNumber = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-
-/** `stop` is a string or a list of strings. */
-export function stopSequences(v: unknown): string[] | undefined {
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) {
-    const strings = v.filter((s): s is string => typeof s === 'string');
-    return strings.length > 0 ? strings : undefined;
-  }
-  return undefined;
-}
+import { asNumber, asObject, asString, modalityOf, type Json } from '../../core';
 
 /** OpenAI finish reasons → the conventions' values (`tool_calls` and `function_call` become `tool_call`). */
 export function finishReason(v: unknown): string | undefined {
@@ -66,12 +45,6 @@ function percentDecode(text: string): string {
   } catch {
     return text;
   }
-}
-
-/** Modality from a mime type (`image/png` → `image`). */
-export function modalityOf(mimeType: string | undefined, fallback: string): string {
-  const top = mimeType?.split('/')[0];
-  return top === 'image' || top === 'audio' || top === 'video' ? top : fallback;
 }
 
 /** An image by URL: a `data:` URL is inline binary (a blob part), any other URL a uri part. */

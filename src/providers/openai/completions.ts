@@ -1,8 +1,8 @@
 /* Legacy completions.create (text_completion). */
 import type { InputMessage, OutputMessage } from '../../core';
-import { StreamAccumulator } from '../../core';
-import { asArray, asNumber, asObject, asString, finishReason, tokenUsage } from './common';
-import { type OpenAIOperation, readChunkEnvelope, requestIdentity, samplingParams } from './operation';
+import { asArray, asNumber, asObject, asString, requestIdentity, StreamAccumulator } from '../../core';
+import { finishReason, tokenUsage } from './common';
+import { type OpenAIOperation, readChunkEnvelope, samplingParams } from './operation';
 import { openaiResponseAttributes } from './openai-attributes';
 
 const METRIC_KEYS = ['openai.response.system_fingerprint'];
@@ -15,7 +15,7 @@ function promptMessages(prompt: unknown): InputMessage[] {
 export const completionsOperation: OpenAIOperation = {
   request(body, endpoint) {
     return {
-      ...requestIdentity('text_completion', body, endpoint),
+      ...requestIdentity('text_completion', asString(body.model), endpoint),
       params: { ...samplingParams(body), maxTokens: asNumber(body.max_tokens) },
       content: () => ({ inputMessages: promptMessages(body.prompt) }),
     };

@@ -1,13 +1,14 @@
 /* embeddings.create. Embeddings carry no content attributes in the conventions. */
-import { asArray, asNumber, asObject, asString, tokenUsage } from './common';
-import { type OpenAIOperation, requestIdentity } from './operation';
+import { tokenUsage } from './common';
+import { asArray, asNumber, asObject, asString, requestIdentity } from '../../core';
+import { type OpenAIOperation } from './operation';
 
 export const embeddingsOperation: OpenAIOperation = {
   request(body, endpoint) {
     // The SDK (5+) sends base64 on the wire when the caller set no format; record what the caller asked.
     const format = asString(body.encoding_format);
     return {
-      ...requestIdentity('embeddings', body, endpoint),
+      ...requestIdentity('embeddings', asString(body.model), endpoint),
       params: { encodingFormats: format ? [format] : undefined },
     };
   },

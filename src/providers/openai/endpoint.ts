@@ -3,11 +3,9 @@
  * OpenAI, Azure OpenAI, Bedrock's OpenAI-compatible endpoint and many OpenAI-compatible hosts; the
  * conventions name a provider value for several of them. An unknown host stays `openai`.
  */
-export interface Endpoint {
-  provider: string;
-  serverAddress?: string;
-  serverPort?: number;
-}
+import { type Endpoint, lookupByClassName, serverOfUrl } from '../../core';
+
+export type { Endpoint };
 
 /** Host suffix → `gen_ai.provider.name`. First match wins, so keep the more specific suffixes first. */
 const HOST_PROVIDERS: ReadonlyArray<[suffix: string, provider: string]> = [
@@ -33,6 +31,7 @@ const HOST_PROVIDERS: ReadonlyArray<[suffix: string, provider: string]> = [
   ['api.anthropic.com', 'anthropic'],
 ];
 
+/** Client class name (or a base class's: apps subclass AzureOpenAI too) → `gen_ai.provider.name`. */
 const CLASS_PROVIDERS: Readonly<Record<string, string>> = {
   AzureOpenAI: 'azure.ai.openai',
   BedrockOpenAI: 'aws.bedrock',
@@ -58,31 +57,13 @@ export function endpointOf(client: unknown): Endpoint {
   if (!client || typeof client !== 'object') return { provider: 'openai' };
   const cached = endpointCache.get(client);
   if (cached) return cached;
-  const endpoint = computeEndpoint(client as { baseURL?: unknown; constructor?: { name?: string } });
+  const endpoint = computeEndpoint(client as { baseURL?: unknown });
   endpointCache.set(client, endpoint);
   return endpoint;
 }
 
-function computeEndpoint(client: { baseURL?: unknown; constructor?: { name?: string } }): Endpoint {
-  let serverAddress: string | undefined;
-  let serverPort: number | undefined;
-  if (typeof client.baseURL === 'string') {
-    try {
-      const url = new URL(client.baseURL);
-      serverAddress = url.hostname.replace(/^\[(.*)\]$/, '$1');
-      serverPort = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
-    } catch {
-      // An unparsable base URL: the SDK will fail the call itself; we just leave server.* unset.
-    }
-  }
-  return { provider: providerForClass(client) ?? providerForHost(serverAddress) ?? 'openai', serverAddress, serverPort };
-}
-
-/** The provider named by the client's class or any base class (apps subclass AzureOpenAI too). */
-function providerForClass(client: object): string | undefined {
-  for (let proto: unknown = Object.getPrototypeOf(client); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(CLASS_PROVIDERS, name)) return CLASS_PROVIDERS[name];
-  }
-  return undefined;
+function computeEndpoint(client: { baseURL?: unknown }): Endpoint {
+  // An unparsable base URL leaves server.* unset.
+  const { serverAddress, serverPort } = (typeof client.baseURL === 'string' ? serverOfUrl(client.baseURL) : undefined) ?? {};
+  return { provider: lookupByClassName(client, CLASS_PROVIDERS) ?? providerForHost(serverAddress) ?? 'openai', serverAddress, serverPort };
 }

@@ -6,7 +6,7 @@
  * once per HTTP call.
  */
 import { context } from '@opentelemetry/api';
-import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from '../../core';
 import { GenAIInstrumentationBase } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
@@ -42,50 +42,15 @@ function patchTargets(moduleExports: unknown): Array<[Patchable | undefined, Ope
 }
 
 export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstrumentationConfig> {
-  /** Modules patched through manuallyInstrument, so enable()/disable() can re-patch and unpatch them. */
-  declare private _manualModules: Set<unknown> | undefined;
-
   constructor(config: OpenAIInstrumentationConfig = {}) {
     super('opentelemetry-instrumentation-genai/openai', PACKAGE_VERSION, config);
   }
 
-  override enable(): void {
-    super.enable();
-    for (const moduleExports of this._manualModules ?? []) this.patch(moduleExports);
-  }
-
-  override disable(): void {
-    super.disable();
-    for (const moduleExports of this._manualModules ?? []) this.unpatch(moduleExports);
-  }
-
   protected override init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        'openai',
-        OPENAI_SUPPORTED_VERSIONS,
-        (moduleExports, version) => {
-          this._diag.debug(`patching openai@${version}`);
-          this.patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          if (moduleExports) this.unpatch(moduleExports);
-        },
-      ),
-    ];
+    return [this.sdkModuleDefinition('openai', OPENAI_SUPPORTED_VERSIONS)];
   }
 
-  /**
-   * For bundled apps, where no module hook sees `openai` load: pass the imported module (or its
-   * namespace) to patch it directly.
-   */
-  manuallyInstrument(openaiModule: unknown): void {
-    (this._manualModules ??= new Set()).add(openaiModule);
-    this.patch(openaiModule);
-  }
-
-  private patch(moduleExports: unknown): void {
+  protected override patch(moduleExports: unknown): void {
     for (const [target, operation, name] of patchTargets(moduleExports)) {
       if (!target || typeof target.create !== 'function') {
         this._diag.debug(`openai: ${name} not found in this version; not instrumented`);
@@ -96,7 +61,7 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
     }
   }
 
-  private unpatch(moduleExports: unknown): void {
+  protected override unpatch(moduleExports: unknown): void {
     for (const [target] of patchTargets(moduleExports)) {
       if (target && isWrapped(target.create)) this._unwrap(target, 'create');
     }
@@ -122,14 +87,5 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
       // sampled-out span needs no span content.
       return observeApiPromise(returned, invocation, operation.results(params, invocation.capturesContent));
     };
-  }
-
-  private safeRequest<T>(build: () => T): T | undefined {
-    try {
-      return build();
-    } catch (err) {
-      this._diag.error('could not read the request; this call is not traced', err);
-      return undefined;
-    }
   }
 }

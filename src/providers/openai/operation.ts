@@ -1,6 +1,6 @@
 import type { InvocationRequest, StreamAccumulator } from '../../core';
-import type { GenAIOperationName } from '../../core/semconv';
-import { asNumber, asString, stopSequences, tokenUsage, type Json } from './common';
+import { asNumber, asString, asStrings, type Json } from '../../core';
+import { tokenUsage } from './common';
 import { openaiResponseAttributes } from './openai-attributes';
 import type { ResultTranslator } from '../stainless/api-promise';
 import type { Endpoint } from './endpoint';
@@ -15,27 +15,12 @@ const SERVICE_TIER = 'openai.response.service_tier';
 const FINGERPRINT = 'openai.response.system_fingerprint';
 export const OPENAI_RESPONSE_METRIC_KEYS = [SERVICE_TIER, FINGERPRINT];
 
-/** The part of every request that names the call: operation, provider, model and server. */
-export function requestIdentity(
-  operation: GenAIOperationName,
-  body: Json,
-  endpoint: Endpoint,
-): Pick<InvocationRequest, 'operation' | 'provider' | 'requestModel' | 'serverAddress' | 'serverPort'> {
-  return {
-    operation,
-    provider: endpoint.provider,
-    requestModel: asString(body.model),
-    serverAddress: endpoint.serverAddress,
-    serverPort: endpoint.serverPort,
-  };
-}
-
 /** Sampling parameters that Chat Completions and legacy Completions name the same way. */
 export function samplingParams(body: Json): InvocationRequest['params'] {
   return {
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),
-    stopSequences: stopSequences(body.stop),
+    stopSequences: asStrings(body.stop),
     frequencyPenalty: asNumber(body.frequency_penalty),
     presencePenalty: asNumber(body.presence_penalty),
     seed: asNumber(body.seed),

@@ -1,7 +1,7 @@
 /* responses.create: requests, Response objects and stream events. */
-import type { InvocationResponse } from '../../core';
+import { asArray, asNumber, asObject, asString, type InvocationResponse, requestIdentity } from '../../core';
 import { ERROR_TYPE_VALUE_OTHER } from '../../core/semconv';
-import { asArray, asNumber, asObject, asString, outputType, tokenUsage } from './common';
+import { outputType, tokenUsage } from './common';
 import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation } from './operation';
 import { openaiResponseAttributes, reasoningLevelAttribute, serviceTierAttributes } from './openai-attributes';
 import { responsesInputMessages, responsesOutputMessage, responsesSystemInstructions, responsesToolDefinitions } from './responses-messages';
@@ -61,11 +61,7 @@ export const responsesOperation: OpenAIOperation = {
   request(body, endpoint) {
     const text = asObject(body.text);
     return {
-      operation: 'chat',
-      provider: endpoint.provider,
-      requestModel: asString(body.model),
-      serverAddress: endpoint.serverAddress,
-      serverPort: endpoint.serverPort,
+      ...requestIdentity('chat', asString(body.model), endpoint),
       conversationId: conversationId(body.conversation),
       params: {
         maxTokens: asNumber(body.max_output_tokens),

@@ -3,10 +3,9 @@
  * Command generate API (`prompt`, `num_generations`) and Embed (`texts`, `input_type`, `embedding_types`).
  */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../../core';
-import { StreamAccumulator } from '../../../core';
+import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../../../core';
 import { BlockAccumulator } from '../block-accumulator';
-import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../json';
-import { type ModelFamily, textStream } from './family';
+import { type ModelFamily, promptContent, textOutputs, textStream } from './family';
 
 /** Cohere finish reasons → the conventions' finish reasons (unknown values pass, lower-cased). */
 export function cohereFinishReason(v: unknown): string | undefined {
@@ -83,16 +82,21 @@ function billedUsage(body: Json) {
   return input === undefined && output === undefined ? undefined : { inputTokens: input, outputTokens: output };
 }
 
+/** The sampling parameters of both Cohere text APIs. */
+const samplingParams = (body: Json) => ({
+  maxTokens: asNumber(body.max_tokens),
+  temperature: asNumber(body.temperature),
+  topP: asNumber(body.p),
+  topK: asNumber(body.k),
+  stopSequences: asStrings(body.stop_sequences),
+});
+
 /** Command R / R+: `/chat` v1. */
 export const cohereChatFamily: ModelFamily = {
   name: 'cohere-chat',
   operation: () => 'chat',
   params: (body) => ({
-    maxTokens: asNumber(body.max_tokens),
-    temperature: asNumber(body.temperature),
-    topP: asNumber(body.p),
-    topK: asNumber(body.k),
-    stopSequences: asStrings(body.stop_sequences),
+    ...samplingParams(body),
     seed: asNumber(body.seed),
     frequencyPenalty: asNumber(body.frequency_penalty),
     presencePenalty: asNumber(body.presence_penalty),
@@ -142,40 +146,22 @@ export const cohereChatFamily: ModelFamily = {
 export const cohereGenerateFamily: ModelFamily = {
   name: 'cohere-generate',
   operation: () => 'text_completion',
-  params: (body) => ({
-    maxTokens: asNumber(body.max_tokens),
-    temperature: asNumber(body.temperature),
-    topP: asNumber(body.p),
-    topK: asNumber(body.k),
-    stopSequences: asStrings(body.stop_sequences),
-    choiceCount: asNumber(body.num_generations),
-  }),
-  content: (body) => ({
-    inputMessages: typeof body.prompt === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: body.prompt }] }] : [],
-  }),
+  params: (body) => ({ ...samplingParams(body), choiceCount: asNumber(body.num_generations) }),
+  content: (body) => promptContent(body.prompt),
   response(body, captureContent) {
     const generations = asArray(body.generations).map((g) => asObject(g) ?? {});
     const finishReasons = generations.map((g) => cohereFinishReason(g.finish_reason) ?? 'error');
     return {
       responseId: asString(body.id),
       finishReasons,
-      outputMessages: captureContent
-        ? () =>
-            generations.map(
-              (g, i): OutputMessage => ({ role: 'assistant', parts: [{ type: 'text', content: asString(g.text) ?? '' }], finish_reason: finishReasons[i]! }),
-            )
-        : undefined,
+      outputMessages: captureContent ? () => textOutputs(generations.map((g) => g.text), finishReasons) : undefined,
     };
   },
   stream(_body, captureContent) {
-    const acc = new StreamAccumulator(captureContent);
-    return textStream(acc, (chunk, finished) => {
+    return textStream(captureContent, (chunk, { acc, finish }) => {
       const index = asNumber(chunk.index) ?? 0;
       acc.appendText(index, asString(chunk.text));
-      if (chunk.is_finished === true) {
-        acc.setFinishReason(index, cohereFinishReason(chunk.finish_reason) ?? 'stop');
-        finished();
-      }
+      if (chunk.is_finished === true) finish(index, cohereFinishReason(chunk.finish_reason) ?? 'stop');
     });
   },
 };

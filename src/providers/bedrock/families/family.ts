@@ -1,10 +1,11 @@
 /*
  * One model family's native InvokeModel JSON: how to read its request body (operation, parameters,
  * content) and its response body, whole or as the decoded chunks of InvokeModelWithResponseStream.
+ * Also the few shapes the text-completion families share (a prompt in, one text per choice out).
  */
-import type { InvocationResponse, RequestContent, RequestParameters, StreamAccumulator } from '../../../core';
+import type { InvocationResponse, OutputMessage, RequestContent, RequestParameters } from '../../../core';
+import { asString, type Json, StreamAccumulator } from '../../../core';
 import type { GenAIOperationName } from '../../../core/semconv';
-import type { Json } from '../json';
 
 export interface FamilyStream {
   /** One chunk's decoded JSON. */
@@ -24,17 +25,39 @@ export interface ModelFamily {
   stream?(body: Json, captureContent: boolean): FamilyStream;
 }
 
+/** A text-completion prompt as the request content: one user message (none when the prompt is not a string). */
+export function promptContent(prompt: unknown): RequestContent {
+  return { inputMessages: typeof prompt === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: prompt }] }] : [] };
+}
+
+/** One assistant message per choice: its text (empty when not a string) and its finish reason. */
+export function textOutputs(texts: unknown[], finishReasons: string[]): OutputMessage[] {
+  return texts.map((text, i) => ({ role: 'assistant', parts: [{ type: 'text', content: asString(text) ?? '' }], finish_reason: finishReasons[i]! }));
+}
+
+/** What a text stream's chunk reader works on: the accumulator, and `finish` for a choice's finish reason. */
+export interface TextStream {
+  readonly acc: StreamAccumulator;
+  /** Records a choice's finish reason (nothing when undefined): the stream then counts as finished. */
+  finish(index: number, reason: string | undefined): void;
+}
+
 /**
  * A single- or multi-choice text stream on the core StreamAccumulator. A stream that ended without a
  * finish reason was cut off: every choice then gets `error`, as for an interrupted one.
  */
-export function textStream(acc: StreamAccumulator, onChunk: (chunk: Json, finished: () => void) => void): FamilyStream {
+export function textStream(captureContent: boolean, onChunk: (chunk: Json, stream: TextStream) => void): FamilyStream {
   let finished = false;
-  const markFinished = () => {
-    finished = true;
+  const stream: TextStream = {
+    acc: new StreamAccumulator(captureContent),
+    finish(index, reason) {
+      if (!reason) return;
+      stream.acc.setFinishReason(index, reason);
+      finished = true;
+    },
   };
   return {
-    onChunk: (chunk) => onChunk(chunk, markFinished),
-    toResponse: (interrupted) => acc.toResponse(interrupted || !finished),
+    onChunk: (chunk) => onChunk(chunk, stream),
+    toResponse: (interrupted) => stream.acc.toResponse(interrupted || !finished),
   };
 }

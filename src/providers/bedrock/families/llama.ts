@@ -2,9 +2,8 @@
  * Meta Llama: a prompt (with the model's chat template already applied by the app) and a generation,
  * i.e. a text completion. Token counts come in the body (`prompt_token_count`, `generation_token_count`).
  */
-import { StreamAccumulator } from '../../../core';
-import { asNumber, asString, type Json } from '../json';
-import { type ModelFamily, textStream } from './family';
+import { asNumber, asString, type Json } from '../../../core';
+import { type ModelFamily, promptContent, textOutputs, textStream } from './family';
 
 const llamaFinishReason = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -22,34 +21,25 @@ export const llamaFamily: ModelFamily = {
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),
   }),
-  content: (body) => ({
-    inputMessages: typeof body.prompt === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: body.prompt }] }] : [],
-  }),
+  content: (body) => promptContent(body.prompt),
   response(body, captureContent) {
     const finishReason = llamaFinishReason(body.stop_reason) ?? 'error';
     return {
       finishReasons: [finishReason],
       usage: llamaUsage(body),
-      outputMessages: captureContent
-        ? () => [{ role: 'assistant', parts: [{ type: 'text', content: asString(body.generation) ?? '' }], finish_reason: finishReason }]
-        : undefined,
+      outputMessages: captureContent ? () => textOutputs([body.generation], [finishReason]) : undefined,
     };
   },
   stream(_body, captureContent) {
-    const acc = new StreamAccumulator(captureContent);
     let input: number | undefined;
     let output: number | undefined;
-    return textStream(acc, (chunk, finished) => {
+    return textStream(captureContent, (chunk, { acc, finish }) => {
       acc.appendText(0, asString(chunk.generation));
       // The first chunk has the prompt count; generation counts are cumulative.
       input = asNumber(chunk.prompt_token_count) ?? input;
       output = asNumber(chunk.generation_token_count) ?? output;
       if (input !== undefined || output !== undefined) acc.usage = { inputTokens: input, outputTokens: output };
-      const reason = llamaFinishReason(chunk.stop_reason);
-      if (reason) {
-        acc.setFinishReason(0, reason);
-        finished();
-      }
+      finish(0, llamaFinishReason(chunk.stop_reason));
     });
   },
 };

@@ -2,13 +2,13 @@
  * Mistral on Bedrock, and other OpenAI-compatible bodies. The Mistral 7B / Mixtral / Large (2402) /
  * Small text models take a `prompt` and answer `outputs: [{text, stop_reason}]` (a text completion);
  * Mistral Large 2 (2407) and OpenAI's gpt-oss take Chat Completions bodies (`messages`, `tools`) and
- * answer `choices`, which the openai provider's Chat Completions translation reads.
+ * answer `choices`, which the openai provider's Chat Completions translation reads (imported from the
+ * provider that owns the format, as the anthropic family imports the anthropic provider's: see there).
  */
-import type { InvocationResponse, OutputMessage } from '../../../core';
-import { StreamAccumulator } from '../../../core';
+import type { InvocationResponse } from '../../../core';
+import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../../../core';
 import { chatOperation } from '../../openai/chat';
-import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../json';
-import { type FamilyStream, type ModelFamily, textStream } from './family';
+import { type FamilyStream, type ModelFamily, promptContent, textOutputs, textStream } from './family';
 
 const mistralFinishReason = (v: unknown): string | undefined =>
   typeof v !== 'string' || v === '' ? undefined : v === 'tool_calls' ? 'tool_call' : v;
@@ -23,33 +23,21 @@ export const mistralTextFamily: ModelFamily = {
     topK: asNumber(body.top_k),
     stopSequences: asStrings(body.stop),
   }),
-  content: (body) => ({
-    inputMessages: typeof body.prompt === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: body.prompt }] }] : [],
-  }),
+  content: (body) => promptContent(body.prompt),
   response(body, captureContent) {
     const outputs = asArray(body.outputs).map((o) => asObject(o) ?? {});
     const finishReasons = outputs.map((o) => mistralFinishReason(o.stop_reason) ?? 'error');
     return {
       finishReasons,
-      outputMessages: captureContent
-        ? () =>
-            outputs.map(
-              (o, i): OutputMessage => ({ role: 'assistant', parts: [{ type: 'text', content: asString(o.text) ?? '' }], finish_reason: finishReasons[i]! }),
-            )
-        : undefined,
+      outputMessages: captureContent ? () => textOutputs(outputs.map((o) => o.text), finishReasons) : undefined,
     };
   },
   stream(_body, captureContent) {
-    const acc = new StreamAccumulator(captureContent);
-    return textStream(acc, (chunk, finished) => {
+    return textStream(captureContent, (chunk, { acc, finish }) => {
       asArray(chunk.outputs).forEach((raw, index) => {
         const o = asObject(raw) ?? {};
         acc.appendText(index, asString(o.text));
-        const reason = mistralFinishReason(o.stop_reason);
-        if (reason) {
-          acc.setFinishReason(index, reason);
-          finished();
-        }
+        finish(index, mistralFinishReason(o.stop_reason));
       });
     });
   },

@@ -3,16 +3,11 @@
  * and tools in JSON (binary sources as base64 strings), `inferenceConfig` with snake_case sampling keys;
  * the response and stream events are Converse's too.
  */
+import { asNumber, asObject, asStrings } from '../../../core';
 import { BlockAccumulator } from '../block-accumulator';
-import { applyConverseEvent, converseUsage } from '../converse';
-import {
-  converseFinishReason,
-  converseInputMessages,
-  converseOutputMessage,
-  converseSystemInstructions,
-  converseToolDefinitions,
-} from '../converse-content';
-import { asNumber, asObject, asStrings, firstNumber } from '../json';
+import { applyConverseEvent, converseResponse } from '../converse';
+import { converseInputMessages, converseSystemInstructions, converseToolDefinitions } from '../converse-content';
+import { firstNumber } from '../json';
 import type { ModelFamily } from './family';
 
 export const novaFamily: ModelFamily = {
@@ -33,15 +28,7 @@ export const novaFamily: ModelFamily = {
     inputMessages: converseInputMessages(body.messages),
     toolDefinitions: converseToolDefinitions(body.toolConfig),
   }),
-  response(body, captureContent) {
-    const finishReason = converseFinishReason(body.stopReason) ?? 'error';
-    const message = asObject(body.output)?.message;
-    return {
-      finishReasons: [finishReason],
-      usage: converseUsage(body.usage),
-      outputMessages: captureContent && message ? () => [converseOutputMessage(message, finishReason)] : undefined,
-    };
-  },
+  response: (body, captureContent) => converseResponse(body, captureContent),
   stream(_body, captureContent) {
     const acc = new BlockAccumulator(captureContent);
     return {

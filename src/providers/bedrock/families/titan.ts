@@ -2,10 +2,9 @@
  * Amazon Titan: text generation (`inputText` + `textGenerationConfig`, a text completion) and the
  * embeddings models (`inputText`, `dimensions`, `embeddingTypes`).
  */
-import type { OutputMessage, TokenUsage } from '../../../core';
-import { StreamAccumulator } from '../../../core';
-import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../json';
-import { type ModelFamily, textStream } from './family';
+import type { TokenUsage } from '../../../core';
+import { asArray, asNumber, asObject, asString, asStrings } from '../../../core';
+import { type ModelFamily, promptContent, textOutputs, textStream } from './family';
 
 /** Titan completion reasons → the conventions' finish reasons (unknown values pass, lower-cased). */
 export function titanFinishReason(v: unknown): string | undefined {
@@ -25,9 +24,6 @@ export function titanFinishReason(v: unknown): string | undefined {
   }
 }
 
-const promptMessages = (body: Json) =>
-  typeof body.inputText === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: body.inputText }] }] : [];
-
 export const titanTextFamily: ModelFamily = {
   name: 'titan-text',
   operation: () => 'text_completion',
@@ -40,7 +36,7 @@ export const titanTextFamily: ModelFamily = {
       stopSequences: asStrings(c?.stopSequences),
     };
   },
-  content: (body) => ({ inputMessages: promptMessages(body) }),
+  content: (body) => promptContent(body.inputText),
   response(body, captureContent) {
     const results = asArray(body.results).map((r) => asObject(r) ?? {});
     const finishReasons = results.map((r) => titanFinishReason(r.completionReason) ?? 'error');
@@ -52,21 +48,11 @@ export const titanTextFamily: ModelFamily = {
     return {
       finishReasons,
       usage: usage.inputTokens === undefined && usage.outputTokens === undefined ? undefined : usage,
-      outputMessages: captureContent
-        ? () =>
-            results.map(
-              (r, i): OutputMessage => ({
-                role: 'assistant',
-                parts: [{ type: 'text', content: asString(r.outputText) ?? '' }],
-                finish_reason: finishReasons[i]!,
-              }),
-            )
-        : undefined,
+      outputMessages: captureContent ? () => textOutputs(results.map((r) => r.outputText), finishReasons) : undefined,
     };
   },
   stream(_body, captureContent) {
-    const acc = new StreamAccumulator(captureContent);
-    return textStream(acc, (chunk, finished) => {
+    return textStream(captureContent, (chunk, { acc, finish }) => {
       const index = asNumber(chunk.index) ?? 0;
       acc.appendText(index, asString(chunk.outputText));
       const input = asNumber(chunk.inputTextTokenCount);
@@ -74,11 +60,7 @@ export const titanTextFamily: ModelFamily = {
       if (input !== undefined || output !== undefined) {
         acc.usage = { ...acc.usage, ...(input !== undefined && { inputTokens: input }), ...(output !== undefined && { outputTokens: output }) };
       }
-      const reason = titanFinishReason(chunk.completionReason);
-      if (reason) {
-        acc.setFinishReason(index, reason);
-        finished();
-      }
+      finish(index, titanFinishReason(chunk.completionReason));
     });
   },
 };

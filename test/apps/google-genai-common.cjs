@@ -1,18 +1,16 @@
 /*
- * Shared by the @google/genai module-system apps: the instrumentation class (from the package's public
- * entry once it exports it, else from the built provider module), and the calls each app makes against
- * the test's loopback Gemini mock server with the GoogleGenAI class it imported.
+ * Shared by the @google/genai module-system apps (google-genai-cjs-app.cjs, google-genai-esm-preload.mjs
+ * with google-genai-esm-app.mjs): what they register and the calls they make against the test's loopback
+ * Gemini mock server with the GoogleGenAI class they imported.
  */
 'use strict';
-const path = require('node:path');
 
-/** GoogleGenAIInstrumentation from the BUILT package (dist/cjs). */
-function instrumentationClass() {
-  const genai = require('opentelemetry-instrumentation-genai');
-  return (
-    genai.GoogleGenAIInstrumentation ??
-    require(path.join(__dirname, '..', '..', 'dist', 'cjs', 'providers', 'google-genai', 'instrumentation.js')).GoogleGenAIInstrumentation
-  );
+const SDK_MODULE = '@google/genai';
+
+/** The BUILT package's GoogleGenAIInstrumentation (the package.json "exports" self-reference: dist/cjs). */
+function instrumentations() {
+  const { GoogleGenAIInstrumentation } = require('opentelemetry-instrumentation-genai');
+  return [new GoogleGenAIInstrumentation({ captureMessageContent: 'SPAN_ONLY' })];
 }
 
 /** One generateContent, one generateContentStream and one embedContent call. */
@@ -29,4 +27,4 @@ async function makeGeminiCalls(GoogleGenAI, baseUrl) {
   };
 }
 
-module.exports = { instrumentationClass, makeGeminiCalls };
+module.exports = { SDK_MODULE, instrumentations, makeGeminiCalls };

@@ -1,0 +1,569 @@
+/*
+ * CPU overhead of the Anthropic, Google Gen AI and Bedrock Runtime instrumentations: added CPU per SDK
+ * call, instrumented vs not, measured in alternating blocks in one process, with the real OTel SDK
+ * pipelines behind the instrumentation. The per-provider counterpart of bench/overhead.mjs (openai),
+ * simplified: two arms, loopback transport only.
+ *
+ *   npm run build                                            # or use the current dist/
+ *   npx node --expose-gc bench/providers.mjs [options]
+ *
+ * Options (all optional):
+ *   --providers LIST    anthropic,google-genai,bedrock (default all)
+ *   --workloads LIST    chat,stream (default both)
+ *   --capture MODE      NO_CONTENT | SPAN_ONLY | EVENT_ONLY | SPAN_AND_EVENT (default SPAN_AND_EVENT)
+ *   --blocks N          blocks per arm per case (default 20)
+ *   --block-ms MS       target wall time of one block (default 80)
+ *   --warmup-ms MS      warm-up per case, split over the arms (default 600)
+ *   --dist PATH         the built CJS entry to load (default dist/cjs/index.js)
+ *   --quick             6 blocks of 60 ms: a smoke run, not for reporting
+ *
+ * Workloads, per provider (requests and bodies in bench/provider-fixtures.mjs: bench/fixtures.mjs's
+ * system prompt, question and ~100-char answer; streams carry the answer in 10 text chunks plus usage):
+ *   anthropic     messages.create, and the same with stream: true, iterated with for await
+ *   google-genai  models.generateContent, and models.generateContentStream, iterated
+ *   bedrock       send(ConverseCommand), and send(ConverseStreamCommand) with `for await` over .stream
+ * Transport: a loopback server in a child process (bench/provider-server.mjs; its CPU is not counted):
+ * HTTP/1.1 for Anthropic and Gemini, cleartext HTTP/2 for Bedrock (the client's default handler is h2).
+ *
+ * Method (see bench/README.md; the same as overhead.mjs, with its helpers from stats.mjs/pipelines.mjs):
+ *  - Arms, each its own copy of the SDK module (require.cache entries of that package deleted in between):
+ *    `off`, never patched; `on`, patched with `new XInstrumentation({ enabled: false, ... })` wired to the
+ *    real pipelines, then `manuallyInstrument(copy)`. No require hook is ever registered, so the `off`
+ *    copy stays pristine (checked: its patch points are not wrapped, and the `on` copy's are).
+ *  - Before measuring, one call per arm is verified: `on` exports exactly one span (with usage, content,
+ *    the streamed text, time to first chunk) and one details event per call when the capture mode has
+ *    events, and one duration recording; `off` exports nothing. The SDK results are checked on every call.
+ *  - Warm-up, then rounds of one block per arm (~80 ms of calls), the arm order alternating; CPU per call
+ *    = process.cpuUsage() user+system (all threads) over the block including a forceFlush of spans and
+ *    logs; each block checks its span and event counts. Added = median(on) - median(off).
+ *  - Memory: V8's used heap between two full GCs around 3 blocks' worth of calls, per arm.
+ *  - At the end: the duration histogram counted every instrumented call, and no diag warnings/errors.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { clearCaptureEnv, createPipelines } from './pipelines.mjs';
+import {
+  ANSWER,
+  ANTHROPIC_MODEL,
+  ANTHROPIC_STREAM_EVENTS,
+  BEDROCK_MODEL,
+  BEDROCK_STREAM_EVENTS,
+  GEMINI_MODEL,
+  GEMINI_STREAM_CHUNKS,
+  QUESTION,
+  SYSTEM,
+  TEXT_CHUNKS,
+  anthropicParams,
+  anthropicStreamParams,
+  bedrockConverseInput,
+  bedrockConverseStreamInput,
+  geminiParams,
+} from './provider-fixtures.mjs';
+import { f1, fullGc, gcSource, heapGrowthOf, heapUsed, measureCallBlock, median, orderOf, quantile, spread, timed } from './stats.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const root = join(benchDir, '..');
+const require = createRequire(import.meta.url);
+
+// ---------------------------------------------------------------------------------------------- options
+
+const { values: opts } = parseArgs({
+  options: {
+    providers: { type: 'string', default: 'anthropic,google-genai,bedrock' },
+    workloads: { type: 'string', default: 'chat,stream' },
+    capture: { type: 'string', default: 'SPAN_AND_EVENT' },
+    blocks: { type: 'string' },
+    'block-ms': { type: 'string' },
+    'warmup-ms': { type: 'string' },
+    dist: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const BLOCKS = Number(opts.blocks ?? (opts.quick ? 6 : 20));
+const BLOCK_MS = Number(opts['block-ms'] ?? (opts.quick ? 60 : 80));
+const WARMUP_MS = Number(opts['warmup-ms'] ?? (opts.quick ? 300 : 600));
+const CAPTURE = opts.capture;
+const DIST = resolve(opts.dist ?? join(root, 'dist/cjs/index.js'));
+const ARMS = ['off', 'on'];
+
+// -------------------------------------------------------------------------------------------- helpers
+
+/** The directory of an installed package (walking up from its CommonJS entry), with a trailing separator. */
+function packageDir(name) {
+  let dir = dirname(require.resolve(name));
+  while (dir !== dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).name === name) return dir + sep;
+    dir = dirname(dir);
+  }
+  throw new Error(`cannot find the package directory of ${name}`);
+}
+const versionOf = (name) => JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')).version;
+
+/** A fresh instance of the package: only its own files leave require.cache (its dependencies are shared). */
+function freshCopy(name) {
+  const dir = packageDir(name);
+  for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
+  return require(name);
+}
+
+function check(cond, what) {
+  if (!cond) throw new Error(what);
+}
+
+const withTimeout = (promise, ms, what) =>
+  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms).unref())]);
+
+// ------------------------------------------------------------------------------------------ providers
+
+const { isWrapped } = require('@opentelemetry/instrumentation');
+
+/**
+ * Per provider: the package, the instrumentation class, how to tell a copy is patched (and that nothing
+ * shared with the other copy is), a client on the loopback server, and the two workloads' calls. Each
+ * call checks the SDK result: the text, the number of stream items.
+ */
+const PROVIDERS = {
+  anthropic: {
+    pkg: '@anthropic-ai/sdk',
+    instrumentation: 'AnthropicInstrumentation',
+    transport: 'HTTP/1.1',
+    patchPoints(mod) {
+      return { 'Messages.prototype.create': mod.Anthropic.Messages.prototype.create, 'Beta.Messages.prototype.create': mod.Anthropic.Beta.Messages.prototype.create };
+    },
+    sharedPatchPoints: () => ({}),
+    client: (mod, server) => new mod.Anthropic({ apiKey: 'sk-ant-bench', baseURL: server.http, maxRetries: 0 }),
+    workloads: {
+      chat: {
+        label: 'messages.create',
+        call: (client) => async () => {
+          const m = await client.messages.create(anthropicParams());
+          if (m.content[0]?.text !== ANSWER || m.usage.output_tokens !== 25) throw new Error('anthropic: bad message');
+        },
+      },
+      stream: {
+        label: `messages.create stream: ${TEXT_CHUNKS} text deltas + usage`,
+        call: (client) => async () => {
+          const stream = await client.messages.create(anthropicStreamParams());
+          let events = 0;
+          let deltas = 0;
+          let text = '';
+          for await (const event of stream) {
+            events++;
+            if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+              deltas++;
+              text += event.delta.text;
+            }
+          }
+          if (events !== ANTHROPIC_STREAM_EVENTS || deltas !== TEXT_CHUNKS || text !== ANSWER) {
+            throw new Error(`anthropic stream: ${events} events, ${deltas} text deltas, text ${JSON.stringify(text)}`);
+          }
+        },
+      },
+    },
+  },
+
+  'google-genai': {
+    pkg: '@google/genai',
+    instrumentation: 'GoogleGenAIInstrumentation',
+    transport: 'HTTP/1.1',
+    // The public methods are per-instance arrows: what a client made from the copy holds is what counts.
+    patchPoints(mod) {
+      const models = new mod.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: 'http://127.0.0.1:9' } }).models;
+      return {
+        'models.generateContent': models.generateContent,
+        'models.generateContentStream': models.generateContentStream,
+        'Models.prototype.generateContentInternal': mod.Models.prototype.generateContentInternal,
+      };
+    },
+    sharedPatchPoints: () => ({}),
+    client: (mod, server) => new mod.GoogleGenAI({ apiKey: 'bench-key', httpOptions: { baseUrl: server.http } }),
+    workloads: {
+      chat: {
+        label: 'models.generateContent',
+        call: (ai) => async () => {
+          const r = await ai.models.generateContent(geminiParams());
+          if (r.text !== ANSWER || r.usageMetadata?.candidatesTokenCount !== 25) throw new Error('google-genai: bad response');
+        },
+      },
+      stream: {
+        label: `models.generateContentStream: ${TEXT_CHUNKS} chunks, usage on the last`,
+        call: (ai) => async () => {
+          const stream = await ai.models.generateContentStream(geminiParams());
+          let chunks = 0;
+          let text = '';
+          let usage;
+          for await (const chunk of stream) {
+            chunks++;
+            text += chunk.text ?? '';
+            usage = chunk.usageMetadata ?? usage;
+          }
+          if (chunks !== GEMINI_STREAM_CHUNKS || text !== ANSWER || usage?.candidatesTokenCount !== 25) {
+            throw new Error(`google-genai stream: ${chunks} chunks, text ${JSON.stringify(text)}`);
+          }
+        },
+      },
+    },
+  },
+
+  bedrock: {
+    pkg: '@aws-sdk/client-bedrock-runtime',
+    instrumentation: 'BedrockRuntimeInstrumentation',
+    transport: 'HTTP/2 (h2c)',
+    patchPoints: (mod) => ({ 'BedrockRuntimeClient.prototype.send': mod.BedrockRuntimeClient.prototype.send }),
+    // The Smithy base client is shared by both copies (only the package's own files are reloaded): the
+    // instrumentation must leave it alone, or the `off` arm would be instrumented too.
+    sharedPatchPoints: (mod) => ({ 'smithy Client.prototype.send': Object.getPrototypeOf(mod.BedrockRuntimeClient.prototype).send }),
+    client: (mod, server) =>
+      new mod.BedrockRuntimeClient({
+        endpoint: server.h2,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDBENCHEXAMPLE', secretAccessKey: 'bench-fake-secret' },
+        maxAttempts: 1,
+      }),
+    workloads: {
+      chat: {
+        label: 'send(ConverseCommand)',
+        call: (client, mod) => async () => {
+          const r = await client.send(new mod.ConverseCommand(bedrockConverseInput()));
+          if (r.output?.message?.content?.[0]?.text !== ANSWER || r.usage?.outputTokens !== 25) throw new Error('bedrock: bad converse output');
+        },
+      },
+      stream: {
+        label: `send(ConverseStreamCommand): ${TEXT_CHUNKS} text deltas + metadata`,
+        call: (client, mod) => async () => {
+          const r = await client.send(new mod.ConverseStreamCommand(bedrockConverseStreamInput()));
+          let events = 0;
+          let deltas = 0;
+          let text = '';
+          let usage;
+          for await (const event of r.stream) {
+            events++;
+            if (event.contentBlockDelta) {
+              deltas++;
+              text += event.contentBlockDelta.delta?.text ?? '';
+            }
+            usage = event.metadata?.usage ?? usage;
+          }
+          if (events !== BEDROCK_STREAM_EVENTS || deltas !== TEXT_CHUNKS || text !== ANSWER || usage?.outputTokens !== 25) {
+            throw new Error(`bedrock stream: ${events} events, ${deltas} text deltas, text ${JSON.stringify(text)}`);
+          }
+        },
+      },
+    },
+  },
+};
+
+const REQUEST_MODEL = { anthropic: ANTHROPIC_MODEL, 'google-genai': GEMINI_MODEL, bedrock: BEDROCK_MODEL };
+const OPERATION = { anthropic: 'chat', 'google-genai': 'generate_content', bedrock: 'chat' };
+
+const PROVIDER_NAMES = opts.providers.split(',').filter(Boolean);
+const WORKLOADS = opts.workloads.split(',').filter(Boolean);
+const usageError = (message) => {
+  process.stderr.write(`providers.mjs: ${message}\n`);
+  process.exit(2);
+};
+for (const p of PROVIDER_NAMES) if (!PROVIDERS[p]) usageError(`unknown provider ${p} (known: ${Object.keys(PROVIDERS).join(', ')})`);
+for (const w of WORKLOADS) if (w !== 'chat' && w !== 'stream') usageError(`unknown workload ${w} (known: chat, stream)`);
+if (!['NO_CONTENT', 'SPAN_ONLY', 'EVENT_ONLY', 'SPAN_AND_EVENT'].includes(CAPTURE)) usageError(`unknown capture mode ${CAPTURE}`);
+if (!(BLOCKS >= 1 && BLOCK_MS > 0 && WARMUP_MS >= 0)) usageError('--blocks, --block-ms and --warmup-ms must be positive numbers');
+
+// ---------------------------------------------------------------------------------------------- setup
+
+clearCaptureEnv(); // the env var would win over the config option
+const pipelines = createPipelines();
+const { diagProblems, spanExporter, logExporter } = pipelines;
+const exporters = { spanExporter, logExporter, flush: pipelines.flush };
+let server;
+/**
+ * SDK console output during the run (a deprecation warning per call, say) would be charged to the arms
+ * and drown the instrumentation: it is caught here and aborts the run.
+ */
+const consoleOutput = [];
+for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+  console[level] = (...args) => consoleOutput.push(`console.${level}: ${args.map(String).join(' ').slice(0, 300)}`);
+}
+const checkConsole = (where) => {
+  if (consoleOutput.length) throw new Error(`${where}: the SDK wrote to the console (${consoleOutput.length}×):\n${consoleOutput[0]}`);
+};
+/** Calls made through an instrumented copy: each must have recorded gen_ai.client.operation.duration. */
+let instrumentedCalls = 0;
+
+function startServer() {
+  const child = spawn(process.execPath, [join(benchDir, 'provider-server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  process.on('exit', () => child.kill());
+  return new Promise((resolveServer, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening http=(\d+) h2=(\d+)/.exec(out);
+      if (m) resolveServer({ child, http: `http://127.0.0.1:${m[1]}`, h2: `http://127.0.0.1:${m[2]}` });
+    });
+    child.on('exit', (code, signal) => reject(new Error(`provider server exited (${code ?? signal}) before listening`)));
+  });
+}
+
+/** Loads both copies of a provider's SDK, patches the `on` copy, and checks the patches. */
+function setupProvider(name, dist) {
+  const p = PROVIDERS[name];
+  const Instrumentation = dist[p.instrumentation];
+  if (typeof Instrumentation !== 'function') throw new Error(`${DIST} does not export ${p.instrumentation}`);
+  const modules = { off: freshCopy(p.pkg), on: freshCopy(p.pkg) };
+  check(modules.off !== modules.on, `${name}: the two copies are the same module`);
+
+  // enabled: false: no require hook (the `off` copy must stay pristine). manuallyInstrument patches
+  // directly; the verified call below shows that the patch records without enable().
+  const instrumentation = new Instrumentation({ enabled: false, captureMessageContent: CAPTURE });
+  instrumentation.setTracerProvider(pipelines.tracerProvider);
+  instrumentation.setMeterProvider(pipelines.meterProvider);
+  instrumentation.setLoggerProvider(pipelines.loggerProvider);
+  check(instrumentation.captureMode === CAPTURE, `${name}: capture mode is ${instrumentation.captureMode}, wanted ${CAPTURE}`);
+  instrumentation.manuallyInstrument(modules.on);
+
+  for (const arm of ARMS) {
+    for (const [where, fn] of Object.entries(p.patchPoints(modules[arm]))) {
+      check(typeof fn === 'function', `${name} ${arm} copy: ${where} is not a function`);
+      check(isWrapped(fn) === (arm === 'on'), `${name} ${arm} copy: ${where} is ${arm === 'on' ? 'not ' : ''}wrapped`);
+    }
+    for (const [where, fn] of Object.entries(p.sharedPatchPoints(modules[arm]))) {
+      check(!isWrapped(fn), `${name}: the shared ${where} is wrapped: the off arm would be instrumented`);
+    }
+  }
+  return { p, modules, instrumentation, enabled: instrumentation.isEnabled() };
+}
+
+/** What one call of an arm must export. */
+const expected = (arm) => ({
+  spans: arm === 'on' ? 1 : 0,
+  events: arm === 'on' && CAPTURE.includes('EVENT') ? 1 : 0,
+  durations: arm === 'on' ? 1 : 0,
+});
+
+/** One call per arm, checking what reached the exporters (like harness.verify). */
+async function verify(name, workload, calls) {
+  const spanContent = CAPTURE === 'SPAN_ONLY' || CAPTURE === 'SPAN_AND_EVENT';
+  for (const arm of ARMS) {
+    const want = expected(arm);
+    const spans0 = spanExporter.count;
+    const logs0 = logExporter.count;
+    const durations0 = await pipelines.durationCount();
+    await withTimeout(calls[arm](), 10_000, `${name} ${workload} ${arm}`);
+    await pipelines.flush();
+    const got = { spans: spanExporter.count - spans0, events: logExporter.count - logs0, durations: (await pipelines.durationCount()) - durations0 };
+    if (got.spans !== want.spans || got.events !== want.events || got.durations !== want.durations) {
+      throw new Error(`${name} ${workload}, arm ${arm}: one call exported ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    }
+    if (arm !== 'on') continue;
+    instrumentedCalls++;
+    const a = spanExporter.last.attributes;
+    const problems = [];
+    if (a['gen_ai.operation.name'] !== OPERATION[name]) problems.push(`operation name ${a['gen_ai.operation.name']}`);
+    if (a['gen_ai.request.model'] !== REQUEST_MODEL[name]) problems.push(`request model ${a['gen_ai.request.model']}`);
+    if (a['gen_ai.usage.input_tokens'] !== 38) problems.push(`input tokens ${a['gen_ai.usage.input_tokens']}`);
+    if (a['gen_ai.usage.output_tokens'] !== 25) problems.push(`output tokens ${a['gen_ai.usage.output_tokens']}`);
+    if (a['server.address'] !== '127.0.0.1') problems.push(`server.address ${a['server.address']}`);
+    if (spanContent) {
+      if (!String(a['gen_ai.input.messages'] ?? '').includes(QUESTION)) problems.push('input messages on the span');
+      if (!String(a['gen_ai.system_instructions'] ?? '').includes(SYSTEM)) problems.push('system instructions on the span');
+      if (!String(a['gen_ai.output.messages'] ?? '').includes(JSON.stringify(ANSWER).slice(1, -1))) problems.push('the answer in output messages on the span');
+    } else if (a['gen_ai.input.messages'] !== undefined) {
+      problems.push(`content on the span in ${CAPTURE}`);
+    }
+    if (workload === 'stream' && typeof a['gen_ai.response.time_to_first_chunk'] !== 'number') problems.push('time to first chunk');
+    if (want.events) {
+      const e = logExporter.last;
+      if (e?.eventName !== 'gen_ai.client.inference.operation.details') problems.push(`event name ${e?.eventName}`);
+      if (e?.attributes?.['gen_ai.input.messages'] === undefined) problems.push('input messages on the event');
+      if (!JSON.stringify(e?.attributes?.['gen_ai.output.messages'] ?? '').includes(JSON.stringify(ANSWER).slice(1, -1))) problems.push('the answer on the event');
+    }
+    if (problems.length) throw new Error(`${name} ${workload}/${CAPTURE}: exported telemetry is wrong: ${problems.join(', ')}`);
+  }
+  checkConsole(`${name} ${workload}`);
+}
+
+// ------------------------------------------------------------------------------------------- measuring
+
+async function runCase(name, workload, setup) {
+  const { p, modules } = setup;
+  const calls = Object.fromEntries(ARMS.map((arm) => [arm, p.workloads[workload].call(p.client(modules[arm], server), modules[arm])]));
+  const countOn = (arm, n) => {
+    if (arm === 'on') instrumentedCalls += n;
+  };
+  await verify(name, workload, calls);
+
+  for (let round = 0; round < 3; round++) {
+    for (const arm of ARMS) countOn(arm, (await timed(calls[arm], WARMUP_MS / (3 * ARMS.length))).n);
+  }
+  const sizing = await timed(calls.on, Math.min(100, BLOCK_MS));
+  countOn('on', sizing.n);
+  await pipelines.flush();
+  const n = Math.max(20, Math.round((BLOCK_MS * 1000) / sizing.wallUs));
+
+  const blocks = { off: [], on: [] };
+  for (let round = 0; round < BLOCKS; round++) {
+    for (const arm of orderOf(ARMS, round)) {
+      blocks[arm].push(await measureCallBlock(calls[arm], n, expected(arm), exporters));
+      countOn(arm, n);
+    }
+  }
+
+  const memCalls = 3 * n;
+  const heapOff = await heapGrowthOf(calls.off, memCalls, pipelines.flush);
+  const heapOn = await heapGrowthOf(calls.on, memCalls, pipelines.flush);
+  countOn('on', memCalls);
+  checkConsole(`${name} ${workload}`);
+
+  const cpu = (arm) => blocks[arm].map((b) => b.cpuUs);
+  const thread = (arm) => blocks[arm].map((b) => b.threadUs);
+  const wall = (arm) => blocks[arm].map((b) => b.wallUs);
+  const r = {
+    provider: name,
+    workload,
+    label: p.workloads[workload].label,
+    transport: p.transport,
+    n,
+    offMed: median(cpu('off')),
+    onMed: median(cpu('on')),
+    offSpread: spread(cpu('off')),
+    onSpread: spread(cpu('on')),
+    pairedSpread: spread(cpu('on').map((v, i) => v - cpu('off')[i])),
+    threadAdded: median(thread('on')) - median(thread('off')),
+    lowAdded: quantile(cpu('on'), 0.25) - quantile(cpu('off'), 0.25),
+    offWall: median(wall('off')),
+    onWall: median(wall('on')),
+    memCalls,
+    heapOff,
+    heapOn,
+  };
+  r.added = r.onMed - r.offMed;
+  r.ratio = r.onMed / r.offMed;
+  return r;
+}
+
+// -------------------------------------------------------------------------------------------- report
+
+const range = ([a, b]) => `${f1(a)} … ${f1(b)}`;
+const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(0)} KB`;
+
+function report(results, meta) {
+  const L = [];
+  L.push('# Per-provider instrumentation CPU overhead per call');
+  L.push('');
+  L.push(
+    `${meta.date} · Node ${process.version} · ${meta.sdks} · ${meta.pkg} · OTel SDK trace ${meta.otel.trace}, metrics ${meta.otel.metrics}, ` +
+      `logs ${meta.otel.logs} · ${os.cpus()[0]?.model ?? 'cpu?'} × ${os.cpus().length}, load avg ${meta.loadStart} at start, ` +
+      `${os.loadavg()[0].toFixed(2)} at end · capture ${CAPTURE} · ${BLOCKS} blocks/arm of ~${BLOCK_MS} ms · GC access: ${gcSource}`,
+  );
+  L.push('');
+  L.push(
+    'Loopback server in a child process (not counted). CPU per call = process.cpuUsage() user+system of the benchmark ' +
+      'process (all threads) over a block, including a forceFlush of spans and logs, ÷ calls; median over blocks. ' +
+      '**added** = median(enabled) − median(disabled); its spread is the 2.5–97.5 percentile of the per-round differences, ' +
+      'the other spreads are across blocks. *main thread* = the same from process.threadCpuUsage(). *added, p25* = ' +
+      '25th percentile(enabled) − 25th percentile(disabled): the quieter blocks\' estimate. Enabled = the SDK copy patched ' +
+      'through `manuallyInstrument` by an instrumentation constructed with `enabled: false`, real SDK pipelines.',
+  );
+  L.push('');
+  L.push(
+    '| provider | workload | transport | calls/block | disabled µs | enabled µs | **added µs** | ratio | added 95% spread | disabled spread | enabled spread | added, main thread | added, p25 |',
+  );
+  L.push('|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  for (const r of results) {
+    L.push(
+      `| ${r.provider} | ${r.label} | ${r.transport} | ${r.n} | ${f1(r.offMed)} | ${f1(r.onMed)} | **${f1(r.added)}** | ${r.ratio.toFixed(2)} | ` +
+        `${range(r.pairedSpread)} | ${range(r.offSpread)} | ${range(r.onSpread)} | ${f1(r.threadAdded)} | ${f1(r.lowAdded)} |`,
+    );
+  }
+  L.push('');
+  L.push(
+    'Memory: growth of V8 used heap between two full GCs around a run of calls in one arm (after the timed rounds). ' +
+      'Wall time per call for reference (it includes the server\'s time).',
+  );
+  L.push('');
+  L.push('| provider | workload | calls | heap Δ enabled | heap Δ disabled | wall µs/call disabled → enabled |');
+  L.push('|---|---|--:|--:|--:|--:|');
+  for (const r of results) {
+    L.push(`| ${r.provider} | ${r.label} | ${r.memCalls} | ${kb(r.heapOn)} | ${kb(r.heapOff)} | ${f1(r.offWall)} → ${f1(r.onWall)} |`);
+  }
+  L.push('');
+  L.push(
+    `Sanity: ${meta.spans} spans and ${meta.logs} details events exported (and dropped); gen_ai.client.operation.duration ` +
+      `count ${meta.durationCount} = instrumented calls ${instrumentedCalls}; instrumentation diag warnings/errors: ` +
+      `${diagProblems.length}; instrumentations ${meta.enabledState}. Heap after full GC: ${(meta.heapStart / 1048576).toFixed(1)} MB ` +
+      `at start, ${(meta.heapEnd / 1048576).toFixed(1)} MB at end. Run time ${meta.seconds.toFixed(0)} s.`,
+  );
+  L.push('');
+  return L.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------- main
+
+async function main() {
+  const started = performance.now();
+  const loadStart = os.loadavg()[0].toFixed(2);
+  fullGc();
+  const heapStart = heapUsed();
+  const dist = require(DIST);
+  const setups = {};
+  for (const name of PROVIDER_NAMES) setups[name] = setupProvider(name, dist);
+  server = await startServer();
+  server.child.on('exit', (code, signal) => {
+    if (!server.stopping) {
+      process.stderr.write(`\nBENCHMARK ABORTED: the provider server exited (${code ?? signal})\n`);
+      process.exit(2);
+    }
+  });
+
+  const results = [];
+  for (const name of PROVIDER_NAMES) {
+    for (const workload of WORKLOADS) {
+      process.stderr.write(`${name} ${workload} ... `);
+      const r = await runCase(name, workload, setups[name]);
+      process.stderr.write(`${f1(r.offMed)} → ${f1(r.onMed)} µs/call (+${f1(r.added)}, p25 +${f1(r.lowAdded)}), ${r.n} calls/block\n`);
+      results.push(r);
+    }
+  }
+  server.stopping = true;
+  server.child.stdin.end();
+
+  await pipelines.flush();
+  fullGc();
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const meta = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    pkg: `${pkg.name}@${pkg.version}`,
+    sdks: PROVIDER_NAMES.map((n) => `${PROVIDERS[n].pkg} ${versionOf(PROVIDERS[n].pkg)}`).join(', '),
+    otel: { trace: versionOf('@opentelemetry/sdk-trace-base'), metrics: versionOf('@opentelemetry/sdk-metrics'), logs: versionOf('@opentelemetry/sdk-logs') },
+    loadStart,
+    spans: spanExporter.count,
+    logs: logExporter.count,
+    durationCount: await pipelines.durationCount(),
+    enabledState: Object.values(setups).every((s) => !s.enabled && !s.instrumentation.isEnabled()) ? 'never enabled' : 'enabled',
+    heapStart,
+    heapEnd: heapUsed(),
+    seconds: (performance.now() - started) / 1000,
+  };
+  if (meta.durationCount !== instrumentedCalls) throw new Error(`duration histogram counted ${meta.durationCount} calls, expected ${instrumentedCalls}`);
+  if (diagProblems.length) throw new Error(`the instrumentations reported problems:\n${diagProblems.slice(0, 5).join('\n')}`);
+
+  const md = report(results, meta);
+  process.stdout.write(`\n${md}`);
+  mkdirSync(join(benchDir, 'results'), { recursive: true });
+  writeFileSync(join(benchDir, 'results', 'providers.md'), md);
+  process.stderr.write('written to bench/results/providers.md\n');
+  await pipelines.shutdown();
+}
+
+main().catch((err) => {
+  process.stderr.write(`\nBENCHMARK ABORTED: ${err?.stack ?? err}\n`);
+  if (server) {
+    server.stopping = true;
+    server.child.kill();
+  }
+  process.exit(2);
+});

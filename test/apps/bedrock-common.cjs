@@ -7,10 +7,19 @@
 const SDK_MODULE = '@aws-sdk/client-bedrock-runtime';
 const MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 
-/** The BUILT package's BedrockRuntimeInstrumentation (the package.json "exports" self-reference: dist/cjs). */
+/**
+ * The BUILT package's BedrockRuntimeInstrumentation (the package.json "exports" self-reference: dist/cjs).
+ * BEDROCK_APP_AWS_SDK_INSTRUMENTATION=suppress|keep also registers the real
+ * @opentelemetry/instrumentation-aws-sdk (which emits GenAI spans for Bedrock too), with our
+ * `suppressAwsSdkSpans` set to true or false.
+ */
 function instrumentations() {
   const { BedrockRuntimeInstrumentation } = require('opentelemetry-instrumentation-genai');
-  return [new BedrockRuntimeInstrumentation({ captureMessageContent: 'SPAN_ONLY' })];
+  const withAwsSdk = process.env.BEDROCK_APP_AWS_SDK_INSTRUMENTATION;
+  const ours = new BedrockRuntimeInstrumentation({ captureMessageContent: 'SPAN_ONLY', suppressAwsSdkSpans: withAwsSdk !== 'keep' });
+  if (!withAwsSdk) return [ours];
+  const { AwsInstrumentation } = require('@opentelemetry/instrumentation-aws-sdk');
+  return [new AwsInstrumentation(), ours];
 }
 
 /** One Converse, one ConverseStream and one aggregated-client converse() call, with the module the app loaded. */

@@ -43,6 +43,8 @@ function setupSdk() {
         name: s.name,
         kind: s.kind,
         scope: s.instrumentationScope.name,
+        spanId: s.spanContext().spanId,
+        parentSpanId: s.parentSpanContext?.spanId,
         status: s.status,
         attributes: s.attributes,
       })),

@@ -19,6 +19,8 @@ export interface AppSpan {
   name: string;
   kind: number;
   scope: string;
+  spanId: string;
+  parentSpanId?: string;
   status: { code: number; message?: string };
   attributes: Record<string, unknown>;
 }

@@ -105,4 +105,24 @@ describe('module systems: the require hook and the ESM loader hook patch the rea
     expect(result.sendWrapped).toBe(false);
     expect(result.spans).toEqual([]);
   });
+
+  describe('beside the real @opentelemetry/instrumentation-aws-sdk (it also emits GenAI spans for Bedrock)', () => {
+    const AWS_SDK_SCOPE = '@opentelemetry/instrumentation-aws-sdk';
+
+    it('default (suppressAwsSdkSpans: true): one GenAI span per call, ours; none and no GenAI metrics from aws-sdk', async () => {
+      const result = await run(CJS_APP, true, { BEDROCK_APP_AWS_SDK_INSTRUMENTATION: 'suppress' });
+      expect(result.spans.filter((s) => s.scope === AWS_SDK_SCOPE)).toEqual([]);
+      expectSpans(result);
+      expect(result.metrics.filter((m) => m.scope === AWS_SDK_SCOPE && m.name.startsWith('gen_ai.'))).toEqual([]);
+    });
+
+    it('suppressAwsSdkSpans: false: its span is kept, as a child of ours, one per call', async () => {
+      const result = await run(CJS_APP, true, { BEDROCK_APP_AWS_SDK_INSTRUMENTATION: 'keep' });
+      const ours = result.spans.filter((s) => s.scope === SCOPE);
+      const theirs = result.spans.filter((s) => s.scope === AWS_SDK_SCOPE);
+      expect(ours).toHaveLength(3);
+      expect(theirs).toHaveLength(3);
+      expect(theirs.map((s) => ours.findIndex((o) => o.spanId === s.parentSpanId))).toEqual([0, 1, 2]);
+    });
+  });
 });

@@ -1,16 +1,9 @@
 /* The @google/genai translations on their own: parts, roles, tools, usage, finish reasons, error types, endpoints. */
 import { endpointOf } from '../../src/providers/google-genai/endpoint';
-import {
-  CallRecord,
-  GeminiStreamAccumulator,
-  finishReason,
-  geminiErrorType,
-  generateContentResponse,
-  outputType,
-  requestFacts,
-  sumUsage,
-  tokenUsage,
-} from '../../src/providers/google-genai/generate-content';
+import { CallRecord } from '../../src/providers/google-genai/call-record';
+import { outputType, requestFacts } from '../../src/providers/google-genai/generate-content-request';
+import { finishReason, geminiErrorType, generateContentResponse, sumUsage, tokenUsage } from '../../src/providers/google-genai/generate-content-response';
+import { GeminiStreamAccumulator } from '../../src/providers/google-genai/generate-content-stream';
 import { contentList, inputMessages, partOf, systemInstructionParts, toolDefinitions } from '../../src/providers/google-genai/messages';
 
 describe('parts', () => {

@@ -3,7 +3,7 @@
  */
 import type { InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
 import { asArray, asNumber, asObject, asString, inputIncludingCache, type Json, parseJsonIfPossible, requestIdentity } from '../../core';
-import type { ChunkHandler, ResultTranslator } from '../stainless/api-promise';
+import type { ChunkHandler, ResultTranslator } from '../stainless/result-translator';
 import { finishReason, inputMessages, outputMessage, systemInstructions, toolDefinitions } from './content';
 import type { AnthropicEndpoint } from './endpoint';
 

@@ -2,7 +2,7 @@ import type { InvocationRequest, StreamAccumulator } from '../../core';
 import { asNumber, asString, asStrings, type Json } from '../../core';
 import { tokenUsage } from './common';
 import { openaiResponseAttributes } from './openai-attributes';
-import type { ResultTranslator } from '../stainless/api-promise';
+import type { ResultTranslator } from '../stainless/result-translator';
 import type { Endpoint } from './endpoint';
 
 /** The translation for one patched SDK method: its request into the core model, and its results. */

@@ -2,7 +2,7 @@
  * A server-sent-events decoder that reads the bytes of an SSE body the way the Stainless SDKs'
  * `_iterSSEMessages` does: lines end with \n, \r\n or \r; `event:` and `data:` fields (one space after the
  * colon dropped, several data lines joined with \n); comments and other fields ignored; a blank line ends
- * an event. Used to observe a streamed body that an SDK helper parses itself (see api-promise.ts).
+ * an event. Used to observe a streamed body that an SDK helper parses itself (see response-props-tap.ts).
  */
 
 export interface ServerSentEvent {

@@ -1,0 +1,34 @@
+/* The four instrumented commands: telling them apart by class, and the translation of each. */
+import type { Json } from '../../core';
+import { converseCommand } from './converse';
+import { invokeModelCommand } from './invoke-model';
+import type { CommandTranslation, Endpoint } from './operation';
+
+export type CommandKind = 'Converse' | 'ConverseStream' | 'InvokeModel' | 'InvokeModelWithResponseStream';
+const KINDS = new Set<string>(['Converse', 'ConverseStream', 'InvokeModel', 'InvokeModelWithResponseStream']);
+
+/** The command's kind from its class name (or a base class's: apps may subclass commands). */
+export function commandKind(command: unknown): CommandKind | undefined {
+  if (!command || typeof command !== 'object') return undefined;
+  for (let proto = Object.getPrototypeOf(command); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name !== 'string') continue;
+    // esbuild-bundled releases name the class `_ConverseCommand` internally.
+    const kind = name.replace(/^_/, '').replace(/Command$/, '');
+    if (KINDS.has(kind)) return kind as CommandKind;
+  }
+  return undefined;
+}
+
+export function translate(kind: CommandKind, input: Json, endpoint: Endpoint): CommandTranslation {
+  switch (kind) {
+    case 'Converse':
+      return converseCommand(input, endpoint, false);
+    case 'ConverseStream':
+      return converseCommand(input, endpoint, true);
+    case 'InvokeModel':
+      return invokeModelCommand(input, endpoint, false);
+    case 'InvokeModelWithResponseStream':
+      return invokeModelCommand(input, endpoint, true);
+  }
+}

@@ -1,0 +1,103 @@
+/*
+ * The per-client middleware, added once per client on its first instrumented call. It sits innermost in
+ * the stack (step `deserialize`, priority `low`), right before the HTTP handler, and reads the request the
+ * SDK really sends (its resolved endpoint: `server.address` / `server.port`, which the AWS SDK only
+ * resolves asynchronously, so a client's first call gets them set after its span started; later calls of
+ * that client have them at start) and the response headers (Bedrock's token counts for InvokeModel
+ * families whose body has none). It learns which call it serves from the active context. When `send` ran
+ * with tracing suppressed (see ./instrumentation.ts), it restores the call's context before the HTTP
+ * handler, so transport spans still nest under our span.
+ */
+import { type Context, context, createContextKey } from '@opentelemetry/api';
+import type { Invocation } from '../../core';
+import { asObject, safely, serverOf } from '../../core';
+import type { Endpoint, ResponseHeaders } from './operation';
+
+const CALL_STATE_KEY = createContextKey('opentelemetry-instrumentation-genai bedrock call');
+const MIDDLEWARE_NAME = 'openTelemetryGenAIBedrockMiddleware';
+
+/** One instrumented `send` in progress, shared by the send wrapper and the middleware. */
+export interface CallState {
+  readonly invocation: Invocation;
+  readonly client: object;
+  /** The invocation's context with this state in it: what the HTTP handler runs in. */
+  context: Context;
+  /** We ran `send` with tracing suppressed: the middleware must restore our context. */
+  restoreContext: boolean;
+  headers: ResponseHeaders;
+}
+
+/** The context the call's SDK code runs in: the invocation's context with the call's state in it. */
+export function withCallState(invocationContext: Context, state: CallState): Context {
+  return invocationContext.setValue(CALL_STATE_KEY, state);
+}
+
+/** Where each client's requests went (learned by the middleware), for the next call's span start. */
+const clientEndpoints = new WeakMap<object, Endpoint>();
+/** Clients the middleware was added to; the value says whether it runs on every call (see addMiddleware). */
+const clientsWithMiddleware = new WeakMap<object, boolean>();
+
+/** Where this client's requests went, as the middleware last saw. */
+export function knownEndpoint(client: object): Endpoint | undefined {
+  return clientEndpoints.get(client);
+}
+
+interface HttpRequestLike {
+  protocol?: string;
+  hostname?: string;
+  port?: number;
+}
+
+function onRequest(state: CallState, request: HttpRequestLike | undefined): void {
+  if (!request || typeof request.hostname !== 'string' || request.hostname === '') return;
+  const endpoint = serverOf(request.hostname, typeof request.port === 'number' ? request.port : undefined, request.protocol);
+  if (state.client && typeof state.client === 'object') clientEndpoints.set(state.client, endpoint);
+  state.invocation.setServer(endpoint.serverAddress, endpoint.serverPort);
+}
+
+type Handler = (args: { request?: unknown }) => Promise<{ response?: unknown }>;
+
+/** Innermost middleware: sees the request as sent and the raw response; restores our context if needed. */
+function genaiMiddleware(next: Handler): Handler {
+  return async (args) => {
+    const state = context.active().getValue(CALL_STATE_KEY) as CallState | undefined;
+    if (!state) return next(args);
+    safely('reading the Bedrock request endpoint', () => onRequest(state, args.request as HttpRequestLike), undefined);
+    const result = state.restoreContext ? await context.with(state.context, () => next(args)) : await next(args);
+    safely(
+      'reading the Bedrock response headers',
+      () => {
+        const headers = asObject(asObject(result?.response)?.headers);
+        if (headers) state.headers = headers as ResponseHeaders;
+      },
+      undefined,
+    );
+    return result;
+  };
+}
+
+interface MiddlewareStackLike {
+  add(middleware: unknown, options: Record<string, unknown>): void;
+}
+
+/**
+ * Adds the middleware to a client's stack once. It runs on every later call unless the client caches
+ * its resolved handlers (`cacheMiddleware: true`) and already had some: those were built without it.
+ */
+export function addMiddleware(client: object): boolean {
+  if (!client || (typeof client !== 'object' && typeof client !== 'function')) return false;
+  const known = clientsWithMiddleware.get(client);
+  if (known !== undefined) return known;
+  let runsEveryCall = false;
+  try {
+    const stack = (client as { middlewareStack?: Partial<MiddlewareStackLike> }).middlewareStack;
+    if (stack && typeof stack.add === 'function') {
+      stack.add(genaiMiddleware, { step: 'deserialize', priority: 'low', name: MIDDLEWARE_NAME, override: true });
+      runsEveryCall = !(client as { handlers?: unknown }).handlers;
+    }
+  } catch {
+    runsEveryCall = false;
+  }
+  clientsWithMiddleware.set(client, runsEveryCall);
+  return runsEveryCall;
+}

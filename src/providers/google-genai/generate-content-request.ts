@@ -1,0 +1,77 @@
+/*
+ * models.generateContent / generateContentStream (and the chats built on them): the user's request → the
+ * core model, and the facts about it that the response side needs once the call is over.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { InvocationRequest } from '../../core';
+import { asArray, asNumber, asObject, asString, asStrings, type Json, requestIdentity } from '../../core';
+import type { Endpoint } from './endpoint';
+import { inputMessages, isCallableTool, systemInstructionParts, toolDefinitions } from './messages';
+
+/** `gen_ai.output.type`: the requested output format (JSON mime type or schema, or the response modality). */
+export function outputType(config: Json): string | undefined {
+  const mime = asString(config.responseMimeType);
+  if (mime === 'application/json' || config.responseSchema != null || config.responseJsonSchema != null) return 'json';
+  if (mime?.startsWith('text/')) return 'text';
+  const modalities = asStrings(config.responseModalities)?.map((m) => m.toUpperCase());
+  if (modalities?.includes('IMAGE')) return 'image';
+  if (modalities?.includes('AUDIO')) return 'speech';
+  if (modalities?.includes('TEXT')) return 'text';
+  return undefined;
+}
+
+/**
+ * `thinkingConfig.thinkingLevel` (`LOW`, `HIGH`, ...). v1.41 has no attribute for it; the genai
+ * conventions' main branch has `gen_ai.request.reasoning.level` (also used for OpenAI's reasoning effort).
+ */
+function reasoningLevelAttribute(thinkingConfig: unknown): Attributes {
+  const level = asString(asObject(thinkingConfig)?.thinkingLevel);
+  return level && level !== 'THINKING_LEVEL_UNSPECIFIED' ? { 'gen_ai.request.reasoning.level': level.toLowerCase() } : {};
+}
+
+export function generateContentRequest(params: Json, endpoint: Endpoint, stream: boolean): InvocationRequest {
+  const config = asObject(params.config) ?? {};
+  return {
+    ...requestIdentity('generate_content', asString(params.model), endpoint),
+    params: {
+      maxTokens: asNumber(config.maxOutputTokens),
+      temperature: asNumber(config.temperature),
+      topP: asNumber(config.topP),
+      topK: asNumber(config.topK),
+      stopSequences: asStrings(config.stopSequences),
+      frequencyPenalty: asNumber(config.frequencyPenalty),
+      presencePenalty: asNumber(config.presencePenalty),
+      seed: asNumber(config.seed),
+      choiceCount: asNumber(config.candidateCount),
+      stream,
+      outputType: outputType(config),
+    },
+    attributes: reasoningLevelAttribute(config.thinkingConfig),
+    content: () => ({
+      systemInstructions: systemInstructionParts(config.systemInstruction),
+      inputMessages: inputMessages(params.contents),
+      toolDefinitions: toolDefinitions(config.tools),
+    }),
+  };
+}
+
+/** What the instrumentation needs of the user's request after the call (read at its start). */
+export interface RequestFacts {
+  /** How many contents the user sent (as the SDK normalises them): AFC turns come after them. */
+  contentCount: number;
+  hasCallableTools: boolean;
+}
+
+export function requestFacts(params: Json): RequestFacts {
+  return {
+    contentCount: inputMessageCount(params.contents),
+    hasCallableTools: asArray(asObject(params.config)?.tools).some(isCallableTool),
+  };
+}
+
+function inputMessageCount(contents: unknown): number {
+  if (contents === undefined || contents === null) return 0;
+  if (!Array.isArray(contents)) return 1;
+  if (contents.length === 0) return 0;
+  return Array.isArray(asObject(contents[0])?.parts) ? contents.filter((c) => Array.isArray(asObject(c)?.parts)).length : 1;
+}

@@ -1,0 +1,130 @@
+/*
+ * Some SDK helpers take the raw response of the APIPromise (`_responseProps()`, @anthropic-ai/sdk 1.x
+ * message threads, which the 1.x tool runner uses) and parse a streamed body with a new APIPromise of
+ * their own. For translators that can decode the SSE events themselves (`sseEvent`), the body is then
+ * observed on its way to that parser: the same bytes, read as the SDK reads them.
+ */
+import type { Invocation } from '../../core';
+import { safely } from '../../core';
+import type { ChunkHandler, ResultTranslator } from './result-translator';
+import { SseDecoder } from './sse';
+
+/** What `_responseProps()` resolves to: the fetch Response and the request's options and controller. */
+interface ResponsePropsLike {
+  response: { body?: unknown };
+  options?: { stream?: unknown };
+  controller?: { signal?: { aborted?: boolean } };
+}
+
+/**
+ * Hooks `_responseProps()` of one APIPromise, for a translator that decodes SSE events itself: a streamed
+ * body it hands out is tapped, unless `claimStream` says the stream is observed already.
+ */
+export function tapResponseProps(
+  apiPromise: { _responseProps?: (...args: unknown[]) => unknown },
+  invocation: Invocation,
+  translator: ResultTranslator,
+  claimStream: () => boolean,
+): void {
+  const originalResponseProps = apiPromise._responseProps;
+  const { stream: newHandler, sseEvent } = translator;
+  if (typeof originalResponseProps !== 'function' || !newHandler || !sseEvent) return;
+  apiPromise._responseProps = function (this: unknown, ...args: unknown[]) {
+    const props = originalResponseProps.apply(this, args);
+    // Registered before the caller's own reaction to the same promise, so the body is tapped before it is read.
+    Promise.resolve(props).then(
+      (p) => {
+        if (!isStreamingProps(p) || !claimStream()) return;
+        const observing = safely(
+          'observing a streamed body',
+          () => {
+            observeSseBody(p, invocation, newHandler.call(translator), sseEvent.bind(translator));
+            return true;
+          },
+          false,
+        );
+        // The body could not be observed (and is left as it was): record the call as far as it is known.
+        if (!observing) invocation.end({});
+      },
+      () => undefined,
+    );
+    return props;
+  };
+}
+
+function isStreamingProps(value: unknown): value is ResponsePropsLike {
+  const p = value as Partial<ResponsePropsLike> | null;
+  return !!p && p.options?.stream === true && !!p.response && typeof p.response === 'object';
+}
+
+/**
+ * Replaces the Response's body with a pass-through of it that decodes the server-sent events on the way
+ * (see the file header). Whoever reads the body gets the same bytes, errors and cancellation; the call
+ * ends when the body ends, fails, is cancelled, or its request is aborted.
+ */
+function observeSseBody(
+  props: ResponsePropsLike,
+  invocation: Invocation,
+  handler: ChunkHandler,
+  sseEvent: NonNullable<ResultTranslator['sseEvent']>,
+): void {
+  const response = props.response;
+  const source = response.body as ReadableStream<Uint8Array> | null | undefined;
+  const aborted = () => props.controller?.signal?.aborted === true;
+  const partial = (interrupted: boolean) =>
+    safely('assembling a streamed response', () => handler.toResponse(interrupted), {});
+  if (!source || typeof source.getReader !== 'function') {
+    invocation.end(partial(true));
+    return;
+  }
+  const decoder = new SseDecoder();
+  const onEvents = (events: ReturnType<SseDecoder['push']>) => {
+    for (const { event, data } of events) {
+      if (invocation.isEnded) return;
+      const decoded = safely('reading a stream event', () => sseEvent(event, data, response), undefined);
+      if (!decoded) continue;
+      if ('error' in decoded) {
+        invocation.fail(decoded.error, partial(true));
+        return;
+      }
+      invocation.recordChunk();
+      safely('reading a stream chunk', () => handler.onChunk(decoded.chunk), undefined);
+    }
+  };
+  // The original body is locked only once the tap is in place and read (if replacing it fails, it stays usable).
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const tapped = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          reader ??= source.getReader();
+          result = await reader.read();
+        } catch (error) {
+          // An abort (the app's, or the SDK closing the stream early) is not a failure of the call.
+          if (aborted()) invocation.end(partial(true));
+          else invocation.fail(error, partial(true));
+          controller.error(error);
+          return;
+        }
+        if (result.done) {
+          onEvents(decoder.end());
+          invocation.end(partial(aborted()));
+          controller.close();
+          return;
+        }
+        onEvents(decoder.push(result.value));
+        controller.enqueue(result.value);
+      },
+      cancel(reason) {
+        invocation.end(partial(true));
+        return reader ? reader.cancel(reason) : source.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  Object.defineProperty(response, 'body', { value: tapped, configurable: true, enumerable: true, writable: true });
+  // Aborted before (or without) the body being read: nothing else would end the call.
+  const signal = props.controller?.signal as { addEventListener?: (type: string, fn: () => void, opts?: object) => void } | undefined;
+  signal?.addEventListener?.('abort', () => invocation.end(partial(true)), { once: true });
+}

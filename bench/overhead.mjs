@@ -45,7 +45,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDir, readVersion, root, setupHarness } from './harness.mjs';
-import { f1, fullGc, gcSource, heapGrowthOf, heapUsed, measureCallBlock, median, orderOf, quantile, spread, timed } from './stats.mjs';
+import { compareArms, f1, fullGc, gcSource, heapGrowthOf, heapUsed, kb, measureCallBlock, median, orderOf, range, timed } from './stats.mjs';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -131,41 +131,24 @@ async function runCase(transport, capture, workload) {
   countCalls('on', memCalls);
 
   const cpu = (arm) => blocks[arm].map((b) => b.cpuUs);
-  const thread = (arm) => blocks[arm].map((b) => b.threadUs);
-  const wall = (arm) => blocks[arm].map((b) => b.wallUs);
-  const paired = cpu('on').map((v, i) => v - cpu('off')[i]);
-  const r = {
+  return {
     transport,
     capture,
     workload,
     n,
-    offMed: median(cpu('off')),
-    onMed: median(cpu('on')),
-    offSpread: spread(cpu('off')),
-    onSpread: spread(cpu('on')),
-    pairedSpread: spread(paired),
-    threadAdded: median(thread('on')) - median(thread('off')),
-    // Other processes only ever slow a block down: the quieter blocks' estimate.
-    lowAdded: quantile(cpu('on'), 0.25) - quantile(cpu('off'), 0.25),
+    ...compareArms(blocks),
     noopAdded: blocks.noop ? median(cpu('noop')) - median(cpu('off')) : undefined,
     bySignal: Object.fromEntries(
       ['traces', 'metrics', 'logs'].filter((a) => blocks[a]).map((a) => [a, median(cpu(a)) - median(cpu('noop'))]),
     ),
-    offWall: median(wall('off')),
-    onWall: median(wall('on')),
     memCalls,
     heapOn,
     heapOff,
   };
-  r.added = r.onMed - r.offMed;
-  r.ratio = r.onMed / r.offMed;
-  return r;
 }
 
 // -------------------------------------------------------------------------------------------- report
 
-const range = ([a, b]) => `${f1(a)} … ${f1(b)}`;
-const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(0)} KB`;
 
 function report(results, meta) {
   const L = [];

@@ -64,7 +64,7 @@ import {
   bedrockConverseStreamInput,
   geminiParams,
 } from './provider-fixtures.mjs';
-import { f1, fullGc, gcSource, heapGrowthOf, heapUsed, measureCallBlock, median, orderOf, quantile, spread, timed } from './stats.mjs';
+import { compareArms, f1, fullGc, gcSource, heapGrowthOf, heapUsed, kb, measureCallBlock, orderOf, range, timed } from './stats.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = join(benchDir, '..');
@@ -418,37 +418,21 @@ async function runCase(name, workload, setup) {
   countOn('on', memCalls);
   checkConsole(`${name} ${workload}`);
 
-  const cpu = (arm) => blocks[arm].map((b) => b.cpuUs);
-  const thread = (arm) => blocks[arm].map((b) => b.threadUs);
-  const wall = (arm) => blocks[arm].map((b) => b.wallUs);
-  const r = {
+  return {
     provider: name,
     workload,
     label: p.workloads[workload].label,
     transport: p.transport,
     n,
-    offMed: median(cpu('off')),
-    onMed: median(cpu('on')),
-    offSpread: spread(cpu('off')),
-    onSpread: spread(cpu('on')),
-    pairedSpread: spread(cpu('on').map((v, i) => v - cpu('off')[i])),
-    threadAdded: median(thread('on')) - median(thread('off')),
-    lowAdded: quantile(cpu('on'), 0.25) - quantile(cpu('off'), 0.25),
-    offWall: median(wall('off')),
-    onWall: median(wall('on')),
+    ...compareArms(blocks),
     memCalls,
     heapOff,
     heapOn,
   };
-  r.added = r.onMed - r.offMed;
-  r.ratio = r.onMed / r.offMed;
-  return r;
 }
 
 // -------------------------------------------------------------------------------------------- report
 
-const range = ([a, b]) => `${f1(a)} … ${f1(b)}`;
-const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(0)} KB`;
 
 function report(results, meta) {
   const L = [];

@@ -93,3 +93,32 @@ export async function heapGrowthOf(call, n, flush) {
   fullGc();
   return heapUsed() - before;
 }
+
+/**
+ * The off-vs-on comparison of measured blocks (`{ cpuUs, threadUs, wallUs }` per block, per arm): medians,
+ * spreads, the paired per-round difference, main-thread and 25th-percentile estimates, wall times.
+ */
+export function compareArms(blocks) {
+  const cpu = (arm) => blocks[arm].map((b) => b.cpuUs);
+  const thread = (arm) => blocks[arm].map((b) => b.threadUs);
+  const wall = (arm) => blocks[arm].map((b) => b.wallUs);
+  const r = {
+    offMed: median(cpu('off')),
+    onMed: median(cpu('on')),
+    offSpread: spread(cpu('off')),
+    onSpread: spread(cpu('on')),
+    pairedSpread: spread(cpu('on').map((v, i) => v - cpu('off')[i])),
+    threadAdded: median(thread('on')) - median(thread('off')),
+    // Other processes only ever slow a block down: the quieter blocks' estimate.
+    lowAdded: quantile(cpu('on'), 0.25) - quantile(cpu('off'), 0.25),
+    offWall: median(wall('off')),
+    onWall: median(wall('on')),
+  };
+  r.added = r.onMed - r.offMed;
+  r.ratio = r.onMed / r.offMed;
+  return r;
+}
+
+/** `a … b` of a spread, and a signed size in KB, for the reports. */
+export const range = ([a, b]) => `${f1(a)} … ${f1(b)}`;
+export const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(0)} KB`;

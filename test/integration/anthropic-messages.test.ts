@@ -24,6 +24,7 @@ import {
 } from '../helpers/spans';
 import { metricByName, metricPoints, setupTelemetry } from '../helpers/telemetry';
 import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../fixtures/metric-buckets';
+import { TIME_TOOL_DEFINITION, WEATHER_TOOL_DEFINITION } from '../fixtures/tool-definitions';
 import {
   MODEL,
   RESPONSE_MODEL,
@@ -269,13 +270,8 @@ describe('messages.create: content', () => {
       ...responseAttributes({ id: 'msg_tools', finish: 'tool_call', input: 80, output: 40 }),
     });
     expect(contentAttribute(span, TOOL_DEFINITIONS)).toEqual([
-      {
-        type: 'function',
-        name: 'get_weather',
-        description: 'Current weather for a city',
-        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-      },
-      { type: 'function', name: 'get_time', parameters: { type: 'object', properties: { tz: { type: 'string' } } } },
+      WEATHER_TOOL_DEFINITION,
+      TIME_TOOL_DEFINITION,
     ]);
     expect(contentAttribute(span, INPUT_MESSAGES)).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },

@@ -21,6 +21,7 @@ import { useBedrockTestbed } from '../helpers/bedrock-testbed';
 import { CAPTURE_CONTENT_ENV } from '../helpers/env';
 import { DETAILS_EVENT, INPUT_MESSAGES, OUTPUT_MESSAGES, SYSTEM_INSTRUCTIONS, TOOL_DEFINITIONS, attributesWithoutContent, contentAttribute, onlySpan } from '../helpers/spans';
 import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../fixtures/metric-buckets';
+import { WEATHER_TOOL_DEFINITION } from '../fixtures/tool-definitions';
 import { CLAUDE, CLAUDE_PROFILE, converseResponse, converseUsage, textResponse } from '../fixtures/bedrock';
 import { awsError, json } from '../mock-servers/bedrock-server';
 
@@ -220,14 +221,7 @@ describe('Converse: content', () => {
       { type: 'text', content: 'You are a weather bot.' },
       { type: 'text', content: 'Answer in metric units.' },
     ];
-    const toolDefinitions = [
-      {
-        type: 'function',
-        name: 'get_weather',
-        description: 'Current weather for a city',
-        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-      },
-    ];
+    const toolDefinitions = [WEATHER_TOOL_DEFINITION];
     const inputMessages = [
       { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
       { role: 'assistant', parts: [{ type: 'tool_call', id: 'tooluse_p1', name: 'get_weather', arguments: { city: 'Paris' } }] },

@@ -33,6 +33,7 @@ import {
 import { MockOpenAIServer, apiError, json } from '../mock-servers/openai-server';
 import { requestIdOf } from '../helpers/sdk-compat';
 import { DURATION_BUCKETS, TOKEN_BUCKETS } from '../fixtures/metric-buckets';
+import { TIME_TOOL_DEFINITION, WEATHER_TOOL_DEFINITION } from '../fixtures/tool-definitions';
 import { MODEL, RESPONSE_MODEL, baseChatAttributes, baseMetricAttributes, chatCompletion, textChoice, toolCallChoice, usage, userMessage } from '../fixtures/chat';
 
 useClearedEnv([CAPTURE_CONTENT_ENV]);
@@ -285,13 +286,8 @@ describe('chat.completions.create: tools, tool calls and multimodal content', ()
       'gen_ai.usage.output_tokens': 40,
     });
     expect(contentAttribute(span, TOOL_DEFINITIONS)).toEqual([
-      {
-        type: 'function',
-        name: 'get_weather',
-        description: 'Current weather for a city',
-        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-      },
-      { type: 'function', name: 'get_time', parameters: { type: 'object', properties: { tz: { type: 'string' } } } },
+      WEATHER_TOOL_DEFINITION,
+      TIME_TOOL_DEFINITION,
     ]);
     expect(contentAttribute(span, INPUT_MESSAGES)).toEqual([
       { role: 'system', parts: [textPart('You are a weather bot.')] },

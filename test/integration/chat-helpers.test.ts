@@ -23,6 +23,7 @@ import {
   userTextMessage,
 } from '../helpers/spans';
 import { json, sse } from '../mock-servers/openai-server';
+import { WEATHER_TOOL_DEFINITION } from '../fixtures/tool-definitions';
 import { MODEL, RESPONSE_MODEL, baseChatAttributes, chatCompletion, textChoice, textStream, toolCallChoice, usage, userMessage } from '../fixtures/chat';
 
 const { server, tel, client: newClient } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY' }, lifetime: 'test' });
@@ -248,12 +249,7 @@ describe('runTools', () => {
     expect(attributesWithoutContent(second!)).toEqual(
       completedAttributes('chatcmpl-turn2', { 'gen_ai.usage.input_tokens': 70, 'gen_ai.usage.output_tokens': 6 }),
     );
-    const toolDefinition = {
-      type: 'function',
-      name: 'get_weather',
-      description: 'Current weather for a city',
-      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-    };
+    const toolDefinition = WEATHER_TOOL_DEFINITION;
     expect(contentAttribute(first!, TOOL_DEFINITIONS)).toEqual([toolDefinition]);
     expect(contentAttribute(second!, TOOL_DEFINITIONS)).toEqual([toolDefinition]);
     expect(contentAttribute(first!, INPUT_MESSAGES)).toEqual([userTextMessage('Weather in Paris?')]);

@@ -1,5 +1,6 @@
 export * from './config';
 export * from './content-mode';
+export { nonRecordingTracer, withTracingSuppressed } from './foreign-spans';
 export * from './endpoint';
 export * from './genai-instrumentation';
 export * from './invocation';

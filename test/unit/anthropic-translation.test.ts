@@ -6,7 +6,8 @@
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { blockParts, finishReason, outputMessage, toolDefinitions } from '../../src/providers/anthropic/content';
 import { MessageStreamAccumulator, messagesRequest, messagesResults, tokenUsage } from '../../src/providers/anthropic/messages';
-import { nonRecordingTracer, suppressesSdkSpans, runCreate, runStreamHelper } from '../../src/providers/anthropic/sdk-telemetry';
+import { nonRecordingTracer } from '../../src/core/foreign-spans';
+import { suppressesSdkSpans, runCreate, runStreamHelper } from '../../src/providers/anthropic/sdk-telemetry';
 import { SseDecoder } from '../../src/providers/stainless/sse';
 
 describe('content blocks → parts', () => {

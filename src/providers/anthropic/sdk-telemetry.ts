@@ -25,27 +25,10 @@
  * stream helpers before they call create); `ANTHROPIC_OPEN_TELEMETRY=false` / `openTelemetry: false`
  * (no tracer) leave nothing to do.
  */
-import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
-import { INVALID_SPAN_CONTEXT, context, trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { nonRecordingTracer } from '../../core';
 
 export type SdkTelemetryPolicy = 'suppress' | 'keep';
-
-/** A tracer that records nothing; its spans carry the context active where they start (as the no-op tracer's do). */
-export const nonRecordingTracer: Tracer = {
-  startSpan(_name: string, options?: SpanOptions, ctx?: Context): Span {
-    if (options?.root) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parent = trace.getSpanContext(ctx ?? context.active());
-    return trace.wrapSpanContext(parent && trace.isSpanContextValid(parent) ? parent : INVALID_SPAN_CONTEXT);
-  },
-  startActiveSpan(name: string, ...args: unknown[]): unknown {
-    const fn = args[args.length - 1] as (span: Span) => unknown;
-    const options = (args.length >= 2 ? args[0] : undefined) as SpanOptions | undefined;
-    const parent = (args.length >= 3 ? args[1] : undefined) as Context | undefined;
-    const ctx = parent ?? context.active();
-    const span = nonRecordingTracer.startSpan(name, options, ctx);
-    return context.with(trace.setSpan(ctx, span), fn, undefined, span);
-  },
-} as Tracer;
 
 interface TracedClient {
   _tracer?: unknown;

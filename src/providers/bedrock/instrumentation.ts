@@ -29,10 +29,10 @@
  * restores our context before the HTTP handler, so transport spans still nest under our span. Set
  * `suppressAwsSdkSpans: false` to keep its span (it then nests under ours).
  */
-import { context, createContextKey } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from '../../core';
-import { asObject, GenAIInstrumentationBase, safely } from '../../core';
+import { asObject, GenAIInstrumentationBase, safely, withTracingSuppressed } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
 import { failure, recordOutput } from './command-output';
 import { commandKind, translate } from './commands';
@@ -49,9 +49,6 @@ export interface BedrockRuntimeInstrumentationConfig extends GenAIInstrumentatio
    */
   suppressAwsSdkSpans?: boolean;
 }
-
-/** `@opentelemetry/core`'s suppress-tracing key (createContextKey uses Symbol.for: every copy agrees). */
-const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 type SendFn = (this: object, ...args: unknown[]) => unknown;
 interface ClientPrototype {
@@ -125,7 +122,7 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
       state.context = withCallState(invocation.context, state);
       const middlewareRuns = addMiddleware(this);
       state.restoreContext = middlewareRuns && instrumentation.getConfig().suppressAwsSdkSpans !== false && isWrapped(original);
-      const runContext = state.restoreContext ? state.context.setValue(SUPPRESS_TRACING_KEY, true) : state.context;
+      const runContext = state.restoreContext ? withTracingSuppressed(state.context) : state.context;
       const results = translation.results(invocation.capturesContent);
       const onOutput = (output: unknown) => safely('recording a Bedrock response', () => recordOutput(output, invocation, results, state), undefined);
       const onError = (error: unknown) => invocation.fail(error, failure(error));

@@ -30,6 +30,9 @@ const COMPAT = join(ROOT, 'test', 'compat');
 // The zero-code start (`--import` / `-r opentelemetry-instrumentation-genai/register`) with the line's
 // own @opentelemetry/sdk-node.
 const REGISTER_FILES = ['register-launcher.mjs', 'register-target.mjs', 'register-target.cjs'];
+// Files from elsewhere in the repo that the apps import, copied in beside them: the OTLP JSON receiver
+// of `npm run demo`, which the register launcher exports to.
+const SHARED_FILES = { 'otlp-receiver.mjs': join(ROOT, 'scripts', 'demo', 'otlp-receiver.mjs') };
 const registerScenarios = (line) =>
   ['esm', 'cjs'].map((kind) => ({ name: `register-${kind}`, args: ['register-launcher.mjs', line, kind] }));
 
@@ -157,6 +160,7 @@ async function runLine(name, line, tarball) {
   };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   for (const f of line.files) copyFileSync(join(COMPAT, f), join(dir, f));
+  for (const [name, from] of Object.entries(SHARED_FILES)) copyFileSync(from, join(dir, name));
 
   const t0 = Date.now();
   const inst = await npm(['install', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: INSTALL_TIMEOUT_MS });

@@ -7,36 +7,18 @@
  * metrics and the details event arrived. Prints `<line> register-<kind>: ok|FAILED`.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+// scripts/demo/otlp-receiver.mjs, copied in beside this file by scripts/test-otel-lines.mjs.
+import { spansFromOtlp, startOtlpReceiver } from './otlp-receiver.mjs';
 
 const require = createRequire(import.meta.url);
 const { finish, runMain, startMockServer } = require('./compat-common.cjs');
 const [line, kind] = process.argv.slice(2);
 const label = `${line} register-${kind}`;
 
-function startReceiver() {
-  const received = { spans: [], metrics: [], events: [] };
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const json = JSON.parse(body || '{}');
-      const scopes = (key, inner) => (json[key] ?? []).flatMap((r) => r[inner] ?? []);
-      if (req.url === '/v1/traces') received.spans.push(...scopes('resourceSpans', 'scopeSpans').flatMap((s) => s.spans ?? []));
-      if (req.url === '/v1/metrics') received.metrics.push(...scopes('resourceMetrics', 'scopeMetrics').flatMap((s) => s.metrics ?? []));
-      if (req.url === '/v1/logs') received.events.push(...scopes('resourceLogs', 'scopeLogs').flatMap((s) => s.logRecords ?? []));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ received, url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })),
-  );
-}
-
 runMain(label, async () => {
   const mock = await startMockServer();
-  const receiver = await startReceiver();
+  const receiver = await startOtlpReceiver();
   const args = kind === 'esm'
     ? ['--import', 'opentelemetry-instrumentation-genai/register', './register-target.mjs']
     : ['-r', 'opentelemetry-instrumentation-genai/register', './register-target.cjs'];
@@ -45,7 +27,7 @@ runMain(label, async () => {
       PATH: process.env.PATH,
       MOCK_BASE_URL: mock.baseURL,
       OTEL_SERVICE_NAME: 'compat-register',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'SPAN_AND_EVENT',
     },
@@ -54,16 +36,18 @@ runMain(label, async () => {
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const code = await new Promise((r) => child.on('exit', (c, s) => r(c ?? s)));
-  receiver.close();
+  await receiver.close();
   await mock.close();
 
-  const { spans, metrics, events } = receiver.received;
+  const { resourceSpans, resourceMetrics, resourceLogs } = receiver.received;
+  const spans = spansFromOtlp(resourceSpans);
+  const metrics = resourceMetrics.flatMap((r) => r.scopeMetrics ?? []).flatMap((s) => s.metrics ?? []);
+  const events = resourceLogs.flatMap((r) => r.scopeLogs ?? []).flatMap((s) => s.logRecords ?? []);
   const problems = [];
   if (code !== 0 || output.trim() !== 'hi there') problems.push(`app exited ${code} with output ${JSON.stringify(output)}`);
-  const attr = (span, key) => span.attributes.find((a) => a.key === key)?.value;
   const chat = spans.filter((s) => s.name === 'chat gpt-4o-mini');
   if (chat.length !== 1) problems.push(`expected one chat span, got ${JSON.stringify(spans.map((s) => s.name))}`);
-  else if (attr(chat[0], 'gen_ai.response.id')?.stringValue !== 'chatcmpl-compat-1') problems.push('chat span lacks gen_ai.response.id');
+  else if (chat[0].attributes['gen_ai.response.id'] !== 'chatcmpl-compat-1') problems.push('chat span lacks gen_ai.response.id');
   const metricNames = [...new Set(metrics.map((m) => m.name))].sort().join(',');
   if (metricNames !== 'gen_ai.client.operation.duration,gen_ai.client.token.usage') problems.push(`metrics: ${metricNames}`);
   if (events.map((e) => e.eventName).join(',') !== 'gen_ai.client.inference.operation.details') problems.push(`events: ${JSON.stringify(events.map((e) => e.eventName))}`);

@@ -6,38 +6,29 @@
 // into a real Jaeger v2, both built from Go modules on first use (see scripts/backends/); prints the
 // calls as read back from Jaeger, the Jaeger links and the query that finds the v2 calls, then keeps
 // both running until Ctrl-C (`--exit` stops them at once).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../backends/paths.mjs';
 import { formatCallsTable, modelCallSpans } from './calls-table.mjs';
 import { countOtherSignals, spansFromOtlp, startOtlpReceiver } from './otlp-receiver.mjs';
+import { envWithout, runSupportAssistant } from './support-assistant-app.mjs';
 
 const SERVICE = process.env.OTEL_SERVICE_NAME || 'support-assistant';
 const CAPTURE_ENV = 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT';
 const args = new Set(process.argv.slice(2));
 
-/** Runs the example app under the register hook; resolves with its report. */
-async function runSupportAssistant(otlpEnv, work) {
-  const reportPath = join(work, 'report.json');
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('OTEL_EXPORTER_OTLP_')) delete env[key];
-  Object.assign(env, {
+/** Runs the example app under the register hook, exporting per `otlpEnv`; resolves with its report. */
+async function runApp(otlpEnv, work) {
+  const env = {
+    ...envWithout(['OTEL_EXPORTER_OTLP_']),
     OTEL_SERVICE_NAME: SERVICE,
     [CAPTURE_ENV]: process.env[CAPTURE_ENV] ?? 'SPAN_AND_EVENT',
-    SUPPORT_ASSISTANT_QUIET: '1',
-    SUPPORT_ASSISTANT_REPORT: reportPath,
     ...otlpEnv,
-  });
-  const child = spawn(
-    process.execPath,
-    ['--import', 'opentelemetry-instrumentation-genai/register', 'examples/support-assistant/main.mjs'],
-    { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? signal)));
-  if (code !== 0) throw new Error(`the support-assistant exited with ${code}`);
-  return JSON.parse(readFileSync(reportPath, 'utf8'));
+  };
+  const { report, output } = await runSupportAssistant({ env, reportPath: join(work, 'report.json') });
+  if (output) process.stdout.write(output);
+  return report;
 }
 
 function printHeader(where) {
@@ -48,10 +39,7 @@ async function localDemo(work) {
   const receiver = await startOtlpReceiver();
   try {
     printHeader(`local OTLP receiver ${receiver.endpoint}`);
-    const report = await runSupportAssistant(
-      { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
-      work,
-    );
+    const report = await runApp({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, work);
     const spans = spansFromOtlp(receiver.received.resourceSpans);
     const { metricPoints, events } = countOtherSignals(receiver.received);
     console.log(formatCallsTable(spans));
@@ -80,7 +68,7 @@ async function jaegerDemo(work) {
       logDir: work,
     });
     printHeader(`collector 127.0.0.1:${PORTS.collectorOtlpHttp} → Jaeger ${JAEGER_URL}`);
-    const report = await runSupportAssistant({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${PORTS.collectorOtlpHttp}` }, work);
+    const report = await runApp({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${PORTS.collectorOtlpHttp}` }, work);
     const runTag = { 'genai_app.run_id': report.runId };
     await waitForSpans({
       service: SERVICE,

@@ -8,7 +8,6 @@
  *
  * The backends are built once by `node scripts/backends/build.mjs` (run by `npm run test:e2e`).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import { COLLECTOR_BIN, JAEGER_BIN, JAEGER_E2E_CONFIG, ROOT } from '../../script
 import { PORTS, startCollector, startJaeger } from '../../scripts/backends/processes.mjs';
 import { findSpans, searchTraces, spansOf, waitForSpans } from '../../scripts/backends/jaeger-query.mjs';
 import { spansFromOtlp } from '../../scripts/demo/otlp-receiver.mjs';
+import { envWithout, runSupportAssistant } from '../../scripts/demo/support-assistant-app.mjs';
 
 const run = promisify(execFile);
 const SERVICE = 'support-assistant-e2e';
@@ -45,30 +45,19 @@ const counts = []; // for the closing line: calls made vs spans found, per run
 
 /** Runs the support-assistant under the register hook; resolves with its report. */
 async function runAssistant(runId, env = {}) {
-  const reportPath = join(work, `${runId}.json`);
-  const childEnv = { ...process.env };
-  for (const key of Object.keys(childEnv)) if (key.startsWith('OTEL_') || key === 'NODE_OPTIONS' || key.startsWith('OPENAI_')) delete childEnv[key];
-  Object.assign(childEnv, {
-    OTEL_SERVICE_NAME: SERVICE,
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${PORTS.collectorOtlpHttp}`,
-    OTEL_BSP_SCHEDULE_DELAY: '200',
-    SUPPORT_ASSISTANT_RUN_ID: runId,
-    SUPPORT_ASSISTANT_REPORT: reportPath,
-    SUPPORT_ASSISTANT_QUIET: '1',
-    ...env,
+  const { report, output } = await runSupportAssistant({
+    reportPath: join(work, `${runId}.json`),
+    env: {
+      ...envWithout(['OTEL_', 'OPENAI_', 'NODE_OPTIONS']),
+      OTEL_SERVICE_NAME: SERVICE,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${PORTS.collectorOtlpHttp}`,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      SUPPORT_ASSISTANT_RUN_ID: runId,
+      ...env,
+    },
   });
-  const child = spawn(process.execPath, ['--import', 'opentelemetry-instrumentation-genai/register', 'examples/support-assistant/main.mjs'], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? s)));
-  if (code !== 0) throw new Error(`support-assistant exited with ${code}:\n${output}`);
   expect(output).toBe(''); // quiet app, and the hook prints nothing without OTEL_LOG_LEVEL
-  return JSON.parse(readFileSync(reportPath, 'utf8'));
+  return report;
 }
 
 const modelCallsOf = (report, version) =>

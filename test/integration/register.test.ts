@@ -6,6 +6,7 @@
  * 60 s interval, so anything received at all was flushed by the hook at exit.
  */
 import { spawn } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MockOpenAIServer, json } from '../mock-servers/openai-server';
 import { useMockServer } from '../helpers/testbed';
@@ -230,10 +231,17 @@ describe('opentelemetry-instrumentation-genai/register (zero-code start)', () =>
     expect(plain.stdout).toBe('{"openai":false,"anthropic":false,"googleGenAI":false,"bedrock":false}\n');
   });
 
-  test('loading the hook twice starts telemetry once', async () => {
+  test('the hook loaded from two copies of the package (`-r` a copy, `--import` the installed one) starts telemetry once', async () => {
+    // Node's module cache already dedupes one file loaded by both flags; a second installed copy of the
+    // package (a dependency bringing its own) is a separate module: only the process-wide guard stops it
+    // from starting a second SDK and registering the loader hook again (which makes Node print a warning).
+    const copy = join(ROOT, 'test', '.tmp', 'genai-package-copy');
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
     server.enqueue(json(CHAT_REPLY));
-    const run = await startApp(['-r', 'opentelemetry-instrumentation-genai/register', ...ESM_APP], otlpEnv());
-    expect(run.code).toBe(0);
+    const run = await startApp(['-r', './test/.tmp/genai-package-copy/dist/cjs/register.js', ...ESM_APP], otlpEnv());
+    rmSync(copy, { recursive: true, force: true });
+    expect(run).toEqual({ code: 0, signal: null, stdout: 'answer: hi there\n', stderr: '' });
     expectChatSpan(receiver.received, false);
   });
 });

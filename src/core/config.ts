@@ -31,4 +31,11 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
    * type and size. Default false. `OTEL_INSTRUMENTATION_GENAI_CAPTURE_INLINE_BINARY` wins when set.
    */
   captureInlineBinary?: boolean;
+  /**
+   * How long (ms) a call may wait on the app with no sign of life (its response arrived, or its stream
+   * delivered a chunk, and nothing read it since) before it is ended and recorded as abandoned
+   * (`genai_app.call.abandoned` = `idle_timeout`). Default 600000 (10 minutes); 0: never.
+   * `OTEL_INSTRUMENTATION_GENAI_IDLE_TIMEOUT` wins when set.
+   */
+  idleTimeout?: number;
 }

@@ -11,6 +11,7 @@ import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opent
 import type { GenAIInstrumentationConfig } from './config';
 import { type CaptureMode, resolveCaptureMode } from './content-mode';
 import { type ContentPolicy, resolveContentPolicy } from './content-policy';
+import { resolveIdleTimeout } from './idle-timeout';
 import { type GenAIInstruments, createGenAIInstruments } from './instruments';
 import { Invocation } from './invocation';
 import type { InvocationRequest } from './model';
@@ -29,6 +30,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _stages: StageRecorder | undefined;
   declare private _captureMode: CaptureMode | undefined;
   declare private _contentPolicy: ContentPolicy | undefined;
+  declare private _idleTimeoutMs: number | undefined;
   declare private _explicitEventLogger: EventLogger | undefined;
   declare private _globalLoggerProvider: unknown;
   declare private _globalEventLogger: EventLogger | undefined;
@@ -108,6 +110,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     super.setConfig(config);
     this._captureMode = undefined;
     this._contentPolicy = undefined;
+    this._idleTimeoutMs = undefined;
   }
 
   override setLoggerProvider(loggerProvider: LoggerProvider): void {
@@ -149,6 +152,10 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   get contentPolicy(): ContentPolicy {
     return (this._contentPolicy ??= resolveContentPolicy(this.getConfig()));
+  }
+
+  get idleTimeoutMs(): number {
+    return (this._idleTimeoutMs ??= resolveIdleTimeout(this.getConfig().idleTimeout));
   }
 
   get captureMode(): CaptureMode {

@@ -1,7 +1,7 @@
 /*
  * One GenAI client call in flight: owns its span, measures its timing, and records spans, metrics and
- * the details event exactly once when the call ends (successfully, with an error, or when a stream is
- * finished, broken out of or aborted).
+ * the details event exactly once when the call ends (successfully, with an error, when a stream is
+ * finished, broken out of or aborted, or when the app abandons it: see ./open-invocations.ts).
  */
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
@@ -9,6 +9,7 @@ import { type CaptureMode, capturesOnEvent, capturesOnSpan } from './content-mod
 import { type PreparedContent, prepareContent } from './content';
 import { errorTypeOf } from './error-type';
 import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
+import { type AbandonCause, type OpenCall, trackOpenCall, untrackOpenCall, watchHandle } from './open-invocations';
 import { safely } from './safely';
 import { type GenAIScope, getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from './scope';
 import * as sc from './semconv';
@@ -17,7 +18,7 @@ import type { GenAITelemetry } from './telemetry';
 
 const INFO_SEVERITY = 9;
 
-export class Invocation {
+export class Invocation implements OpenCall {
   readonly span: Span;
   /** The context to run the SDK call in, so transport spans nest under the GenAI span. */
   readonly context: Context;
@@ -31,6 +32,13 @@ export class Invocation {
   /** Gaps between chunks (s), recorded when the call ends so they carry the response attributes. */
   private readonly chunkGaps: number[] = [];
   private ended = false;
+  /** See OpenCall: set once the call waits on the app, moved on by every chunk. */
+  idleSince: number | undefined;
+  readonly idleTimeoutMs: number;
+  liveHandles = 0;
+  settling = false;
+  /** What the app has received so far, for a call it abandons (a stream's partial response). */
+  private receivedSoFar: ((interrupted: boolean) => InvocationResponse) | undefined;
 
   constructor(
     private readonly telemetry: GenAITelemetry,
@@ -51,6 +59,8 @@ export class Invocation {
       this.captureMode !== 'NO_CONTENT' && request.content
         ? safely('converting request content', request.content, undefined)
         : undefined;
+    this.idleTimeoutMs = telemetry.idleTimeoutMs ?? 0;
+    trackOpenCall(this);
   }
 
   /** Whether this call records content (its effective capture mode is not NO_CONTENT). */
@@ -62,9 +72,37 @@ export class Invocation {
     return this.ended;
   }
 
+  /**
+   * The response has reached the SDK and the call now waits on the app (to await, parse or read the
+   * stream): from here the idle limit applies. `receivedSoFar` assembles what the app got so far (called
+   * with `interrupted` true), in case it abandons the call. It must not reference, even through the scope
+   * it was made in, the objects passed to watch().
+   */
+  waitOnApp(receivedSoFar?: (interrupted: boolean) => InvocationResponse): void {
+    this.idleSince ??= performance.now();
+    if (receivedSoFar) this.receivedSoFar = receivedSoFar;
+  }
+
+  /**
+   * `handle` is an object through which the app can still finish this call (the SDK's promise, its stream,
+   * an iterator taken from it): once every watched handle is garbage collected, the call is abandoned.
+   */
+  watch(handle: object): void {
+    if (!this.ended) watchHandle(handle, this);
+  }
+
+  /** Ends the call as not finished by the app: what it received so far, marked with the cause. */
+  abandon(cause: AbandonCause): void {
+    if (this.ended) return;
+    const receivedSoFar = this.receivedSoFar;
+    const partial = receivedSoFar ? safely('assembling an abandoned response', () => receivedSoFar(true), {}) : {};
+    this.end({ ...partial, attributes: { ...partial.attributes, [sc.ATTR_GENAI_APP_CALL_ABANDONED]: cause } });
+  }
+
   /** Call once per received stream chunk, before processing it. */
   recordChunk(): void {
     const now = performance.now();
+    if (this.idleSince !== undefined) this.idleSince = now;
     if (this.firstChunkAt === undefined) {
       this.firstChunkAt = now;
     } else if (this.lastChunkAt !== undefined) {
@@ -88,6 +126,7 @@ export class Invocation {
   end(response: InvocationResponse): void {
     if (this.ended) return;
     this.ended = true;
+    this.close();
     safely('recording a GenAI call', () => this.finish(response, undefined), undefined);
   }
 
@@ -98,7 +137,13 @@ export class Invocation {
   fail(error: unknown, partial: InvocationResponse = {}, errorType?: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.close();
     safely('recording a failed GenAI call', () => this.finish(partial, error, errorType), undefined);
+  }
+
+  private close(): void {
+    this.receivedSoFar = undefined;
+    untrackOpenCall(this);
   }
 
   private finish(response: InvocationResponse, error: unknown, providerErrorType?: string): void {

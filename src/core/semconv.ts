@@ -88,6 +88,12 @@ export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK =
 
 export const EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS = 'gen_ai.client.inference.operation.details';
 
+/**
+ * This package's own attribute (its `genai_app.*` namespace): set on a call the app never finished, to
+ * say how it was ended: `garbage_collected`, `idle_timeout` or `shutdown` (see ./open-invocations.ts).
+ */
+export const ATTR_GENAI_APP_CALL_ABANDONED = 'genai_app.call.abandoned';
+
 /** Advised explicit bucket boundaries (seconds) for the duration and chunk-timing histograms. */
 export const DURATION_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,

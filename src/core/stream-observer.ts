@@ -15,7 +15,27 @@ export interface StreamObserver<T> {
   onEarlyReturn(): void;
 }
 
-export function observeAsyncIterator<T>(source: AsyncIterator<T>, observer: StreamObserver<T>): AsyncIterableIterator<T> {
+/**
+ * One stream, several iterators (an SDK stream object hands out a new one each time it is iterated):
+ * only the first iterator the app uses reports to the observer. A second one is passed through
+ * unobserved, so the SDK's "stream already consumed" error it throws does not fail a call that the first
+ * iterator reads to its end.
+ */
+export class IteratorArbiter {
+  private owner: object | undefined;
+
+  /** Whether `iterator` reports: it is, or now becomes, the first iterator used. */
+  claim(iterator: object): boolean {
+    this.owner ??= iterator;
+    return this.owner === iterator;
+  }
+}
+
+export function observeAsyncIterator<T>(
+  source: AsyncIterator<T>,
+  observer: StreamObserver<T>,
+  arbiter?: IteratorArbiter,
+): AsyncIterableIterator<T> {
   let settled = false;
   const settle = (what: string, fn: () => void) => {
     if (settled) return;
@@ -23,7 +43,7 @@ export function observeAsyncIterator<T>(source: AsyncIterator<T>, observer: Stre
     safely(what, fn, undefined);
   };
 
-  return {
+  const observed: AsyncIterableIterator<T> = {
     // Not `async`: one promise per chunk instead of two; a synchronous throw still becomes a rejection.
     next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
       let pending: Promise<IteratorResult<T>>;
@@ -32,6 +52,7 @@ export function observeAsyncIterator<T>(source: AsyncIterator<T>, observer: Stre
       } catch (error) {
         pending = Promise.reject(error);
       }
+      if (arbiter && !arbiter.claim(observed)) return pending;
       return pending.then(
         (result) => {
           if (result.done) settle('ending a completed stream', () => observer.onComplete());
@@ -45,12 +66,12 @@ export function observeAsyncIterator<T>(source: AsyncIterator<T>, observer: Stre
       );
     },
     async return(value?: unknown): Promise<IteratorResult<T>> {
-      settle('ending a stream closed early', () => observer.onEarlyReturn());
+      if (!arbiter || arbiter.claim(observed)) settle('ending a stream closed early', () => observer.onEarlyReturn());
       if (typeof source.return === 'function') return source.return(value as never);
       return { done: true, value: value as never };
     },
     async throw(error?: unknown): Promise<IteratorResult<T>> {
-      settle('ending a stream thrown into', () => observer.onError(error));
+      if (!arbiter || arbiter.claim(observed)) settle('ending a stream thrown into', () => observer.onError(error));
       if (typeof source.throw === 'function') return source.throw(error);
       throw error;
     },
@@ -58,4 +79,5 @@ export function observeAsyncIterator<T>(source: AsyncIterator<T>, observer: Stre
       return this;
     },
   };
+  return observed;
 }

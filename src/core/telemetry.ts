@@ -29,4 +29,6 @@ export interface GenAITelemetry {
   readonly contentPolicy: ContentPolicy;
   /** Whether GenAI context prompt name/version and environment go on metrics (default true). */
   readonly scopeAttributesOnMetrics?: boolean;
+  /** How long a call may wait on the app without a sign of life before it is ended as abandoned (ms; 0: never). */
+  readonly idleTimeoutMs?: number;
 }

@@ -10,6 +10,7 @@
 import { DiagConsoleLogger, diag, trace, ProxyTracerProvider } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { getGenAIInstrumentations } from '../index';
+import { spoolingExport } from './durable-pipeline';
 import { registerEsmHook, hookedModuleNames } from './esm-hook';
 import { flushOnExit, type Shutdownable } from './flush-on-exit';
 import { diagLogLevelFromEnv, resolveShutdownTimeout } from './startup-config';
@@ -19,7 +20,9 @@ const PREFIX = 'opentelemetry-instrumentation-genai/register';
 export type StartOutcome = 'disabled' | 'started' | 'joined-existing-provider' | 'no-sdk';
 
 interface NodeSdkModule {
-  NodeSDK: new (config: { instrumentations: Instrumentation[] }) => Shutdownable & { start(): void };
+  NodeSDK: new (config: { instrumentations: Instrumentation[]; spanProcessors?: unknown[]; logRecordProcessors?: unknown[] }) => Shutdownable & {
+    start(): void;
+  };
 }
 
 export function startGenAITelemetry(env: NodeJS.ProcessEnv = process.env): StartOutcome {
@@ -42,11 +45,15 @@ export function startGenAITelemetry(env: NodeJS.ProcessEnv = process.env): Start
   const sdkModule = loadNodeSdk();
   if (!sdkModule) return 'no-sdk';
 
-  const sdk = new sdkModule.NodeSDK({ instrumentations });
+  const shutdownTimeout = resolveShutdownTimeout(env);
+  // Traces and logs go through the durable spool unless it is turned off (or cannot serve the configured
+  // exporters: then NodeSDK builds them from OTEL_* as usual).
+  const durable = spoolingExport(env, shutdownTimeout);
+  const sdk = new sdkModule.NodeSDK({ instrumentations, ...durable?.processors });
   // The constructor has set up diag from OTEL_LOG_LEVEL; everything after this can be seen there.
   registerEsmHook(hookedModuleNames(instrumentations));
   sdk.start();
-  flushOnExit(sdk, resolveShutdownTimeout(env));
+  flushOnExit(sdk, shutdownTimeout, durable?.export);
   diag.debug(`${PREFIX}: NodeSDK started with ${instrumentations.map((i) => i.instrumentationName).join(', ')}`);
   return 'started';
 }

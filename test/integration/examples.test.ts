@@ -5,6 +5,8 @@
  * receiver. The mock LLM the examples bundle answers deterministically, so the rows and counts are exact.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spansFromOtlp, startOtlpReceiver } from '../../scripts/demo/otlp-receiver.mjs';
 
@@ -63,12 +65,19 @@ describe('npm run demo (scripts/demo/run-demo.mjs)', () => {
 
 describe('examples under the register hook', () => {
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  // A spool per test: what another run of the same example left in its service's spool is not sent here.
+  let spoolDir: string;
   beforeEach(async () => {
     receiver = await startOtlpReceiver();
+    spoolDir = mkdtempSync(join(tmpdir(), 'genai-examples-spool-'));
   });
-  afterEach(() => receiver.close());
+  afterEach(async () => {
+    await receiver.close();
+    rmSync(spoolDir, { recursive: true, force: true });
+  });
 
   const hookEnv = () => ({
+    OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR: spoolDir,
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'SPAN_ONLY',

@@ -6,7 +6,8 @@
  * 60 s interval, so anything received at all was flushed by the hook at exit.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockOpenAIServer, json } from '../mock-servers/openai-server';
 import { useMockServer } from '../helpers/testbed';
@@ -79,11 +80,15 @@ describe('opentelemetry-instrumentation-genai/register (zero-code start)', () =>
   const server = useMockServer(new MockOpenAIServer());
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 
+  // Each test is a service of its own: its own spool, so nothing one test leaves there is sent by the next.
+  let spoolDir: string;
   beforeEach(async () => {
     receiver = await startOtlpReceiver();
+    spoolDir = mkdtempSync(join(tmpdir(), 'genai-register-spool-'));
   });
   afterEach(async () => {
     await receiver.close();
+    rmSync(spoolDir, { recursive: true, force: true });
   });
 
   function otlpEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -92,6 +97,7 @@ describe('opentelemetry-instrumentation-genai/register (zero-code start)', () =>
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_SERVICE_NAME: 'register-test',
+      OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR: spoolDir,
       ...extra,
     };
   }

@@ -113,9 +113,9 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
   private wrapCreate(original: SdkMethod, APIError: (new (...args: unknown[]) => unknown) | undefined): SdkMethod {
     const instrumentation = this;
     return function patchedCreate(this: { _client?: unknown }, body: unknown, ...rest: unknown[]) {
-      if (!body || typeof body !== 'object') return original.call(this, body, ...rest);
       const client = this?._client;
-      const params = body as Record<string, unknown>;
+      // A body that is not an object still makes a request (that the API refuses): it gets its span too.
+      const params = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       const request = instrumentation.safeRequest(() => messagesRequest(params, endpointOf(client)));
       const invocation = request && instrumentation.startInvocation(request);
       if (!invocation) return original.call(this, body, ...rest);

@@ -5,7 +5,7 @@
 import type { Invocation, InvocationResponse } from '../../core';
 import { asObject, asString, observeAsyncIterator, safely } from '../../core';
 import type { CallState } from './middleware';
-import { ATTR_AWS_REQUEST_ID, type ResultTranslator } from './operation';
+import { ATTR_AWS_REQUEST_ID, type ResultTranslator, type StreamHandler } from './operation';
 
 function requestIdAttributes(metadata: unknown): Record<string, string> {
   const requestId = asString(asObject(metadata)?.requestId);
@@ -31,8 +31,7 @@ export function recordOutput(output: unknown, invocation: Invocation, results: R
     return;
   }
   const handler = stream.handler();
-  const partial = (interrupted: boolean) =>
-    withAttributes(safely('assembling a streamed Bedrock response', () => handler.toResponse(interrupted), {}), requestId);
+  const partial = partialResponse(handler, requestId);
   const iterable = o[stream.property] as { [Symbol.asyncIterator]?: (...args: unknown[]) => AsyncIterator<unknown> } | undefined;
   const factory = iterable?.[Symbol.asyncIterator];
   if (!iterable || typeof factory !== 'function') {
@@ -41,7 +40,7 @@ export function recordOutput(output: unknown, invocation: Invocation, results: R
   }
   const observed = function (this: unknown, ...args: unknown[]) {
     const source = factory.apply(this, args);
-    return observeAsyncIterator(source, {
+    const iterator = observeAsyncIterator(source, {
       onChunk(event) {
         invocation.recordChunk();
         handler.onEvent(event);
@@ -50,6 +49,8 @@ export function recordOutput(output: unknown, invocation: Invocation, results: R
       onEarlyReturn: () => invocation.end(partial(true)),
       onError: (error) => invocation.fail(error, withAttributes(partial(true), requestIdAttributes(asObject(error)?.$metadata))),
     });
+    invocation.watch(iterator);
+    return iterator;
   };
   try {
     Object.defineProperty(iterable, Symbol.asyncIterator, {
@@ -61,5 +62,15 @@ export function recordOutput(output: unknown, invocation: Invocation, results: R
   } catch {
     // A frozen stream object: leave it alone; the call ends now with what is known.
     invocation.end(partial(false));
+    return;
   }
+  // The app may never read the stream, or drop it half-read: see Invocation.watch.
+  invocation.waitOnApp(partial);
+  invocation.watch(iterable);
+}
+
+/** The streamed response so far (a function of its own: it must not hold the stream). */
+function partialResponse(handler: StreamHandler, requestId: Record<string, string>): (interrupted: boolean) => InvocationResponse {
+  return (interrupted) =>
+    withAttributes(safely('assembling a streamed Bedrock response', () => handler.toResponse(interrupted), {}), requestId);
 }

@@ -32,7 +32,7 @@
 import { context } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from '../../core';
-import { asObject, GenAIInstrumentationBase, safely, withTracingSuppressed } from '../../core';
+import { asObject, GenAIInstrumentationBase, safely, tapSettlement, withTracingSuppressed } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
 import { failure, recordOutput } from './command-output';
 import { commandKind, translate } from './commands';
@@ -146,13 +146,10 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
         throw error;
       }
       if (callbackIndex < 0) {
-        if (returned && typeof (returned as Promise<unknown>).then === 'function') {
-          // A reaction on the very promise we return, registered before the caller's: the output (and
-          // its stream) is observed before the caller sees it, and the caller keeps the same object.
-          (returned as Promise<unknown>).then(onOutput, onError);
-        } else {
-          invocation.end({});
-        }
+        // The caller gets a promise that settles as the SDK's does, after the output (and its stream)
+        // was observed; a failure it never awaits stays an unhandled rejection (see tapSettlement).
+        if (returned instanceof Promise) return tapSettlement(returned, onOutput, onError);
+        invocation.end({});
       }
       return returned;
     };

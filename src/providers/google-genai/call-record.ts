@@ -6,7 +6,7 @@
  */
 import type { Context } from '@opentelemetry/api';
 import { context, createContextKey } from '@opentelemetry/api';
-import { asObject, safely } from '../../core';
+import { asObject, safely, tapSettlement } from '../../core';
 
 /** The record of the user call in progress, in the context its SDK code runs in. */
 const CALL_KEY = createContextKey('opentelemetry-instrumentation-genai @google/genai call');
@@ -58,11 +58,8 @@ export function activeCallRecord(models: unknown, method: string): CallRecord | 
 export function observeRequest(call: CallRecord, method: string, params: unknown, invoke: () => unknown): unknown {
   safely('reading a model request', () => call.onRequest(params), undefined);
   const returned = invoke();
-  if (method === 'generateContent' && typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
-    (returned as PromiseLike<unknown>).then(
-      (response) => safely('reading a model response', () => call.onResponse(response), undefined),
-      () => undefined,
-    );
+  if (method === 'generateContent' && returned instanceof Promise) {
+    return tapSettlement(returned, (response) => call.onResponse(response), () => undefined);
   }
   return returned;
 }

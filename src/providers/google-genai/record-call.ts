@@ -21,8 +21,8 @@ export type StartInvocation = (build: () => InvocationRequest) => Invocation | u
 
 /** Records one call of `method` on `models` with `params`; `invoke` makes the SDK call. */
 export function recordCall(start: StartInvocation, method: Method, models: unknown, params: unknown, invoke: () => unknown): unknown {
-  const body = asObject(params);
-  if (!body) return invoke();
+  // Parameters that are not an object still make a call (that the SDK or the API refuses): it gets its span too.
+  const body = asObject(params) ?? {};
   switch (method) {
     case 'generateContent':
       return recordGenerateContent(start, models, body, invoke);

@@ -6,7 +6,7 @@
  */
 import type { Context } from '@opentelemetry/api';
 import { context } from '@opentelemetry/api';
-import type { Invocation } from '../../core';
+import type { Invocation, InvocationResponse } from '../../core';
 import { observeAsyncIterator, safely } from '../../core';
 import { geminiErrorType } from './generate-content-response';
 import { type GeminiStreamAccumulator, isAfcFunctionResponses } from './generate-content-stream';
@@ -36,7 +36,7 @@ export function observeGenerator(
     throw: (error?: unknown) =>
       typeof source.throw === 'function' ? context.with(callContext, () => source.throw!(error)) : Promise.reject(error),
   };
-  const partial = (interrupted: boolean) => safely('assembling a streamed response', () => accumulator.toResponse(interrupted), {});
+  const partial = partialResponse(accumulator);
   const observed = observeAsyncIterator(bound, {
     onChunk(chunk) {
       // The SDK's own function-results chunk (AFC) is not model output: no chunk timing for it.
@@ -64,5 +64,13 @@ export function observeGenerator(
       },
     });
   }
+  // The app may never read the stream, or drop it half-read: see Invocation.watch.
+  invocation.waitOnApp(partial);
+  invocation.watch(generator);
   return generator;
+}
+
+/** The response assembled from the stream so far (a function of its own: it must not hold the generator). */
+function partialResponse(accumulator: GeminiStreamAccumulator): (interrupted: boolean) => InvocationResponse {
+  return (interrupted) => safely('assembling a streamed response', () => accumulator.toResponse(interrupted), {});
 }

@@ -70,8 +70,8 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
   private wrapCreate(original: CreateMethod, operation: OpenAIOperation): CreateMethod {
     const instrumentation = this;
     return function patchedCreate(this: { _client?: unknown }, body: unknown, ...rest: unknown[]) {
-      if (!body || typeof body !== 'object') return original.call(this, body, ...rest);
-      const params = body as Record<string, unknown>;
+      // A body that is not an object still makes a request (that the API refuses): it gets its span too.
+      const params = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       const request = instrumentation.safeRequest(() => operation.request(params, endpointOf(this._client)));
       const invocation = request && instrumentation.startInvocation(request);
       if (!invocation) return original.call(this, body, ...rest);

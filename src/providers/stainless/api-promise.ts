@@ -11,10 +11,16 @@
  *
  * Some SDK helpers take the raw response instead (`_responseProps()`) and parse a streamed body
  * themselves: ./response-props-tap.ts observes that body.
+ *
+ * The app may never finish a call: never await the promise, never read the stream, drop it half-read.
+ * The APIPromise, the Stream and every iterator taken from it are watched by the invocation, which ends
+ * the call as abandoned once they are all garbage collected (or at its idle limit, or at shutdown). So
+ * nothing the invocation holds may reference them: the closures handed to it are made in functions of
+ * their own.
  */
 import { diag } from '@opentelemetry/api';
-import type { Invocation } from '../../core';
-import { observeAsyncIterator, safely } from '../../core';
+import type { Invocation, InvocationResponse } from '../../core';
+import { IteratorArbiter, observeAsyncIterator, safely, tapSettlement } from '../../core';
 import { tapResponseProps } from './response-props-tap';
 import type { ChunkHandler, ResultTranslator } from './result-translator';
 
@@ -48,10 +54,7 @@ function isStreamLike(value: unknown): value is StreamLike {
 
 /** Attaches the invocation to the SDK's return value and returns that same value. */
 export function observeApiPromise<T>(returned: T, invocation: Invocation, translator: ResultTranslator): T {
-  if (!isAPIPromiseLike(returned)) {
-    observeUnknownReturn(returned, invocation, translator);
-    return returned;
-  }
+  if (!isAPIPromiseLike(returned)) return observeUnknownReturn(returned, invocation, translator) as T;
   const apiPromise = returned;
   /** Whether the stream is observed: its Stream's iterator wrapped, or its body tapped (`_responseProps`). */
   let streamObserved = false;
@@ -64,30 +67,38 @@ export function observeApiPromise<T>(returned: T, invocation: Invocation, transl
 
   /** Records the SDK's parsed result (idempotent: the invocation ends once, a stream is observed once). */
   const onParsed = (result: unknown) => {
+    invocation.settling = false;
     if (translator.stream && isStreamLike(result)) {
       if (claimStream()) observeStream(result, invocation, translator.stream());
     } else {
       invocation.end(safely('reading an SDK response', () => translator.response(result), {}));
     }
   };
-  observeParsing(apiPromise, onParsed, (error) => invocation.fail(error));
+  observeParsing(apiPromise, invocation, onParsed, (error) => invocation.fail(error));
 
-  apiPromise.responsePromise.then(undefined, (error: unknown) => invocation.fail(error));
+  // The response has arrived: the call now waits on the app to parse it. Observed on a promise that
+  // takes the original's place, so a failure nobody awaits stays an unhandled rejection.
+  apiPromise.responsePromise = tapSettlement(
+    apiPromise.responsePromise,
+    () => invocation.waitOnApp(),
+    (error) => invocation.fail(error),
+  );
 
   const originalAsResponse = apiPromise.asResponse;
   apiPromise.asResponse = function (this: APIPromiseLike, ...args: unknown[]) {
-    const raw = originalAsResponse.apply(this, args);
-    raw.then(
+    const parsing = () => this.parsedPromise !== undefined;
+    return tapSettlement(
+      originalAsResponse.apply(this, args),
+      // withResponse() parses too (and starts parsing first); only a raw-only caller ends here.
       () => {
-        // withResponse() parses too (and starts parsing first); only a raw-only caller ends here.
-        if (this.parsedPromise === undefined) invocation.end({});
+        if (!parsing()) invocation.end({});
       },
       () => undefined,
     );
-    return raw;
   };
 
   tapResponseProps(apiPromise, invocation, translator, claimStream);
+  invocation.watch(apiPromise);
   return returned;
 }
 
@@ -102,11 +113,14 @@ export function observeApiPromise<T>(returned: T, invocation: Invocation, transl
  */
 function observeParsing(
   apiPromise: APIPromiseLike,
+  invocation: Invocation,
   onParsed: ((result: unknown) => void) | undefined,
   onError: (error: unknown) => void,
 ): void {
   const originalParse = apiPromise.parseResponse;
   apiPromise.parseResponse = function (this: unknown, ...args: unknown[]) {
+    // The APIPromise may be collected while its value is being parsed: not a sign of abandonment.
+    invocation.settling = true;
     return Promise.resolve(originalParse.apply(this, args)).then(
       (result) => {
         if (onParsed) onParsed(result);
@@ -133,7 +147,11 @@ function observeParsing(
       ...rest,
     );
     // The child parses on its own: observe its failures (and its children's), not its transformed values.
-    if (isAPIPromiseLike(child)) observeParsing(child, undefined, onError);
+    // The app holds the child instead of this promise: it is a handle of the call too.
+    if (isAPIPromiseLike(child)) {
+      observeParsing(child, invocation, undefined, onError);
+      invocation.watch(child);
+    }
     return child;
   };
 }
@@ -141,36 +159,53 @@ function observeParsing(
 /**
  * Wraps the Stream's iterator factory, the one place every consumer path goes through: `for await`,
  * `tee()` and `toReadableStream()`. The Stream object itself (its class, controller and methods) is
- * untouched.
+ * untouched. The first iterator the app uses is the one observed (see IteratorArbiter).
  */
 function observeStream(stream: StreamLike, invocation: Invocation, handler: ChunkHandler): void {
   const originalIterator = stream.iterator;
+  const arbiter = new IteratorArbiter();
+  const partial = partialResponse(handler);
   stream.iterator = function (this: unknown, ...args: unknown[]) {
     const source = originalIterator.apply(this, args);
-    const partial = (interrupted: boolean) =>
-      safely('assembling a streamed response', () => handler.toResponse(interrupted), {});
-    return observeAsyncIterator(source, {
-      onChunk(chunk) {
-        invocation.recordChunk();
-        handler.onChunk(chunk);
+    const iterator = observeAsyncIterator(
+      source,
+      {
+        onChunk(chunk) {
+          invocation.recordChunk();
+          handler.onChunk(chunk);
+        },
+        // `controller.abort()` makes the SDK's iterator finish quietly: tell it apart from a real end.
+        onComplete: () => invocation.end(partial(stream.controller?.signal?.aborted === true)),
+        onEarlyReturn: () => invocation.end(partial(true)),
+        onError: (error) => invocation.fail(error, partial(true)),
       },
-      // `controller.abort()` makes the SDK's iterator finish quietly: tell it apart from a real end.
-      onComplete: () => invocation.end(partial(stream.controller?.signal?.aborted === true)),
-      onEarlyReturn: () => invocation.end(partial(true)),
-      onError: (error) => invocation.fail(error, partial(true)),
-    });
+      arbiter,
+    );
+    invocation.watch(iterator);
+    return iterator;
   };
+  invocation.waitOnApp(partial);
+  invocation.watch(stream);
 }
 
-/** A return value of an unknown shape (a future SDK major): record what a plain promise tells us. */
-function observeUnknownReturn(returned: unknown, invocation: Invocation, translator: ResultTranslator): void {
+/** The response assembled from a stream so far (a function of its own: it must not hold the stream). */
+function partialResponse(handler: ChunkHandler): (interrupted: boolean) => InvocationResponse {
+  return (interrupted) => safely('assembling a streamed response', () => handler.toResponse(interrupted), {});
+}
+
+/**
+ * A return value of an unknown shape (a future SDK major): record what a plain promise tells us. The
+ * caller gets a promise that settles as the SDK's does (see tapSettlement), or the value itself.
+ */
+function observeUnknownReturn(returned: unknown, invocation: Invocation, translator: ResultTranslator): unknown {
   diag.debug('opentelemetry-instrumentation-genai: SDK method returned an unrecognised value; recording it as a plain promise');
-  if (returned instanceof Promise) {
-    returned.then(
-      (result) => invocation.end(safely('reading an SDK response', () => translator.response(result), {})),
-      (error: unknown) => invocation.fail(error),
-    );
-  } else {
+  if (!(returned instanceof Promise)) {
     invocation.end({});
+    return returned;
   }
+  return tapSettlement(
+    returned,
+    (result) => invocation.end(safely('reading an SDK response', () => translator.response(result), {})),
+    (error) => invocation.fail(error),
+  );
 }

@@ -5,7 +5,7 @@
  * observed on its way to that parser: the same bytes, read as the SDK reads them.
  */
 import type { Invocation } from '../../core';
-import { safely } from '../../core';
+import { safely, tapSettlement } from '../../core';
 import type { ChunkHandler, ResultTranslator } from './result-translator';
 import { SseDecoder } from './sse';
 
@@ -31,8 +31,10 @@ export function tapResponseProps(
   if (typeof originalResponseProps !== 'function' || !newHandler || !sseEvent) return;
   apiPromise._responseProps = function (this: unknown, ...args: unknown[]) {
     const props = originalResponseProps.apply(this, args);
-    // Registered before the caller's own reaction to the same promise, so the body is tapped before it is read.
-    Promise.resolve(props).then(
+    if (!(props instanceof Promise)) return props;
+    // The caller gets a promise that resolves after the body is tapped, so it is tapped before it is read.
+    return tapSettlement(
+      props,
       (p) => {
         if (!isStreamingProps(p) || !claimStream()) return;
         const observing = safely(
@@ -48,7 +50,6 @@ export function tapResponseProps(
       },
       () => undefined,
     );
-    return props;
   };
 }
 
@@ -124,6 +125,8 @@ function observeSseBody(
     { highWaterMark: 0 },
   );
   Object.defineProperty(response, 'body', { value: tapped, configurable: true, enumerable: true, writable: true });
+  // A body nobody reads to its end is ended by the idle limit or at shutdown, with what it carried so far.
+  invocation.waitOnApp(partial);
   // Aborted before (or without) the body being read: nothing else would end the call.
   const signal = props.controller?.signal as { addEventListener?: (type: string, fn: () => void, opts?: object) => void } | undefined;
   signal?.addEventListener?.('abort', () => invocation.end(partial(true)), { once: true });

@@ -47,7 +47,12 @@ export class SpoolDirectory {
 
   /** Opens (creating it owner-only if needed) the spool root; throws an Error that says what is wrong. */
   static open(root: string): SpoolDirectory {
-    fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+    try {
+      fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      // EEXIST: the path is there but is not a directory; the check below says so.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
     const stat = fs.statSync(root);
     if (!stat.isDirectory()) throw new Error(`${root} is not a directory`);
     if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {

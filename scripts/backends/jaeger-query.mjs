@@ -15,13 +15,17 @@ export async function searchTraces({ service, tags = {}, limit = 1000, baseUrl =
   return (await response.json()).data ?? [];
 }
 
-/** Every span of the traces, with its tags as a plain object (Jaeger's `tags` list flattened). */
+/**
+ * Every span of the traces, with its tags as a plain object (Jaeger's `tags` list flattened), and its
+ * resource attributes (Jaeger's process tags) as `resource`.
+ */
 export function spansOf(traces) {
   return traces.flatMap((trace) =>
     trace.spans.map((span) => ({
       ...span,
       attributes: Object.fromEntries(span.tags.map((t) => [t.key, t.value])),
       serviceName: trace.processes?.[span.processID]?.serviceName,
+      resource: Object.fromEntries((trace.processes?.[span.processID]?.tags ?? []).map((t) => [t.key, t.value])),
     })),
   );
 }

@@ -1,6 +1,7 @@
-// Starts and stops the e2e backends on loopback: Jaeger v2 and the collector. Each start checks its ports
+// Starts and stops the e2e backends on loopback: Jaeger v2 and collectors. Each start checks its ports
 // first (a clear error, not a hang, when one is taken), waits for readiness with a deadline, and returns a
-// handle that stops the process by PID. Output goes to a log file whose tail is quoted in any error.
+// handle that stops the process by PID. Output goes to a log file (`<name>.log`) whose tail is quoted in any
+// error. By default they use the fixed PORTS below; pass `name` and `ports` to run several side by side.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,6 +18,25 @@ export const PORTS = {
   collectorOtlpHttp: 24318,
   collectorHealth: 23133,
 };
+
+/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; a later bind may still race). */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `count` distinct free loopback ports. */
+export async function freePorts(count) {
+  const ports = new Set();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
 
 export async function assertPortFree(port, what) {
   await new Promise((resolve, reject) => {
@@ -69,64 +89,93 @@ async function startProcess({ name, bin, args, env, ports, readyUrl, logDir, tim
   closeSync(fd);
   child.on('error', () => {}); // reported through exitCode / readiness below
   await waitUntilReady(name, readyUrl, child, logFile, timeoutMs);
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
     name,
     pid: child.pid,
     logFile,
+    /** False once the process has exited (stopped, killed or crashed). */
+    running: () => !exited(),
     /** SIGTERM (graceful: the collector persists its queue), SIGKILL after `graceMs`. */
     async stop(graceMs = 10_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
+      if (exited()) return;
+      const exit = new Promise((r) => child.once('exit', r));
       process.kill(child.pid, 'SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
+      await exit;
       clearTimeout(timer);
+    },
+    /** SIGKILL: a crash, no shutdown at all (nothing flushed, nothing closed). */
+    async kill() {
+      if (exited()) return;
+      const exit = new Promise((r) => child.once('exit', r));
+      process.kill(child.pid, 'SIGKILL');
+      await exit;
     },
   };
 }
 
-/** Jaeger v2 with badger storage in `dataDir` (kept across restarts). */
-export function startJaeger({ dataDir, logDir }) {
-  return startProcess({
-    name: 'jaeger',
+/**
+ * Jaeger v2 with badger storage in `dataDir` (kept across restarts). `ports` (query, queryGrpc, otlpGrpc,
+ * otlpHttp) default to PORTS. The handle has `queryUrl` (for scripts/backends/jaeger-query.mjs) and
+ * `otlpHttpUrl`.
+ */
+export async function startJaeger({ dataDir, logDir, name = 'jaeger', ports = {} }) {
+  const port = {
+    query: PORTS.jaegerQuery,
+    queryGrpc: PORTS.jaegerQueryGrpc,
+    otlpGrpc: PORTS.jaegerOtlpGrpc,
+    otlpHttp: PORTS.jaegerOtlpHttp,
+    ...ports,
+  };
+  const handle = await startProcess({
+    name,
     bin: p.JAEGER_BIN,
     args: ['--config', p.JAEGER_E2E_CONFIG],
     env: {
       JAEGER_DATA_DIR: dataDir,
-      JAEGER_QUERY_HTTP: `127.0.0.1:${PORTS.jaegerQuery}`,
-      JAEGER_QUERY_GRPC: `127.0.0.1:${PORTS.jaegerQueryGrpc}`,
-      JAEGER_OTLP_GRPC: `127.0.0.1:${PORTS.jaegerOtlpGrpc}`,
-      JAEGER_OTLP_HTTP: `127.0.0.1:${PORTS.jaegerOtlpHttp}`,
+      JAEGER_QUERY_HTTP: `127.0.0.1:${port.query}`,
+      JAEGER_QUERY_GRPC: `127.0.0.1:${port.queryGrpc}`,
+      JAEGER_OTLP_GRPC: `127.0.0.1:${port.otlpGrpc}`,
+      JAEGER_OTLP_HTTP: `127.0.0.1:${port.otlpHttp}`,
     },
     ports: [
-      [PORTS.jaegerQuery, 'query HTTP'],
-      [PORTS.jaegerQueryGrpc, 'query gRPC'],
-      [PORTS.jaegerOtlpGrpc, 'OTLP gRPC'],
-      [PORTS.jaegerOtlpHttp, 'OTLP HTTP'],
+      [port.query, 'query HTTP'],
+      [port.queryGrpc, 'query gRPC'],
+      [port.otlpGrpc, 'OTLP gRPC'],
+      [port.otlpHttp, 'OTLP HTTP'],
     ],
-    readyUrl: `http://127.0.0.1:${PORTS.jaegerQuery}/api/services`,
+    readyUrl: `http://127.0.0.1:${port.query}/api/services`,
     logDir,
   });
+  return { ...handle, ports: port, queryUrl: `http://127.0.0.1:${port.query}`, otlpHttpUrl: `http://127.0.0.1:${port.otlpHttp}` };
 }
 
-/** The collector running one of the shipped configs in collector-config/, on the e2e loopback ports. */
-export function startCollector({ config, env = {}, logDir }) {
-  return startProcess({
-    name: 'collector',
+/**
+ * A collector running one of the shipped configs in collector-config/ (`config`: a path, or a list of them
+ * and `yaml:` overrides, merged in order by the collector), with its receivers and health check on loopback.
+ * `ports` (otlpGrpc, otlpHttp, health) default to PORTS; `name` names the log file. The handle has `ports`,
+ * `otlpHttpUrl` (for OTEL_EXPORTER_OTLP_ENDPOINT) and `otlpGrpcEndpoint` (host:port).
+ */
+export async function startCollector({ config, env = {}, logDir, name = 'collector', ports = {} }) {
+  const port = { otlpGrpc: PORTS.collectorOtlpGrpc, otlpHttp: PORTS.collectorOtlpHttp, health: PORTS.collectorHealth, ...ports };
+  const handle = await startProcess({
+    name,
     bin: p.COLLECTOR_BIN,
-    args: [`--config=${config}`],
+    args: [config].flat().map((c) => `--config=${c}`),
     env: {
-      OTELCOL_OTLP_GRPC_ENDPOINT: `127.0.0.1:${PORTS.collectorOtlpGrpc}`,
-      OTELCOL_OTLP_HTTP_ENDPOINT: `127.0.0.1:${PORTS.collectorOtlpHttp}`,
-      OTELCOL_HEALTH_ENDPOINT: `127.0.0.1:${PORTS.collectorHealth}`,
+      OTELCOL_OTLP_GRPC_ENDPOINT: `127.0.0.1:${port.otlpGrpc}`,
+      OTELCOL_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port.otlpHttp}`,
+      OTELCOL_HEALTH_ENDPOINT: `127.0.0.1:${port.health}`,
       ...env,
     },
     ports: [
-      [PORTS.collectorOtlpGrpc, 'OTLP gRPC'],
-      [PORTS.collectorOtlpHttp, 'OTLP HTTP'],
-      [PORTS.collectorHealth, 'health check'],
+      [port.otlpGrpc, 'OTLP gRPC'],
+      [port.otlpHttp, 'OTLP HTTP'],
+      [port.health, 'health check'],
     ],
-    readyUrl: `http://127.0.0.1:${PORTS.collectorHealth}/`,
+    readyUrl: `http://127.0.0.1:${port.health}/`,
     logDir,
   });
+  return { ...handle, ports: port, otlpHttpUrl: `http://127.0.0.1:${port.otlpHttp}`, otlpGrpcEndpoint: `127.0.0.1:${port.otlpGrpc}` };
 }

@@ -188,7 +188,12 @@ export class SpoolSender {
         return undefined;
       }
     }
-    const decoded = decodeBatch(data);
+    let decoded = decodeBatch(data);
+    // The checksum covers the payload only: a damaged signal byte would send the batch to the wrong
+    // endpoint, or to none (no poster for it).
+    if (decoded.ok && decoded.header.signal !== batch.signal) {
+      decoded = { ok: false, reason: `a ${decoded.header.signal} header in a ${batch.signal} batch` };
+    }
     if (!decoded.ok) {
       this.counters.unreadableBatches++;
       warnOnce('unreadable', `skipped a spooled batch that cannot be read (${decoded.reason}): ${batch.path ?? batch.name}`);

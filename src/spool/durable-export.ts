@@ -136,12 +136,17 @@ export class DurableExport {
     return this.sender.drain(Date.now() + timeoutMillis);
   }
 
-  /** flush(), then stops sending; later spans and records are ignored. Idempotent. */
+  /**
+   * flush(), then stops: later spans and records are ignored, and what could not be sent is left in the
+   * spool for the next process of the service to send. Idempotent.
+   */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= this.flush().then(() => {
       this.stopped = true;
       this.sender.stop();
       clearInterval(this.heartbeat);
+      process.removeListener('exit', this.onProcessExit);
+      this.dir?.release();
     });
     return this.shutdownPromise;
   }

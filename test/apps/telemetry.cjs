@@ -57,7 +57,10 @@ function setupSdk() {
     await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]);
   }
 
-  return { tracerProvider, meterProvider, loggerProvider, collect, shutdown };
+  /** The spans ended so far (synchronous: usable in a process 'exit' handler). */
+  const finishedSpans = () => spanExporter.getFinishedSpans();
+
+  return { tracerProvider, meterProvider, loggerProvider, collect, finishedSpans, shutdown };
 }
 
 /**

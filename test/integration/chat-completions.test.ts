@@ -627,6 +627,28 @@ describe('chat.completions.create: errors', () => {
     expect(instrumented.error).toEqual(plain.error);
   });
 
+  it.each([
+    ['a string', 'hello'],
+    ['an array', [1, 2]],
+  ])('a request body that is %s still makes a request: the call gets one span, which ends with its error', async (_, body) => {
+    server.enqueue(apiError(400, 'Invalid body'));
+
+    const error = await captureRejection(newClient().chat.completions.create(body as never));
+
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(server.requests).toHaveLength(1);
+    const span = onlyErrorSpan(tel, '400 Invalid body');
+    expect(span.name).toBe('chat');
+    expect(attributesWithoutContent(span)).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'server.address': '127.0.0.1',
+      'server.port': server.port,
+      'openai.api.type': 'chat_completions',
+      'error.type': 'BadRequestError',
+    });
+  });
+
   it('connection refused → APIConnectionError and an ERROR span for that server', async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const probe = createServer();

@@ -418,6 +418,24 @@ describe('failing streams', () => {
     expect(await chunkMetricCounts()).toEqual({ ttfc: 0, perChunk: 0 });
   });
 
+  it('a second iterator taken while the first reads gets the SDK error and does not fail the call', async () => {
+    server.enqueue(sse(textStream(['first', ' and', ' last'])));
+    const stream = await newClient().chat.completions.create(streamParams());
+    const first = stream[Symbol.asyncIterator]();
+    let text = ((await first.next()).value as ChatCompletionChunk).choices[0]?.delta?.content ?? '';
+
+    const second = stream[Symbol.asyncIterator]();
+    const error = await captureRejection(second.next());
+    for (let r = await first.next(); !r.done; r = await first.next()) text += r.value.choices[0]?.delta?.content ?? '';
+
+    expect(error.message).toBe('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
+    expect(text).toBe('first and last');
+    const span = onlySpan(tel);
+    expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['stop']);
+    expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([assistantTextOutput('first and last')]);
+  });
+
   it('iterating a consumed stream again throws the SDK error and does not record a second end', async () => {
     server.enqueue(sse(textStream(['once'])));
     const stream = await newClient().chat.completions.create(streamParams());

@@ -51,10 +51,14 @@ export abstract class MockHttpServer<Reply, Recorded, Req extends IncomingMessag
 
   async start(): Promise<this> {
     const server = this.transport.createServer((req, res) => void this.handle(req, res));
-    server.on(this.transport.connectionEvent, (c) => {
+    const track = (c: { destroy(): void; on(event: 'close', listener: () => void): unknown }) => {
       this.connections.add(c);
       c.on('close', () => this.connections.delete(c));
-    });
+    };
+    server.on(this.transport.connectionEvent, track);
+    // HTTP/2: a destroyed session can leave its socket open (seen when the client dropped an unread
+    // stream), which would keep close() waiting: the sockets are dropped too.
+    if (this.transport.connectionEvent !== 'connection') server.on('connection', track);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
     this.port = (server.address() as AddressInfo).port;

@@ -29,6 +29,16 @@ export {
   type GenAIScope,
 } from './core/scope';
 export {
+  DurableExport,
+  createDurableExport,
+  type DurableExportOptions,
+  type SpoolLogRecordProcessor,
+  type SpoolSpanProcessor,
+  type SpoolStats,
+} from './spool/durable-export';
+export { flushOnExit, type FlushOnExitOptions } from './startup/flush-on-exit';
+export { endOpenInvocations, type AbandonCause } from './core/open-invocations';
+export {
   StageRecorder,
   traceAgent,
   traceRetrieval,

@@ -14,14 +14,25 @@
 import { diag } from '@opentelemetry/api';
 import { endOpenInvocations } from '../core';
 import type { DurableExport } from '../spool/durable-export';
+import { resolveShutdownTimeout } from './startup-config';
 
 export interface Shutdownable {
   shutdown(): Promise<void>;
 }
 
+export interface FlushOnExitOptions {
+  /** The longest wait at exit (ms); default OTEL_INSTRUMENTATION_GENAI_SHUTDOWN_TIMEOUT, else 5000. */
+  timeoutMillis?: number;
+  /** The durable export whose processors the SDK uses, if any (see createDurableExport). */
+  durableExport?: DurableExport;
+}
+
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
-export function flushOnExit(sdk: Shutdownable, timeoutMillis: number, durable?: DurableExport): void {
+/** Shuts `sdk` (a NodeSDK, or anything with `shutdown()`) down when the process ends; see the file header. */
+export function flushOnExit(sdk: Shutdownable, options: FlushOnExitOptions = {}): void {
+  const timeoutMillis = options.timeoutMillis ?? resolveShutdownTimeout();
+  const durable = options.durableExport;
   let shutdown: Promise<ShutdownOutcome> | undefined;
   const shutdownOnce = (): Promise<ShutdownOutcome> => {
     shutdown ??= boundedShutdown(sdk, timeoutMillis);

@@ -53,7 +53,7 @@ export function startGenAITelemetry(env: NodeJS.ProcessEnv = process.env): Start
   // The constructor has set up diag from OTEL_LOG_LEVEL; everything after this can be seen there.
   registerEsmHook(hookedModuleNames(instrumentations));
   sdk.start();
-  flushOnExit(sdk, shutdownTimeout, durable?.export);
+  flushOnExit(sdk, { timeoutMillis: shutdownTimeout, durableExport: durable?.export });
   diag.debug(`${PREFIX}: NodeSDK started with ${instrumentations.map((i) => i.instrumentationName).join(', ')}`);
   return 'started';
 }

@@ -92,6 +92,22 @@ describe('examples under the register hook', () => {
     expect(output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: stdout.trim() }], finish_reason: 'stop' }]);
   });
 
+  test.each([
+    ['ends by itself', {}],
+    ['calls process.exit(0) right after its last call', { IN_CODE_EXIT: '1' }],
+  ])('in-code/: a short-lived app that %s exports every call (the README snippet as written)', async (_, extra) => {
+    const { code, stdout, stderr } = await runNode(['--import', './examples/in-code/instrumentation.mjs', 'examples/in-code/app.mjs'], { ...hookEnv(), ...extra });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    // process.exit() leaves no time to send: what the app made is in the spool, sent by the next start.
+    if (extra.IN_CODE_EXIT) {
+      const next = await runNode(['--import', './examples/in-code/instrumentation.mjs', '-e', ''], hookEnv());
+      expect({ code: next.code, stderr: next.stderr }).toEqual({ code: 0, stderr: '' });
+    }
+    const ids = spansFromOtlp(receiver.received.resourceSpans).map((s) => s.attributes['gen_ai.response.id']);
+    expect(ids.sort()).toEqual(stdout.trim().split('\n').sort());
+    expect(ids).toHaveLength(3);
+  });
+
   test('streaming-chat/main.mjs: the full stream with usage, and the stream stopped early ends once with finish reason error', async () => {
     const { code, stderr } = await runNode(['--import', 'opentelemetry-instrumentation-genai/register', 'examples/streaming-chat/main.mjs'], hookEnv());
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });

@@ -104,7 +104,9 @@ export class SpoolSender {
 
   /**
    * Sends until nothing sendable is left or `deadlineMs` (epoch ms) passes, trying at once even during a
-   * backoff. Resolves true when everything was sent.
+   * backoff. Resolves true when everything was sent. Unlike the sender's own timers and sockets, the
+   * deadline keeps the process alive: whoever awaits a drain (flush, shutdown) must see it settle, and
+   * no later than the deadline.
    */
   async drain(deadlineMs: number): Promise<boolean> {
     if (!this.hasSendable()) return true;
@@ -114,7 +116,6 @@ export class SpoolSender {
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
-      timer.unref();
     });
     await Promise.race([idle, deadline]);
     clearTimeout(timer);

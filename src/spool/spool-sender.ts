@@ -287,7 +287,12 @@ export class SpoolSender {
 
   private wakeAfter(ms: number): void {
     clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => this.kick(), ms);
+    this.wakeTimer = setTimeout(() => {
+      // The wait is over. A timer can fire a millisecond before Date.now() reaches retryAt (timers keep
+      // the event loop's clock), and kick() would then do nothing, with no timer left to try again.
+      this.retryAt = 0;
+      this.kick();
+    }, ms);
     this.wakeTimer.unref();
   }
 

@@ -24,6 +24,12 @@ const OWNER_FILE = 'owner.json';
 const ADOPTED_PREFIX = 'adopted-';
 const TEMP_PREFIX = '.tmp-';
 const BATCH_NAME = /^[0-9a-z]{9}-[0-9a-z]{5}\.(traces|logs)$/;
+/**
+ * Instance directories in use by this process (several exports may share a root): never orphans. Kept on
+ * the global object, so that every copy of this package loaded in the process sees the same set.
+ */
+const openHere = ((globalThis as { [key: symbol]: unknown })[Symbol.for('opentelemetry-instrumentation-genai.spool.open-dirs')] ??=
+  new Set<string>()) as Set<string>;
 
 /** A spooled batch file, as listed: its name orders batches by the time they were written. */
 export interface SpooledFile {
@@ -136,6 +142,7 @@ export class SpoolDirectory {
   release(): void {
     if (this.released) return;
     this.released = true;
+    openHere.delete(this.instanceDir);
     if (this.listOwnFiles().length === 0) {
       fs.rmSync(this.instanceDir, { recursive: true, force: true });
     } else {
@@ -156,6 +163,7 @@ export class SpoolDirectory {
     fs.writeFileSync(join(temp, OWNER_FILE), JSON.stringify({ pid: process.pid, host: this.host }), { mode: 0o600 });
     const dir = join(this.root, id);
     fs.renameSync(temp, dir);
+    openHere.add(dir);
     return dir;
   }
 
@@ -179,8 +187,10 @@ export class SpoolDirectory {
     }
     if (now - mtimeMs > STALE_AFTER_MS) return true;
     if (owner.host !== this.host || typeof owner.pid !== 'number') return false;
-    // Our own pid in another directory is a previous process (a container restart reuses pid numbers).
-    return owner.pid === process.pid || !processAlive(owner.pid);
+    // Our own pid in another directory is a previous process (a container restart reuses pid numbers),
+    // unless another spool of this very process has it open.
+    if (owner.pid === process.pid) return !openHere.has(dir);
+    return !processAlive(owner.pid);
   }
 }
 

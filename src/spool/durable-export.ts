@@ -68,7 +68,7 @@ export class DurableExport {
   /** Undefined when traces are not spooled (`traces: false`, or an OTLP protocol the spool does not send). */
   readonly spanProcessor: SpoolSpanProcessor | undefined;
   readonly logRecordProcessor: SpoolLogRecordProcessor | undefined;
-  /** The spool directory of this process; undefined when it could not be used (batches are then kept in memory only). */
+  /** The spool directory of this process; undefined when the spool is off or its directory could not be used (batches are then kept in memory only). */
   readonly directory: string | undefined;
 
   private readonly dir: SpoolDirectory | undefined;
@@ -88,10 +88,12 @@ export class DurableExport {
       .map((signal) => targetFor(signal, options[signal]))
       .filter((t): t is SignalTarget => t !== undefined);
 
-    try {
-      this.dir = SpoolDirectory.open(settings.directory);
-    } catch (error) {
-      warnOnce('directory', `cannot use ${settings.directory} (${(error as Error).message}); telemetry is kept in memory only until it is sent, and lost if the process ends first`);
+    if (settings.spool) {
+      try {
+        this.dir = SpoolDirectory.open(settings.directory);
+      } catch (error) {
+        warnOnce('directory', `cannot use ${settings.directory} (${(error as Error).message}); telemetry is kept in memory only until it is sent, and lost if the process ends first`);
+      }
     }
     this.directory = this.dir?.directory;
     this.sender = new SpoolSender(this.dir, new Map(targets.map((t) => [t.signal, new OtlpHttpPoster(t.settings)])), settings.maxBytes, this.counters);

@@ -3,7 +3,7 @@
  *
  * | option      | environment variable                        | default                                          |
  * |-------------|---------------------------------------------|--------------------------------------------------|
- * | (enabled)   | OTEL_INSTRUMENTATION_GENAI_SPOOL_ENABLED    | true under the register hook                     |
+ * | spool       | OTEL_INSTRUMENTATION_GENAI_SPOOL_ENABLED    | true                                             |
  * | directory   | OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR        | <os tmpdir>/otel-genai-spool-<user>/<service>    |
  * | maxBytes    | OTEL_INSTRUMENTATION_GENAI_SPOOL_MAX_BYTES  | 268435456 (256 MiB)                              |
  *
@@ -20,6 +20,11 @@ export const SPOOL_MAX_BYTES_ENV = 'OTEL_INSTRUMENTATION_GENAI_SPOOL_MAX_BYTES';
 export const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface SpoolOptions {
+  /**
+   * Whether batches are written to disk (default true). false: they are kept in memory until sent, and
+   * lost if the process ends first; sending is still bounded at exit. `OTEL_INSTRUMENTATION_GENAI_SPOOL_ENABLED` wins when set.
+   */
+  spool?: boolean;
   /** Where batches are spooled. Default: a directory per user and service under the OS temp directory. */
   directory?: string;
   /** Disk budget (bytes); past it the oldest batches are dropped (counted, with one warning). */
@@ -29,21 +34,23 @@ export interface SpoolOptions {
 }
 
 export interface SpoolSettings {
+  spool: boolean;
   directory: string;
   maxBytes: number;
 }
 
-/** Whether the register hook spools (OTEL_INSTRUMENTATION_GENAI_SPOOL_ENABLED, default true). */
-export function spoolEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+/** OTEL_INSTRUMENTATION_GENAI_SPOOL_ENABLED when set, else the option, else true. */
+function resolveEnabled(option: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
   const raw = env[SPOOL_ENABLED_ENV]?.trim().toLowerCase();
-  if (!raw || raw === 'true') return true;
+  if (raw === 'true') return true;
   if (raw === 'false') return false;
-  warnOnce('setting-enabled', `${SPOOL_ENABLED_ENV}=${JSON.stringify(env[SPOOL_ENABLED_ENV])} is not true or false; the spool stays on`);
-  return true;
+  if (raw) warnOnce('setting-enabled', `${SPOOL_ENABLED_ENV}=${JSON.stringify(env[SPOOL_ENABLED_ENV])} is not true or false; the spool stays on`);
+  return raw ? true : option !== false;
 }
 
 export function resolveSpoolSettings(options: SpoolOptions = {}, env: NodeJS.ProcessEnv = process.env): SpoolSettings {
   return {
+    spool: resolveEnabled(options.spool, env),
     directory: env[SPOOL_DIR_ENV]?.trim() || options.directory || defaultDirectory(options.serviceName ?? serviceNameFromEnv(env)),
     maxBytes: resolveMaxBytes(options.maxBytes, env[SPOOL_MAX_BYTES_ENV]),
   };

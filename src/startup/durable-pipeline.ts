@@ -1,12 +1,13 @@
 /*
- * The register hook's durable export: which signals go through the spool, decided from the same OTEL_*
- * variables NodeSDK reads. A signal whose exporter list is the default (`otlp`) over OTLP/HTTP is
- * spooled; any other exporter list (`none`, `console`, `zipkin`, several) is left to NodeSDK as is.
+ * The register hook's export of traces and logs, decided from the same OTEL_* variables NodeSDK reads. A
+ * signal whose exporter list is the default (`otlp`) over OTLP/HTTP goes through the durable export (to
+ * disk first, unless OTEL_INSTRUMENTATION_GENAI_SPOOL_ENABLED=false: then from memory, still without
+ * holding the process at exit); any other exporter list (`none`, `console`, `zipkin`, several) is left
+ * to NodeSDK as is.
  */
 import { diag } from '@opentelemetry/api';
 import { DurableExport } from '../spool/durable-export';
 import { warnOnce } from '../spool/spool-report';
-import { spoolEnabled } from '../spool/spool-settings';
 
 export interface SpoolingPipeline {
   export: DurableExport;
@@ -15,7 +16,6 @@ export interface SpoolingPipeline {
 }
 
 export function spoolingExport(env: NodeJS.ProcessEnv, flushTimeoutMillis: number): SpoolingPipeline | undefined {
-  if (!spoolEnabled(env)) return undefined;
   const traces = exportsOtlp(env.OTEL_TRACES_EXPORTER);
   const logs = exportsOtlp(env.OTEL_LOGS_EXPORTER);
   if (!traces && !logs) {

@@ -108,7 +108,10 @@ function streamError(data: string, response: unknown, APIError?: new (...args: u
   const headers = asObject(response)?.headers;
   if (APIError) {
     try {
-      return new APIError(undefined, body, undefined, headers);
+      // 1.17+ also take the error type and the request (its path shows in the message); earlier versions ignore them.
+      const url = asString(asObject(response)?.url);
+      const type = asString(asObject(asObject(body)?.error)?.type);
+      return new APIError(undefined, body, undefined, headers, type, url ? { request: { method: 'POST', url } } : undefined);
     } catch {
       // fall through
     }

@@ -92,7 +92,7 @@ describe('examples under the register hook', () => {
     expect(output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: stdout.trim() }], finish_reason: 'stop' }]);
   });
 
-  test.each([
+  test.each<[string, Record<string, string>]>([
     ['ends by itself', {}],
     ['calls process.exit(0) right after its last call', { IN_CODE_EXIT: '1' }],
   ])('in-code/: a short-lived app that %s exports every call (the README snippet as written)', async (_, extra) => {

@@ -1,12 +1,12 @@
 /*
  * One spooled batch on disk: a fixed header, then the OTLP export request exactly as it will be sent
  * (the bytes the OpenTelemetry SDK's own serializer made). The header lets a reader tell a complete file
- * from a torn or corrupted one (length and CRC-32 of the payload) and route it (signal, encoding)
- * without parsing the payload.
+ * from a torn or corrupted one (length, and a CRC-32 over the header fields and the payload) and route it
+ * (signal, encoding) without parsing the payload.
  *
- *   0  magic "OTGS"          8  item count (u32 LE)      16  CRC-32 of the payload (u32 LE)
+ *   0  magic "OTGS"          8  item count (u32 LE)      16  CRC-32 of bytes 4-15 and the payload (u32 LE)
  *   4  format version (1)   12  payload length (u32 LE)  20  payload
- *   5  signal  6  encoding  7  reserved
+ *   5  signal  6  encoding  7  reserved (0)
  */
 import * as zlib from 'node:zlib';
 
@@ -26,8 +26,17 @@ const FORMAT_VERSION = 1;
 const SIGNALS: readonly Signal[] = ['traces', 'logs'];
 const ENCODINGS: readonly Encoding[] = ['protobuf', 'json'];
 
-/** zlib.crc32 exists from Node 20.15 / 22.2; without it the checksum is written as 0, which means "not checked". */
-const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+/** zlib.crc32 exists from Node 20.15 / 22.2 (see checksumAvailable). */
+const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
+/** Whether this Node.js can checksum batches; the spool needs it (Node >= 20.15 or >= 22.2). */
+export function checksumAvailable(): boolean {
+  return typeof crc32 === 'function';
+}
+
+function checksum(head: Buffer, payload: Uint8Array): number {
+  return crc32!(payload, crc32!(head.subarray(4, 16)));
+}
 
 export function encodeBatch(header: BatchHeader, payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(HEADER_BYTES + payload.byteLength);
@@ -38,7 +47,7 @@ export function encodeBatch(header: BatchHeader, payload: Uint8Array): Buffer {
   out.writeUInt8(0, 7);
   out.writeUInt32LE(header.items >>> 0, 8);
   out.writeUInt32LE(payload.byteLength, 12);
-  out.writeUInt32LE(crc32 ? crc32(payload) : 0, 16);
+  out.writeUInt32LE(checksum(out, payload), 16);
   out.set(payload, HEADER_BYTES);
   return out;
 }
@@ -60,7 +69,6 @@ export function decodeBatch(file: Buffer): DecodedBatch {
   const end = HEADER_BYTES + header.payloadBytes;
   if (file.byteLength < end) return { ok: false, reason: `torn (${file.byteLength} of ${end} bytes)` };
   const payload = file.subarray(HEADER_BYTES, end);
-  const stored = file.readUInt32LE(16);
-  if (crc32 && stored !== 0 && crc32(payload) !== stored) return { ok: false, reason: 'corrupted (checksum mismatch)' };
+  if (file.readUInt8(7) !== 0 || checksum(file, payload) !== file.readUInt32LE(16)) return { ok: false, reason: 'corrupted (checksum mismatch)' };
   return { ok: true, header: { signal: header.signal, encoding: header.encoding, items: header.items }, payload };
 }

@@ -44,7 +44,10 @@ export class BatchWriter {
     if (this.items.length >= this.limits.maxBatchItems) {
       this.writeNow();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.writeWhenResourcesSettle(), this.limits.writeDelayMs);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.writeWhenResourcesSettle();
+      }, this.limits.writeDelayMs);
       this.timer.unref();
     }
   }
@@ -77,19 +80,22 @@ export class BatchWriter {
   }
 
   /**
-   * The timed write. A resource detector may still be resolving attributes (e.g. the host id): the SDK's
-   * batch processors wait for them before exporting, and so does this. A process end does not wait.
+   * Writes what is waiting once the resource's attributes are known: a resource detector may still be
+   * resolving some (e.g. the host id), and the SDK's batch processors wait for them before exporting.
+   * Waits no longer than `deadlineMs` (epoch ms); a process end does not wait at all (writeNow).
    */
-  private writeWhenResourcesSettle(): void {
-    this.timer = undefined;
+  async writeWhenResourcesSettle(deadlineMs = Number.POSITIVE_INFINITY): Promise<void> {
     const pending = new Set<WithResource['resource']>();
     for (const item of this.items) if (item.resource?.asyncAttributesPending) pending.add(item.resource);
-    if (pending.size === 0) {
-      this.writeNow();
-      return;
+    if (pending.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const settled = Promise.all([...pending].map((r) => r?.waitForAsyncAttributes?.())).catch(() => undefined);
+      const deadline = new Promise<void>((resolve) => {
+        if (Number.isFinite(deadlineMs)) timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
+      });
+      await Promise.race([settled, deadline]);
+      clearTimeout(timer);
     }
-    void Promise.all([...pending].map((r) => r?.waitForAsyncAttributes?.()))
-      .catch(() => undefined)
-      .then(() => this.writeNow());
+    this.writeNow();
   }
 }

@@ -16,7 +16,7 @@
 import type { Context, SpanContext } from '@opentelemetry/api';
 import { TraceFlags } from '@opentelemetry/api';
 import { endOpenInvocations } from '../core';
-import type { Signal } from './batch-file';
+import { type Signal, checksumAvailable } from './batch-file';
 import { BatchWriter } from './batch-writer';
 import { OtlpHttpPoster } from './otlp-http-post';
 import { type OtlpHttpOptions, type SignalTarget, type SpoolProtocol, configuredProtocol, loadSignalTarget } from './otlp-line';
@@ -79,9 +79,9 @@ export class DurableExport {
   private readonly heartbeat: NodeJS.Timeout | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private stopped = false;
-  private readonly onProcessExit = () => this.writeAtExit();
 
   constructor(options: DurableExportOptions = {}) {
+    if (!checksumAvailable()) throw new Error('the durable export needs Node.js >= 20.15 or >= 22.2 (zlib.crc32)');
     const settings = resolveSpoolSettings(options);
     this.flushTimeoutMs = options.flushTimeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MS;
     const targets = (['traces', 'logs'] as const)
@@ -116,7 +116,7 @@ export class DurableExport {
       }, HEARTBEAT_MS);
       this.heartbeat.unref();
     }
-    process.on('exit', this.onProcessExit);
+    writeAtProcessExit(this);
   }
 
   /** Counters since start, and what waits to be sent. */
@@ -130,12 +130,14 @@ export class DurableExport {
   }
 
   /**
-   * Writes what waits in memory, then sends until nothing is left or `timeoutMillis` passes. Resolves
-   * true when everything was sent; what was not stays spooled.
+   * Writes what waits in memory (once the resource's attributes are known, as the SDK's batch processors
+   * wait for them), then sends until nothing is left or `timeoutMillis` passes. Resolves true when
+   * everything was sent; what was not stays spooled.
    */
   async flush(timeoutMillis = this.flushTimeoutMs): Promise<boolean> {
-    this.writeNow();
-    return this.sender.drain(Date.now() + timeoutMillis);
+    const deadline = Date.now() + timeoutMillis;
+    await Promise.all(this.writers.map((w) => w.writeWhenResourcesSettle(deadline)));
+    return this.sender.drain(deadline);
   }
 
   /**
@@ -147,7 +149,7 @@ export class DurableExport {
       this.stopped = true;
       this.sender.stop();
       clearInterval(this.heartbeat);
-      process.removeListener('exit', this.onProcessExit);
+      atProcessExit.delete(this);
       this.dir?.release();
     });
     return this.shutdownPromise;
@@ -168,13 +170,28 @@ export class DurableExport {
     this.sender.addFound(files);
   }
 
-  /** The process is ending: nothing asynchronous runs any more. */
-  private writeAtExit(): void {
-    process.removeListener('exit', this.onProcessExit);
-    endOpenInvocations('shutdown');
+  /** @internal The process is ending: nothing asynchronous runs any more (see atProcessExit). */
+  writeAtExit(): void {
     this.writeNow();
     this.dir?.release();
   }
+}
+
+/**
+ * The durable exports of this process, written by one 'exit' listener (not one per export: Node warns past
+ * ten listeners). It first ends the calls still open, so that their spans are written too.
+ */
+const atProcessExit = new Set<DurableExport>();
+let exitListener: (() => void) | undefined;
+
+function writeAtProcessExit(durable: DurableExport): void {
+  atProcessExit.add(durable);
+  exitListener ??= () => {
+    endOpenInvocations('shutdown');
+    for (const each of atProcessExit) each.writeAtExit();
+    atProcessExit.clear();
+  };
+  if (!process.listeners('exit').includes(exitListener)) process.on('exit', exitListener);
 }
 
 /** A durable OTLP export of traces and logs; see DurableExport. */

@@ -96,10 +96,17 @@ export class SpoolSender {
   kick(): void {
     if (this.running || Date.now() < this.retryAt) return;
     this.running = true;
-    void this.run().finally(() => {
-      this.running = false;
-      if (!this.hasSendable()) this.notifyIdle();
-    });
+    this.run()
+      .catch((error: unknown) => {
+        // A fault of ours (a file that cannot be removed, ...): the batches stay queued for the next try.
+        diag.error('opentelemetry-instrumentation-genai spool: sending failed', error);
+        this.retryAt = Date.now() + jitter(MAX_BACKOFF_MS);
+        this.wakeAfter(this.retryAt - Date.now());
+      })
+      .finally(() => {
+        this.running = false;
+        if (!this.hasSendable()) this.notifyIdle();
+      });
   }
 
   /**
@@ -144,6 +151,8 @@ export class SpoolSender {
       try {
         outcome = await poster.post(body, contentType(group[0]!.header.encoding));
       } catch (error) {
+        // Not an answer of the receiver (those are outcomes): the request could not even be made.
+        warnOnce('post-failed', `cannot send to ${poster.url} (${(error as Error).message}); telemetry is kept and sent again later`);
         outcome = { kind: 'retry', reason: (error as Error).message };
       }
       this.settle(group, outcome, poster.url);
@@ -233,7 +242,8 @@ export class SpoolSender {
       warnOnce(`status-${outcome.status}`, `${url} answered ${outcome.reason}; telemetry is kept in the spool (${this.where}) and sent again until it is accepted`);
     }
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? FIRST_BACKOFF_MS : this.backoffMs * 2);
-    const wait = outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, MAX_RETRY_AFTER_MS) : jitter(this.backoffMs);
+    // Retry-After is the least the receiver asks for; our own backoff still grows (no hot loop on `Retry-After: 0`).
+    const wait = Math.max(jitter(this.backoffMs), Math.min(outcome.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
     this.retryAt = Date.now() + wait;
     diag.debug(`opentelemetry-instrumentation-genai spool: ${url}: ${outcome.reason}; ${this.queue.length} batches wait, next try in ${wait} ms`);
   }

@@ -314,6 +314,31 @@ describe('traces', () => {
     expect(attributes(request.resourceSpans[0]!.resource.attributes)).toMatchObject({ 'service.name': 'spool-test', 'host.id': 'host-1234' });
   });
 
+  it('flush() waits for resource attributes that are still being detected (within its timeout)', async () => {
+    setEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.origin });
+    let detected!: (id: string) => void;
+    const resource = resourceFromAttributes({ 'service.name': 'spool-test', 'host.id': new Promise<string>((resolve) => (detected = resolve)) });
+    const durable = createDurable({ logs: false });
+    const { tracer } = tracing(durable, undefined, resource);
+    endSpans(tracer, ['flushed']);
+    const flushed = durable.flush(5_000);
+    setTimeout(() => detected('host-5678'), 100);
+    expect(await flushed).toBe(true);
+    const request = JSON.parse(receiver.requests[0]!.body.toString()) as { resourceSpans: Array<{ resource: { attributes: [] } }> };
+    expect(attributes(request.resourceSpans[0]!.resource.attributes)).toMatchObject({ 'host.id': 'host-5678' });
+  });
+
+  it('many durable exports of one copy of the package add one exit listener between them', async () => {
+    let create!: typeof DurableModule.createDurableExport;
+    jest.isolateModules(() => {
+      create = (require('../../src/spool/durable-export') as typeof DurableModule).createDurableExport;
+    });
+    const before = process.listenerCount('exit');
+    const many = Array.from({ length: 12 }, (_, i) => create({ directory: join(temp, `spool-${i}`), logs: false, traces: { ...AGENT } }));
+    expect(process.listenerCount('exit') - before).toBe(1);
+    await Promise.all(many.map((d) => d.shutdown()));
+  });
+
   it('stats() while the receiver refuses for now, and after it accepts', async () => {
     receiver.reply({ status: 503 });
     setEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.origin });

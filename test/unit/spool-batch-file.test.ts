@@ -152,6 +152,18 @@ describe('a corrupted batch file is refused', () => {
     }
   });
 
+  it('a damaged item count, payload length or reserved byte: the checksum covers the header too', () => {
+    const file = encodeBatch({ signal: 'traces', encoding: 'protobuf', items: 3 }, Buffer.from([1, 2, 3, 4, 5]));
+    for (const i of [7, 8, 9, 10, 11]) {
+      const damaged = Buffer.from(file);
+      damaged[i]! ^= 0x01;
+      expect({ i, decoded: decodeBatch(damaged) }).toEqual({ i, decoded: { ok: false, reason: CORRUPTED } });
+    }
+    const zeroed = Buffer.from(file);
+    zeroed.writeUInt32LE(0, 16); // no "unchecked" value: a zeroed checksum is a wrong one
+    expect(decodeBatch(zeroed)).toEqual({ ok: false, reason: CORRUPTED });
+  });
+
   it('a damaged magic, format version, signal or encoding byte: not a batch', () => {
     const file = encodeBatch({ signal: 'logs', encoding: 'json', items: 2 }, Buffer.from('{"resourceLogs":[]}'));
     for (let i = 0; i < 7; i++) {

@@ -148,6 +148,19 @@ describe('retries', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('Retry-After: 0 is the least wait: the backoff still grows, no hot loop', async () => {
+    receiver.reply({ status: 503, headers: { 'retry-after': '0' } }, { status: 503, headers: { 'retry-after': '0' } });
+    const { dir, sender } = setUp();
+    write(dir, [{ encoding: 'json', items: 1 }]);
+    sender.addFound(dir.listOwnFiles());
+    await waitFor('the third try to be accepted', () => sender.pendingBatches === 0);
+    const at = receiver.requests.map((r) => r.at);
+    expect(at).toHaveLength(3);
+    // The backoff's first steps are 1 s and 2 s, each with ±20 % jitter.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(750);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(1550);
+  });
+
   it('the wall clock stepping back during a backoff (an NTP step) does not stall the retries', async () => {
     receiver.reply({ status: 503, headers: { 'retry-after': '1' } });
     const { dir, counters, sender } = setUp();

@@ -56,12 +56,12 @@ export const readVersion = (name) => JSON.parse(readFileSync(require.resolve(`${
 const OPENAI_DIR = dirname(require.resolve('openai')) + sep; // node_modules/openai/ (index.js is at its root)
 
 /** A fresh instance of the `openai` module: its own classes, prototypes and JIT state. */
-function freshOpenAI() {
+export function freshOpenAI() {
   for (const key of Object.keys(require.cache)) if (key.startsWith(OPENAI_DIR)) delete require.cache[key];
   return require('openai');
 }
 
-const classOf = (mod) => mod.OpenAI ?? mod.default;
+export const classOf = (mod) => mod.OpenAI ?? mod.default;
 
 /**
  * Sets up the pipelines, the instrumentations and the three `openai` copies. `dist` is the built CJS
@@ -229,7 +229,7 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'x-request-id': 'req_
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' };
 
 /** The SDK's `fetch` option pointed at a responder: no sockets, no network noise. */
-function inMemoryFetch(workload) {
+export function inMemoryFetch(workload) {
   if (workload === 'stream') {
     return async () =>
       new Response(
@@ -246,7 +246,7 @@ function inMemoryFetch(workload) {
   return async () => new Response(body, { status: 200, headers: JSON_HEADERS });
 }
 
-function callFor(client, workload) {
+export function callFor(client, workload) {
   switch (workload) {
     case 'chat':
       return async () => {

@@ -38,8 +38,9 @@ function checksum(head: Buffer, payload: Uint8Array): number {
   return crc32!(payload, crc32!(head.subarray(4, 16)));
 }
 
-export function encodeBatch(header: BatchHeader, payload: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(HEADER_BYTES + payload.byteLength);
+/** The 20-byte header of a batch whose request is `payload` (written in front of it, see the file header). */
+export function encodeHeader(header: BatchHeader, payload: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES);
   out.writeUInt32LE(MAGIC, 0);
   out.writeUInt8(FORMAT_VERSION, 4);
   out.writeUInt8(SIGNALS.indexOf(header.signal), 5);
@@ -48,8 +49,12 @@ export function encodeBatch(header: BatchHeader, payload: Uint8Array): Buffer {
   out.writeUInt32LE(header.items >>> 0, 8);
   out.writeUInt32LE(payload.byteLength, 12);
   out.writeUInt32LE(checksum(out, payload), 16);
-  out.set(payload, HEADER_BYTES);
   return out;
+}
+
+/** A whole batch file in one buffer (header and payload). */
+export function encodeBatch(header: BatchHeader, payload: Uint8Array): Buffer {
+  return Buffer.concat([encodeHeader(header, payload), payload]);
 }
 
 export type DecodedBatch = { ok: true; header: BatchHeader; payload: Buffer } | { ok: false; reason: string };

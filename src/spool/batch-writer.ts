@@ -8,7 +8,7 @@
  * will be sent; the file is handed to the sender (./spool-sender.ts).
  */
 import { diag } from '@opentelemetry/api';
-import { encodeBatch } from './batch-file';
+import { HEADER_BYTES, encodeHeader } from './batch-file';
 import type { SignalTarget } from './otlp-line';
 import type { SpoolDirectory } from './spool-directory';
 import { type SpoolCounters, warnOnce } from './spool-report';
@@ -59,16 +59,20 @@ export class BatchWriter {
     if (this.items.length === 0) return;
     const items = this.items;
     this.items = [];
-    let data: Buffer;
+    const header = { signal: this.target.signal, encoding: this.target.encoding, items: items.length };
+    let payload: Uint8Array;
+    let head: Buffer;
     try {
-      data = encodeBatch({ signal: this.target.signal, encoding: this.target.encoding, items: items.length }, this.target.serialize(items));
+      payload = this.target.serialize(items);
+      head = encodeHeader(header, payload);
     } catch (error) {
       diag.error(`opentelemetry-instrumentation-genai spool: could not serialize ${items.length} ${this.target.signal} items; they are dropped`, error);
       return;
     }
+    const batch = { header, payload };
     if (this.dir) {
       try {
-        this.sender.addWritten(this.dir.writeBatch(this.target.signal, data), data);
+        this.sender.addWritten(this.dir.writeBatch(this.target.signal, [head, payload]), batch);
         return;
       } catch (error) {
         this.counters.unwrittenBatches++;
@@ -76,7 +80,7 @@ export class BatchWriter {
       }
     }
     const name = `${Date.now().toString(36).padStart(9, '0')}-memory-${this.memorySequence++}`;
-    this.sender.addWritten({ name, signal: this.target.signal, bytes: data.byteLength }, data);
+    this.sender.addWritten({ name, signal: this.target.signal, bytes: HEADER_BYTES + payload.byteLength }, batch);
   }
 
   /**

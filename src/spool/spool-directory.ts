@@ -73,10 +73,11 @@ export class SpoolDirectory {
   }
 
   /**
-   * Writes one batch file, whole or not at all (a temp file renamed into place): a crash mid-write
-   * leaves only a temp file, which nobody sends. Synchronous, so it can run in a process 'exit' handler.
+   * Writes one batch file from its parts (header, payload), whole or not at all (a temp file renamed into
+   * place): a crash mid-write leaves only a temp file, which nobody sends. Synchronous, so it can run in a
+   * process 'exit' handler.
    */
-  writeBatch(signal: Signal, data: Uint8Array): SpooledFile {
+  writeBatch(signal: Signal, data: readonly Uint8Array[]): SpooledFile {
     const name = `${pad(Date.now(), 9)}-${pad(this.sequence++ % 36 ** 5, 5)}.${signal}`;
     try {
       return this.writeInto(this.instanceDir, name, signal, data);
@@ -167,12 +168,25 @@ export class SpoolDirectory {
     return dir;
   }
 
-  private writeInto(dir: string, name: string, signal: Signal, data: Uint8Array): SpooledFile {
+  private writeInto(dir: string, name: string, signal: Signal, data: readonly Uint8Array[]): SpooledFile {
     const path = join(dir, name);
     const temp = join(dir, `.${name}.tmp`);
-    fs.writeFileSync(temp, data, { mode: 0o600 });
+    const fd = fs.openSync(temp, 'w', 0o600);
+    let bytes = 0;
+    try {
+      // One write of the parts as they are (no copy into one buffer); writev may write less than asked.
+      let parts = data.filter((p) => p.byteLength > 0);
+      while (parts.length > 0) {
+        let written = fs.writevSync(fd, parts as Uint8Array[]);
+        bytes += written;
+        while (parts.length > 0 && written >= parts[0]!.byteLength) written -= parts.shift()!.byteLength;
+        if (written > 0) parts = [parts[0]!.subarray(written), ...parts.slice(1)];
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temp, path);
-    return { path, name, signal, bytes: data.byteLength };
+    return { path, name, signal, bytes };
   }
 
   private isOrphan(dir: string, now: number): boolean {

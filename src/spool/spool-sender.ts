@@ -29,8 +29,8 @@ interface QueuedBatch {
   bytes: number;
   /** The file on disk; undefined when writing it failed and the batch lives in memory only. */
   path?: string;
-  /** The whole batch file (header + request), while cached. */
-  data?: Buffer;
+  /** Header and request of a batch this process wrote, while cached (sent without reading the file back). */
+  cached?: { header: BatchHeader; payload: Uint8Array };
   inFlight?: boolean;
   /** The receiver refused it as part of a merged request: send it alone. */
   alone?: boolean;
@@ -39,7 +39,7 @@ interface QueuedBatch {
 interface ReadBatch {
   batch: QueuedBatch;
   header: BatchHeader;
-  payload: Buffer;
+  payload: Uint8Array;
 }
 
 export class SpoolSender {
@@ -61,11 +61,11 @@ export class SpoolSender {
   ) {}
 
   /** A batch this process just wrote (or, with no `path`, could only keep in memory). */
-  addWritten(file: { name: string; signal: Signal; bytes: number; path?: string }, data: Buffer): void {
+  addWritten(file: { name: string; signal: Signal; bytes: number; path?: string }, written: { header: BatchHeader; payload: Uint8Array }): void {
     const batch: QueuedBatch = { ...file };
-    if (this.cachedBytes + data.byteLength <= MAX_CACHED_BYTES || !file.path) {
-      batch.data = data;
-      this.cachedBytes += data.byteLength;
+    if (this.cachedBytes + written.payload.byteLength <= MAX_CACHED_BYTES || !file.path) {
+      batch.cached = written;
+      this.cachedBytes += written.payload.byteLength;
     }
     this.queue.push(batch);
     this.queuedBytes += file.bytes;
@@ -187,20 +187,20 @@ export class SpoolSender {
   }
 
   private async read(batch: QueuedBatch): Promise<ReadBatch | undefined> {
-    let data = batch.data;
-    if (!data) {
-      try {
-        data = await fs.promises.readFile(batch.path!);
-      } catch (error) {
-        // Gone: evicted meanwhile, or its directory was adopted by another process after a long stop.
-        diag.debug(`opentelemetry-instrumentation-genai spool: batch ${batch.path} is gone`, error);
-        this.remove(batch);
-        return undefined;
-      }
+    // Written by this process a moment ago: nothing to check.
+    if (batch.cached) return { batch, ...batch.cached };
+    let data: Buffer;
+    try {
+      data = await fs.promises.readFile(batch.path!);
+    } catch (error) {
+      // Gone: evicted meanwhile, or its directory was adopted by another process after a long stop.
+      diag.debug(`opentelemetry-instrumentation-genai spool: batch ${batch.path} is gone`, error);
+      this.remove(batch);
+      return undefined;
     }
     let decoded = decodeBatch(data);
-    // The checksum covers the payload only: a damaged signal byte would send the batch to the wrong
-    // endpoint, or to none (no poster for it).
+    // A file whose name and header disagree on the signal (renamed, or damaged where the checksum
+    // does not look) would go to the wrong endpoint, or to none (no poster for it).
     if (decoded.ok && decoded.header.signal !== batch.signal) {
       decoded = { ok: false, reason: `a ${decoded.header.signal} header in a ${batch.signal} batch` };
     }
@@ -264,7 +264,7 @@ export class SpoolSender {
   }
 
   private peekHeader(batch: QueuedBatch): BatchHeader | undefined {
-    if (batch.data) return decodeHeader(batch.data);
+    if (batch.cached) return batch.cached.header;
     try {
       const fd = fs.openSync(batch.path!, 'r');
       try {
@@ -283,7 +283,7 @@ export class SpoolSender {
     const index = this.queue.indexOf(batch);
     if (index >= 0) this.queue.splice(index, 1);
     this.queuedBytes -= batch.bytes;
-    if (batch.data) this.cachedBytes -= batch.data.byteLength;
+    if (batch.cached) this.cachedBytes -= batch.cached.payload.byteLength;
     if (batch.path) this.dir?.removeFile(batch.path);
   }
 

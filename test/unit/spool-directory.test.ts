@@ -92,7 +92,7 @@ describe('batch files', () => {
     const dir = SpoolDirectory.open(join(temp, 'spool'));
     const written = [];
     for (let i = 0; i < 60; i++) {
-      written.push(dir.writeBatch(i % 3 === 0 ? 'logs' : 'traces', batch(`batch ${i}`)));
+      written.push(dir.writeBatch(i % 3 === 0 ? 'logs' : 'traces', [batch(`batch ${i}`)]));
       // Cross millisecond boundaries too (names start with the time).
       if (i % 20 === 19) await new Promise((r) => setTimeout(r, 3));
     }
@@ -112,7 +112,7 @@ describe('batch files', () => {
     const root = join(temp, 'spool');
     orphan(root, 'gone-1', undefined, { files: [oldName(5), oldName(1)] });
     const dir = SpoolDirectory.open(root);
-    const mine = dir.writeBatch('traces', batch('mine'));
+    const mine = dir.writeBatch('traces', [batch('mine')]);
     orphan(root, 'gone-2', undefined, { files: [oldName(3)] });
     dir.adoptOrphans();
     expect(dir.listOwnFiles().map((f) => f.name)).toEqual([oldName(1), oldName(3), oldName(5), mine.name]);
@@ -123,7 +123,7 @@ describe('batch files', () => {
     const dir = SpoolDirectory.open(root);
     const first = dir.directory;
     fs.rmSync(first, { recursive: true }); // as another process's adoption would (a rename away)
-    const file = dir.writeBatch('logs', batch('after'));
+    const file = dir.writeBatch('logs', [batch('after')]);
     expect(dir.directory).not.toBe(first);
     expect(file.path).toBe(join(dir.directory, file.name));
     expect(JSON.parse(fs.readFileSync(join(dir.directory, 'owner.json'), 'utf8'))).toEqual({ pid: process.pid, host: hostname() });
@@ -199,7 +199,7 @@ describe('adoption of what processes that are gone left', () => {
 
   it('the directory of another spool open in this same process is not adopted (same pid), until it is released', () => {
     const other = SpoolDirectory.open(root);
-    const file = other.writeBatch('logs', batch('the other spool'));
+    const file = other.writeBatch('logs', [batch('the other spool')]);
     const dir = SpoolDirectory.open(root);
     expect(adopt(dir).files).toEqual([]);
     expect(fs.existsSync(file.path)).toBe(true);
@@ -209,7 +209,7 @@ describe('adoption of what processes that are gone left', () => {
 
   it('our own directory is never adopted', () => {
     const dir = SpoolDirectory.open(root);
-    dir.writeBatch('traces', batch('mine'));
+    dir.writeBatch('traces', [batch('mine')]);
     expect(adopt(dir).files).toEqual([]);
     // Even once its heartbeat is stale.
     const old = new Date(Date.now() - STALE_AFTER_MS - 5_000);
@@ -257,7 +257,7 @@ describe('adoption of what processes that are gone left', () => {
 describe('release and tidy', () => {
   it('release() removes an instance directory with nothing left in it', () => {
     const dir = SpoolDirectory.open(join(temp, 'spool'));
-    const file = dir.writeBatch('traces', batch('sent'));
+    const file = dir.writeBatch('traces', [batch('sent')]);
     dir.removeFile(file.path);
     dir.release();
     expect(fs.existsSync(dir.directory)).toBe(false);
@@ -267,7 +267,7 @@ describe('release and tidy', () => {
   it('release() keeps a directory with batches left, without owner.json, so the next process adopts it at once', () => {
     const root = join(temp, 'spool');
     const dir = SpoolDirectory.open(root);
-    const file = dir.writeBatch('logs', batch('unsent'));
+    const file = dir.writeBatch('logs', [batch('unsent')]);
     dir.release();
     expect(fs.readdirSync(dir.directory)).toEqual([file.name]);
 
@@ -293,7 +293,7 @@ describe('release and tidy', () => {
     orphan(root, 'b', undefined, { files: [oldName(3)] });
     const dir = SpoolDirectory.open(root);
     const { files } = dir.adoptOrphans();
-    const mine = dir.writeBatch('traces', batch('mine'));
+    const mine = dir.writeBatch('traces', [batch('mine')]);
     for (const f of files.filter((f) => f.name !== oldName(3))) dir.removeFile(f.path);
     dir.tidy();
     expect(fs.readdirSync(dir.directory).sort()).toEqual(['adopted-b', mine.name, 'owner.json'].sort());

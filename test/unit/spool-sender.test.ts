@@ -73,7 +73,8 @@ function setUp({ maxBytes = 1 << 30, timeoutMillis = 5_000, origin = receiver.or
 
 interface Written {
   file: DirectoryModule.SpooledFile;
-  data: Buffer;
+  /** What the writer hands the sender with the file: its header and request. */
+  written: { header: { signal: Signal; encoding: Encoding; items: number }; payload: Buffer };
   payload: Buffer;
   items: number;
 }
@@ -82,8 +83,8 @@ interface Written {
 function write(dir: DirectoryModule.SpoolDirectory, batches: Array<{ signal?: Signal; encoding?: Encoding; items?: number; size?: number }>): Written[] {
   return batches.map(({ signal = 'traces', encoding = 'protobuf', items = 1, size = 32 }, i) => {
     const payload = Buffer.alloc(size, `${signal}-${encoding}-${i}-${Math.random()}|`);
-    const data = m.encodeBatch({ signal, encoding, items }, payload);
-    return { file: dir.writeBatch(signal, data), data, payload, items };
+    const header = { signal, encoding, items };
+    return { file: dir.writeBatch(signal, [m.encodeHeader(header, payload), payload]), written: { header, payload }, payload, items };
   });
 }
 
@@ -121,7 +122,7 @@ describe('accepted batches', () => {
   it('a batch this process wrote is sent from memory and its file deleted', async () => {
     const { dir, counters, sender } = setUp();
     const [b] = write(dir, [{ encoding: 'json', items: 2 }]);
-    sender.addWritten(b!.file, b!.data);
+    sender.addWritten(b!.file, b!.written);
     await waitFor('the batch to be sent', () => sender.pendingBatches === 0);
     expect(receiver.requests.map((r) => r.body)).toEqual([b!.payload]);
     expect(onDisk(b!)).toBe(false);
@@ -308,7 +309,7 @@ describe('the disk budget', () => {
   it('a batch bigger than the whole budget is evicted on arrival', async () => {
     const { dir, counters, sender } = setUp({ maxBytes: 50 });
     const [b] = write(dir, [{ items: 7, size: 100 }]);
-    sender.addWritten(b!.file, b!.data);
+    sender.addWritten(b!.file, b!.written);
     expect(await sender.drain(Date.now() + 5_000)).toBe(true);
     expect(counted(counters)).toEqual({ evictedBatches: 1, evictedItems: 7 });
     expect(receiver.requests).toEqual([]);
@@ -337,9 +338,9 @@ describe('damaged batch files', () => {
 });
 
 describe('a batch file whose header contradicts its name', () => {
-  // The header is not covered by the checksum: one flipped bit in its signal byte turns a traces batch
-  // into a logs one. Such a file is damaged like any other (and must not be posted to the wrong
-  // endpoint, nor to none: a sender with no logs poster).
+  // A traces file whose header says logs (a flipped signal byte, which the checksum catches, or a file
+  // renamed) is damaged like any other: it must not be posted to the wrong endpoint, nor to none (a
+  // sender with no logs poster).
   it.each([
     ['with a poster for both signals', ['traces', 'logs'] as Signal[]],
     ['with a traces poster only', ['traces'] as Signal[]],
@@ -376,7 +377,7 @@ describe('a process with a sender that cannot deliver', () => {
 const { SpoolDirectory } = require(${dist('spool-directory')});
 const { SpoolSender } = require(${dist('spool-sender')});
 const { OtlpHttpPoster } = require(${dist('otlp-http-post')});
-const { encodeBatch } = require(${dist('batch-file')});
+const { encodeHeader } = require(${dist('batch-file')});
 const { newCounters } = require(${dist('spool-report')});
 const dir = SpoolDirectory.open(process.env.SPOOL_ROOT);
 const poster = new OtlpHttpPoster({ url: process.env.RECEIVER_URL, headers: {}, compression: 'none', timeoutMillis: 30000 });
@@ -384,8 +385,9 @@ let posts = 0;
 const post = poster.post.bind(poster);
 poster.post = (...args) => (posts++, post(...args));
 const sender = new SpoolSender(dir, new Map([['traces', poster]]), 1e9, newCounters());
-const data = encodeBatch({ signal: 'traces', encoding: 'protobuf', items: 1 }, Buffer.from('span'));
-sender.addWritten(dir.writeBatch('traces', data), data);
+const header = { signal: 'traces', encoding: 'protobuf', items: 1 };
+const payload = Buffer.from('span');
+sender.addWritten(dir.writeBatch('traces', [encodeHeader(header, payload), payload]), { header, payload });
 const drained = process.env.DRAIN_MS ? sender.drain(Date.now() + Number(process.env.DRAIN_MS)) : undefined;
 drained?.then((sent) => process.stdout.write(JSON.stringify({ drained: sent }) + '\\n'));
 setTimeout(() => {}, Number(process.env.WORK_MS ?? 300));

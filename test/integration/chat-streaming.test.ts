@@ -418,6 +418,22 @@ describe('failing streams', () => {
     expect(await chunkMetricCounts()).toEqual({ ttfc: 0, perChunk: 0 });
   });
 
+  it('`stream: \'yes\'` (not a boolean): the app gets what the SDK gives without instrumentation, and the call one span that ends', async () => {
+    server.enqueue(sse(textStream(['yes'])), sse(textStream(['yes'])));
+    const params = { ...streamParams(), stream: 'yes' as unknown as true };
+    const instrumented: unknown = await newClient().chat.completions.create(params);
+    tel.instrumentation.disable();
+    let plain: unknown;
+    try {
+      plain = await newClient().chat.completions.create(params);
+    } finally {
+      tel.instrumentation.enable();
+    }
+    expect(instrumented).toEqual(plain);
+    expect(tel.spans()).toHaveLength(1);
+    expect(onlySpan(tel).status).toEqual({ code: SpanStatusCode.UNSET });
+  });
+
   it('a second iterator taken while the first reads gets the SDK error and does not fail the call', async () => {
     server.enqueue(sse(textStream(['first', ' and', ' last'])));
     const stream = await newClient().chat.completions.create(streamParams());

@@ -149,7 +149,7 @@ export class DurableExport {
       this.stopped = true;
       this.sender.stop();
       clearInterval(this.heartbeat);
-      atProcessExit.delete(this);
+      noLongerAtProcessExit(this);
       this.dir?.release();
     });
     return this.shutdownPromise;
@@ -192,6 +192,11 @@ function writeAtProcessExit(durable: DurableExport): void {
     atProcessExit.clear();
   };
   if (!process.listeners('exit').includes(exitListener)) process.on('exit', exitListener);
+}
+
+function noLongerAtProcessExit(durable: DurableExport): void {
+  atProcessExit.delete(durable);
+  if (atProcessExit.size === 0 && exitListener) process.removeListener('exit', exitListener);
 }
 
 /** A durable OTLP export of traces and logs; see DurableExport. */

@@ -16,18 +16,19 @@ export const DROPPED_MARKER = '[REDACTED]';
 /** Thrown through the walk to abandon a content piece once the hook has failed. */
 class HookFailure extends Error {}
 
-const MAX_ERROR_MESSAGE = 200;
 
 export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv = process.env): Redactor {
   const { kinds, rules, hook } = resolvePolicy(config, env);
   const active = rules.length > 0 || hook !== undefined;
   const minLength = minTextLength(rules);
 
-  /** The failure, described without the content: the error message, itself redacted and cut short. */
+  /**
+   * The failure, described without the content: how the hook failed (the error's class, or the type it
+   * returned), never its message, which may quote the value (a JSON.parse SyntaxError does).
+   */
   function warnHookFailure(context: RedactionContext, what: string): void {
-    const safe = scanText(what.slice(0, MAX_ERROR_MESSAGE), rules).text;
     diag.warn(
-      `opentelemetry-instrumentation-genai: the redaction hook failed on ${context.field} (${safe}); ` +
+      `opentelemetry-instrumentation-genai: the redaction hook failed on ${context.field} (${what}); ` +
         'that content was dropped.',
     );
   }
@@ -53,8 +54,7 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
       try {
         hooked = hook(out, context);
       } catch (err) {
-        const message = err instanceof Error ? `${err.name}: ${err.message}` : `threw ${typeof err}`;
-        warnHookFailure(context, message);
+        warnHookFailure(context, `threw ${errorClassName(err)}`);
         throw new HookFailure();
       }
       if (typeof hooked !== 'string') {
@@ -106,4 +106,11 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
       }
     },
   };
+}
+
+/** `SyntaxError`, `TypeError`, a custom class's name; for a non-Error value its type. Never the message. */
+function errorClassName(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err;
+  const name = err.constructor?.name;
+  return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
 }

@@ -24,7 +24,9 @@ export type RedactionField =
   | 'tool.call.arguments'
   | 'tool.call.result'
   | 'retrieval.query'
-  | 'retrieval.documents';
+  | 'retrieval.documents'
+  /** The message of a failed call's or stage's error (span status, exception event), when content is captured. */
+  | 'error.message';
 
 export interface RedactionContext {
   readonly field: RedactionField;

@@ -7,6 +7,7 @@ import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
 import { type CaptureMode, capturesOnEvent, capturesOnSpan } from './content-mode';
 import { type PreparedContent, prepareContent } from './content';
+import { type ErrorRecord, errorRecord } from './error-record';
 import { errorTypeOf } from './error-type';
 import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
 import { type AbandonCause, type OpenCall, trackOpenCall, untrackOpenCall, watchHandle } from './open-invocations';
@@ -17,6 +18,9 @@ import { metricAttributes, requestAttributes, responseAttributes, samplingAttrib
 import type { GenAITelemetry } from './telemetry';
 
 const INFO_SEVERITY = 9;
+const WARN_SEVERITY = 13;
+/** The span event the OpenTelemetry API's recordException writes. */
+const SPAN_EXCEPTION_EVENT = 'exception';
 
 export class Invocation implements OpenCall {
   readonly span: Span;
@@ -153,20 +157,26 @@ export class Invocation implements OpenCall {
     const ttfc = this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - this.startedAt) / 1000;
     if (ttfc !== undefined) attrs[sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ttfc;
 
+    const mode = this.captureMode;
+    const policy = this.telemetry.contentPolicy;
     let errorType: string | undefined;
+    /** What failed, for the exception log record: the thrown error, or the error the response reported. */
+    let failure: { cause: unknown; type?: string } | undefined;
     if (error !== undefined) {
       errorType = providerErrorType ?? errorTypeOf(error);
       attrs[sc.ATTR_ERROR_TYPE] = errorType;
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+      const recorded = errorRecord(error, capturesOnSpan(mode), policy);
+      span.addEvent(SPAN_EXCEPTION_EVENT, recorded.exception);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: recorded.statusMessage });
+      failure = { cause: error };
     } else if (response.error) {
-      // Reported in the response, not thrown: an error span, but no exception event.
+      // Reported in the response, not thrown: an error span, but no exception event on it.
       errorType = response.error.type;
       attrs[sc.ATTR_ERROR_TYPE] = errorType;
-      span.setStatus({ code: SpanStatusCode.ERROR, message: response.error.message });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorRecord(response.error.message, capturesOnSpan(mode), policy).statusMessage });
+      failure = { cause: response.error.message, type: errorType };
     }
 
-    const mode = this.captureMode;
     const content =
       mode === 'NO_CONTENT'
         ? undefined
@@ -180,14 +190,36 @@ export class Invocation implements OpenCall {
               ),
             undefined,
           );
+    // The exception record copies the call's attributes, not what was done to its content.
+    const callAttrs = failure ? { ...attrs } : attrs;
     if (content) Object.assign(attrs, content.meta);
     span.setAttributes(attrs);
     if (content && capturesOnSpan(mode)) span.setAttributes(content.json);
     // The details event describes inference operations; embeddings carry no content and get none.
     if (content && capturesOnEvent(mode) && this.request.operation !== 'embeddings') this.emitDetailsEvent(attrs, content);
+    if (failure) this.emitExceptionEvent(callAttrs, errorRecord(failure.cause, capturesOnEvent(mode), policy, failure.type));
 
     this.recordMetrics(response, durationS, ttfc, errorType);
     span.end();
+  }
+
+  /**
+   * `gen_ai.client.operation.exception` (WARN), for every failed call: the span's attributes and the
+   * exception, whose message is there only when content goes to events (see ./error-record.ts).
+   */
+  private emitExceptionEvent(spanAttrs: Attributes, recorded: ErrorRecord): void {
+    this.telemetry.eventLogger.emit({
+      eventName: sc.EVENT_GEN_AI_CLIENT_OPERATION_EXCEPTION,
+      severityNumber: WARN_SEVERITY,
+      severityText: 'WARN',
+      attributes: {
+        ...scopeSpanAttributes(this.scope),
+        ...samplingAttributes(this.request),
+        ...spanAttrs,
+        ...recorded.exception,
+      } as never,
+      context: this.context,
+    });
   }
 
   private emitDetailsEvent(spanAttrs: Attributes, content: PreparedContent): void {
@@ -249,11 +281,6 @@ function withContentUpdate(captured: RequestContent | undefined, response: Invoc
   }
   if (update.toolDefinitions) merged.toolDefinitions = update.toolDefinitions;
   return merged;
-}
-
-function errorMessage(error: unknown): string | undefined {
-  if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : undefined;
 }
 
 /**

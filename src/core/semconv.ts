@@ -87,6 +87,7 @@ export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK =
   'gen_ai.client.operation.time_per_output_chunk';
 
 export const EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS = 'gen_ai.client.inference.operation.details';
+export const EVENT_GEN_AI_CLIENT_OPERATION_EXCEPTION = 'gen_ai.client.operation.exception';
 
 /**
  * This package's own attribute (its `genai_app.*` namespace): set on a call the app never finished, to

@@ -16,6 +16,7 @@ export const TOOL_DEFINITIONS = 'gen_ai.tool.definitions';
 export const SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
 export const CONTENT_KEYS = [INPUT_MESSAGES, OUTPUT_MESSAGES, TOOL_DEFINITIONS, SYSTEM_INSTRUCTIONS];
 export const DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
+export const EXCEPTION_EVENT = 'gen_ai.client.operation.exception';
 
 /** The only finished span (of the pipeline, or of a list), checked to be exactly one CLIENT span. */
 export function onlySpan(from: TestTelemetry | ReadableSpan[]): ReadableSpan {
@@ -31,6 +32,22 @@ export function onlyErrorSpan(from: TestTelemetry | ReadableSpan[], message: str
   const span = onlySpan(from);
   expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message });
   return span;
+}
+
+/**
+ * Checks the `gen_ai.client.operation.exception` record of a failed call: WARN, in the span's context,
+ * with `spanAttributes` (the span's attributes without content) and the exception the span recorded
+ * (in modes where content goes to both, the same message).
+ */
+export function expectExceptionLog(log: { eventName?: string; severityNumber?: number; severityText?: string; spanContext?: { spanId: string }; attributes: unknown }, span: ReadableSpan, spanAttributes: Record<string, unknown>): void {
+  const exception = span.events.find((e) => e.name === 'exception')?.attributes;
+  expect({ eventName: log.eventName, severityNumber: log.severityNumber, severityText: log.severityText, spanId: log.spanContext?.spanId, attributes: log.attributes }).toEqual({
+    eventName: EXCEPTION_EVENT,
+    severityNumber: 13,
+    severityText: 'WARN',
+    spanId: span.spanContext().spanId,
+    attributes: { ...spanAttributes, ...exception },
+  });
 }
 
 /** The span's duration in seconds. */

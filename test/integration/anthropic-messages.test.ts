@@ -13,12 +13,14 @@ import { CAPTURE_CONTENT_ENV, withEnv } from '../helpers/env';
 import {
   CONTENT_KEYS,
   DETAILS_EVENT,
+  EXCEPTION_EVENT,
   INPUT_MESSAGES,
   OUTPUT_MESSAGES,
   SYSTEM_INSTRUCTIONS,
   TOOL_DEFINITIONS,
   attributesWithoutContent,
   contentAttribute,
+  expectExceptionLog,
   onlyErrorSpan,
   onlySpan,
 } from '../helpers/spans';
@@ -664,7 +666,7 @@ describe('messages.create: errors', () => {
     expect(error.requestID ?? error.request_id).toBe('req_mock_1');
     const span = expectErrorSpan(error, errorType);
     const logs = tel.logs();
-    expect(logs).toHaveLength(1);
+    expect(logs.map((l) => l.eventName)).toEqual([DETAILS_EVENT, EXCEPTION_EVENT]);
     expect(logs[0]!.attributes).toEqual({
       ...baseAttributes(server),
       'gen_ai.request.max_tokens': 256,
@@ -672,6 +674,8 @@ describe('messages.create: errors', () => {
       [INPUT_MESSAGES]: [{ role: 'user', parts: [{ type: 'text', content: 'Say hello' }] }],
     });
     expect(logs[0]!.spanContext?.spanId).toBe(span.spanContext().spanId);
+    expectExceptionLog(logs[1]!, span, { ...baseAttributes(server), 'gen_ai.request.max_tokens': 256, 'error.type': errorType });
+    expect(logs[1]!.attributes['exception.message']).toBe(error.message);
   });
 
   it('an HTTP error reaches the app exactly as without instrumentation', async () => {

@@ -16,6 +16,7 @@ import { captureRejection } from '../helpers/async';
 import {
   CONTENT_KEYS,
   DETAILS_EVENT,
+  EXCEPTION_EVENT,
   INPUT_MESSAGES,
   OUTPUT_MESSAGES,
   TOOL_DEFINITIONS,
@@ -23,6 +24,7 @@ import {
   assistantTextOutput,
   attributesWithoutContent,
   contentAttribute,
+  expectExceptionLog,
   onlyErrorSpan,
   onlySpan,
   textPart,
@@ -601,13 +603,15 @@ describe('chat.completions.create: errors', () => {
     const span = expectErrorSpan(error, errorType);
 
     const logs = tel.logs();
-    expect(logs).toHaveLength(1);
+    expect(logs.map((l) => l.eventName)).toEqual([DETAILS_EVENT, EXCEPTION_EVENT]);
     expect(logs[0]!.attributes).toEqual({
       ...baseChatAttributes(server),
       'error.type': errorType,
       [INPUT_MESSAGES]: [userTextMessage('Say hello')],
     });
     expect(logs[0]!.spanContext?.spanId).toBe(span.spanContext().spanId);
+    expectExceptionLog(logs[1]!, span, { ...baseChatAttributes(server), 'error.type': errorType });
+    expect(logs[1]!.attributes['exception.message']).toBe(error.message);
   });
 
   it('an HTTP error reaches the app exactly as without instrumentation', async () => {

@@ -191,16 +191,17 @@ describe('traceTool', () => {
     expect(t.span('execute_tool slow').attributes['gen_ai.tool.call.result']).toBe('{"ok":true}');
   });
 
-  it('sync throw: the same error is rethrown, the span records it like an LLM span', async () => {
+  it('sync throw: the same error is rethrown, the span records it like an LLM span (no message: content is off)', async () => {
     const t = setup();
     const error = new ToolFailure('no such city');
     expect(() => t.recorder.traceTool({ name: 'get_weather' }, () => { throw error; })).toThrow(error);
     const span = t.span('execute_tool get_weather');
-    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'no such city' });
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
     expect(span.attributes['error.type']).toBe('ToolFailure');
     expect(span.events.map((e) => [e.name, e.attributes?.['exception.type'], e.attributes?.['exception.message']])).toEqual([
-      ['exception', 'Error', 'no such city'],
+      ['exception', 'Error', undefined],
     ]);
+    expect(String(span.events[0]!.attributes!['exception.stacktrace'])).toMatch(/^Error\n    at /);
     await t.collect();
     expect(t.points('gen_ai.execute_tool.duration').map((p) => p.attributes)).toEqual([
       { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'error.type': 'ToolFailure' },
@@ -215,7 +216,19 @@ describe('traceTool', () => {
     await expect(t.recorder.traceTool({ name: 'b' }, () => Promise.reject('plain string'))).rejects.toBe('plain string');
     const b = t.span('execute_tool b');
     expect(b.attributes['error.type']).toBe('_OTHER');
-    expect(b.status).toEqual({ code: SpanStatusCode.ERROR, message: 'plain string' });
+    expect(b.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(b.events.map((e) => [e.name, e.attributes])).toEqual([['exception', { 'exception.type': 'string' }]]);
+  });
+
+  it('with content capture on, the error message is recorded, redacted like content', async () => {
+    const t = setup('SPAN_ONLY');
+    const error = new ToolFailure('card 4111 1111 1111 1111 was declined');
+    expect(() => t.recorder.traceTool({ name: 'charge' }, () => { throw error; })).toThrow(error);
+    const span = t.span('execute_tool charge');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'card [REDACTED:CARD] was declined' });
+    expect(span.events[0]!.attributes!['exception.message']).toBe('card [REDACTED:CARD] was declined');
+    expect(String(span.events[0]!.attributes!['exception.stacktrace'])).toMatch(/^Error: card \[REDACTED:CARD\] was declined\n    at /);
+    expect(JSON.stringify(span.events)).not.toContain('4111');
   });
 });
 

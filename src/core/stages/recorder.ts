@@ -24,6 +24,7 @@ import { INVALID_SPAN_CONTEXT, SpanStatusCode, context as contextApi, trace } fr
 import { type CaptureMode, capturesOnSpan } from '../content-mode';
 import { ATTR_CONTENT_REDACTIONS, prepareStageContent } from '../content';
 import type { ContentPolicy } from '../content-policy';
+import { errorRecord } from '../error-record';
 import { errorTypeOf } from '../error-type';
 import { safely } from '../safely';
 import { ATTR_ERROR_TYPE } from '../semconv';
@@ -191,9 +192,11 @@ class Stage {
     safely(
       'recording a failed GenAI stage',
       () => {
+        // The message is content (a tool's error often quotes its arguments): see ../error-record.ts.
+        const recorded = errorRecord(error, this.capture, this.telemetry.contentPolicy);
         this.span.setAttribute(ATTR_ERROR_TYPE, errorType);
-        this.span.recordException(error instanceof Error ? error : String(error));
-        this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+        this.span.addEvent('exception', recorded.exception);
+        this.span.setStatus({ code: SpanStatusCode.ERROR, message: recorded.statusMessage });
       },
       undefined,
     );
@@ -220,13 +223,4 @@ class Stage {
     safely('ending a GenAI stage span', () => this.span.end(), undefined);
     safely('recording a GenAI stage duration', () => this.histogram.record(durationS, metricAttributes), undefined);
   }
-}
-
-function errorMessage(error: unknown): string | undefined {
-  try {
-    if (error instanceof Error) return error.message;
-  } catch {
-    return undefined;
-  }
-  return typeof error === 'string' ? error : undefined;
 }

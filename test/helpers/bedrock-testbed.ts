@@ -37,7 +37,16 @@ export interface BedrockTestbed {
 }
 
 /** Variables the SDK or this package read: none may leak into a test. */
-const BEDROCK_ENV = [CAPTURE_CONTENT_ENV, 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'AWS_REGION', 'AWS_PROFILE'];
+const BEDROCK_ENV = [
+  CAPTURE_CONTENT_ENV,
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  'AWS_USE_FIPS_ENDPOINT',
+  'AWS_USE_DUALSTACK_ENDPOINT',
+  'AWS_REGION',
+  'AWS_PROFILE',
+];
 
 export function useBedrockTestbed(opts: TestbedOptions<BedrockRuntimeInstrumentationConfig> = {}): BedrockTestbed {
   const { server, tel } = useTestbed(BEDROCK, new MockBedrockServer(), BEDROCK_ENV, opts);

@@ -21,6 +21,8 @@
  *
  * A small middleware, added once per client on its first instrumented call (./middleware.ts), complements
  * the seam: it reads the request the SDK really sends (its resolved endpoint) and the response headers.
+ * A client's first call takes its endpoint from what the client was constructed with (./client-config.ts),
+ * so that its span starts with `server.address` / `server.port` too.
  *
  * `@opentelemetry/instrumentation-aws-sdk` (auto-instrumentations-node) also records these four commands
  * with GenAI attributes (older conventions: `gen_ai.system`, no content) and GenAI metrics. When it (or any
@@ -36,6 +38,7 @@ import { asObject, GenAIInstrumentationBase, safely, tapSettlement, withTracingS
 import { PACKAGE_VERSION } from '../../version';
 import { failure, recordOutput } from './command-output';
 import { commandKind, translate } from './commands';
+import { endpointAtStart, recordConstruction, stopRecordingConstruction } from './client-config';
 import { addMiddleware, type CallState, knownEndpoint, withCallState } from './middleware';
 
 /** ConverseCommand and ConverseStreamCommand first shipped in 3.587.0. */
@@ -81,6 +84,7 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
       return;
     }
     this.unpatch(moduleExports);
+    recordConstruction(proto.constructor);
     const ownSend = Object.prototype.hasOwnProperty.call(proto, 'send') ? proto.send : undefined;
     const inherited = (): SendFn => (Object.getPrototypeOf(proto) as ClientPrototype).send;
     const wrapped: WrappedSend = this.wrapSend(ownSend ? () => ownSend : inherited);
@@ -101,6 +105,7 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
 
   protected override unpatch(moduleExports: unknown): void {
     const proto = clientPrototype(moduleExports);
+    if (proto) stopRecordingConstruction(proto.constructor);
     const send = proto?.send as WrappedSend | undefined;
     if (proto && Object.prototype.hasOwnProperty.call(proto, 'send') && isWrapped(send) && typeof send!.__unwrap === 'function') {
       send!.__unwrap();
@@ -114,7 +119,7 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
       const kind = commandKind(args[0]);
       if (!kind) return original.apply(this, args);
       const input = asObject((args[0] as { input?: unknown }).input) ?? {};
-      const translation = instrumentation.safeRequest(() => translate(kind, input, knownEndpoint(this) ?? {}), 'the Bedrock request');
+      const translation = instrumentation.safeRequest(() => translate(kind, input, knownEndpoint(this) ?? endpointAtStart(this) ?? {}), 'the Bedrock request');
       const invocation = translation && instrumentation.startInvocation(translation.request);
       if (!translation || !invocation) return original.apply(this, args);
 

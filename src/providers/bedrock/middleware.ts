@@ -2,11 +2,11 @@
  * The per-client middleware, added once per client on its first instrumented call. It sits innermost in
  * the stack (step `deserialize`, priority `low`), right before the HTTP handler, and reads the request the
  * SDK really sends (its resolved endpoint: `server.address` / `server.port`, which the AWS SDK only
- * resolves asynchronously, so a client's first call gets them set after its span started; later calls of
- * that client have them at start) and the response headers (Bedrock's token counts for InvokeModel
- * families whose body has none). It learns which call it serves from the active context. When `send` ran
- * with tracing suppressed (see ./instrumentation.ts), it restores the call's context before the HTTP
- * handler, so transport spans still nest under our span.
+ * resolves asynchronously: later calls of that client start with them, and a first call's span gets them
+ * here when ./client-config.ts could not know them, or knew them wrong) and the response headers
+ * (Bedrock's token counts for InvokeModel families whose body has none). It learns which call it serves
+ * from the active context. When `send` ran with tracing suppressed (see ./instrumentation.ts), it restores
+ * the call's context before the HTTP handler, so transport spans still nest under our span.
  */
 import { type Context, context, createContextKey } from '@opentelemetry/api';
 import type { Invocation } from '../../core';

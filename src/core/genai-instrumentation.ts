@@ -9,6 +9,7 @@ import { logs as apiLogsGlobal } from '@opentelemetry/api-logs';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from './config';
+import { offerContentSettings } from './configured-content';
 import { type CaptureMode, resolveCaptureMode } from './content-mode';
 import { type ContentPolicy, resolveContentPolicy } from './content-policy';
 import { resolveIdleTimeout } from './idle-timeout';
@@ -111,6 +112,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     this._captureMode = undefined;
     this._contentPolicy = undefined;
     this._idleTimeoutMs = undefined;
+    offerContentSettings(this);
   }
 
   override setLoggerProvider(loggerProvider: LoggerProvider): void {

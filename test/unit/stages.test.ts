@@ -4,6 +4,7 @@
  * content capture (and the scope override), scope metadata, and the duration metrics with their
  * buckets. Real SDK pipeline with the AsyncLocalStorage context manager.
  */
+import { OpenAIInstrumentation } from '../../src';
 import { DiagLogLevel, SpanKind, SpanStatusCode, context, diag, metrics, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { resolveContentPolicy } from '../../src/core/content-policy';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -727,5 +728,30 @@ describe('module-level helpers (global providers, capture mode from the env var)
     traceTool({ name: 't' }, () => 1, { a: 1 });
     traceTool({ name: 't' }, () => 1, { a: 1 });
     expect(warnings.filter((w) => w.includes('maybe'))).toHaveLength(1);
+  });
+
+  // Last in this block: once an instrumentation is configured, the module-level helpers follow it.
+  it('follow the content settings of the instrumentation the app configured: its redaction patterns and hook apply', async () => {
+    delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
+    const { exporter } = registerGlobals();
+    const seen: string[] = [];
+    new OpenAIInstrumentation({
+      enabled: false,
+      captureMessageContent: 'SPAN_ONLY',
+      redaction: {
+        patterns: [{ name: 'order', pattern: /ORD-\d{6}/ }],
+        hook: (value, { field }) => {
+          seen.push(field);
+          return value.replace(/Jane Doe/g, '[CUSTOMER]');
+        },
+      },
+    });
+    traceTool({ name: 'lookup_order' }, () => ({ owner: 'Jane Doe', status: 'shipped' }), { order: 'ORD-123456' });
+    await traceRetrieval({ dataSource: 'kb', query: 'refund for ORD-654321 (Jane Doe)' }, () => [{ id: 'doc-1', content: 'policy', score: 0.9 }]);
+    const [tool, retrieval] = exporter.getFinishedSpans();
+    expect(tool!.attributes['gen_ai.tool.call.arguments']).toBe('{"order":"[REDACTED:ORDER]"}');
+    expect(tool!.attributes['gen_ai.tool.call.result']).toBe('{"owner":"[CUSTOMER]","status":"shipped"}');
+    expect(retrieval!.attributes['gen_ai.retrieval.query.text']).toBe('refund for [REDACTED:ORDER] ([CUSTOMER])');
+    expect([...new Set(seen)].sort()).toEqual(['retrieval.documents', 'retrieval.query', 'tool.call.arguments', 'tool.call.result']);
   });
 });

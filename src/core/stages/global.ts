@@ -1,13 +1,15 @@
 /*
  * Stage helpers for apps that do not hold an instrumentation instance: they record through the global
  * tracer and meter providers (looked up at every stage, so a provider registered later is used), under
- * this package's instrumentation scope, with the content capture mode from
- * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT (a GenAI context scope may override it).
+ * this package's instrumentation scope, with the content settings of the GenAI instrumentation the app
+ * configured (capture mode, redaction patterns and hook, size budget; see ../configured-content.ts), or,
+ * with none, from this package's environment variables. A GenAI context scope may override the mode.
  */
 import type { MeterProvider, Span, Tracer } from '@opentelemetry/api';
 import { metrics, trace } from '@opentelemetry/api';
 import { CAPTURE_CONTENT_ENV, type CaptureMode, resolveCaptureMode } from '../content-mode';
 import { type ContentPolicy, resolveContentPolicy } from '../content-policy';
+import { configuredContentSettings } from '../configured-content';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { type StageInstruments, createStageInstruments } from './instruments';
 import type { AgentStage, RetrievalStage, ToolStage, WorkflowStage } from './plans';
@@ -20,9 +22,13 @@ class GlobalStageTelemetry implements StageTelemetry {
   private mode: CaptureMode | undefined;
   private policy: ContentPolicy | undefined;
 
-  /** Redaction and size budget from this package's env vars (resolved once). */
+  /** The configured instrumentation's redaction and size budget, else this package's env vars (resolved once). */
   get contentPolicy(): ContentPolicy {
-    return (this.policy ??= resolveContentPolicy({}));
+    return configuredContentSettings()?.contentPolicy ?? (this.policy ??= resolveContentPolicy({}));
+  }
+
+  get scopeAttributesOnMetrics(): boolean | undefined {
+    return configuredContentSettings()?.scopeAttributesOnMetrics;
   }
 
   get tracer(): Tracer {
@@ -39,8 +45,13 @@ class GlobalStageTelemetry implements StageTelemetry {
     return this.instruments;
   }
 
-  /** Re-read when the env var changes; an invalid value warns once per value (and means no content). */
+  /**
+   * The configured instrumentation's mode, else the env var's: re-read when it changes; an invalid value
+   * warns once per value (and means no content).
+   */
   get captureMode(): CaptureMode {
+    const configured = configuredContentSettings();
+    if (configured) return configured.captureMode;
     const raw = process.env[CAPTURE_CONTENT_ENV];
     if (this.mode === undefined || raw !== this.envValue) {
       this.envValue = raw;

@@ -208,30 +208,24 @@ export class Invocation implements OpenCall {
    * exception, whose message is there only when content goes to events (see ./error-record.ts).
    */
   private emitExceptionEvent(spanAttrs: Attributes, recorded: ErrorRecord): void {
-    this.telemetry.eventLogger.emit({
-      eventName: sc.EVENT_GEN_AI_CLIENT_OPERATION_EXCEPTION,
-      severityNumber: WARN_SEVERITY,
-      severityText: 'WARN',
-      attributes: {
-        ...scopeSpanAttributes(this.scope),
-        ...samplingAttributes(this.request),
-        ...spanAttrs,
-        ...recorded.exception,
-      } as never,
-      context: this.context,
-    });
+    this.emitEvent(sc.EVENT_GEN_AI_CLIENT_OPERATION_EXCEPTION, WARN_SEVERITY, 'WARN', spanAttrs, recorded.exception);
   }
 
   private emitDetailsEvent(spanAttrs: Attributes, content: PreparedContent): void {
+    this.emitEvent(sc.EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS, INFO_SEVERITY, 'INFO', spanAttrs, content.structured);
+  }
+
+  /** A log record of this call, in its span's context: the span's attributes, then `own`. */
+  private emitEvent(eventName: string, severityNumber: number, severityText: string, spanAttrs: Attributes, own: Record<string, unknown>): void {
     this.telemetry.eventLogger.emit({
-      eventName: sc.EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
-      severityNumber: INFO_SEVERITY,
-      severityText: 'INFO',
+      eventName,
+      severityNumber,
+      severityText,
       attributes: {
         ...scopeSpanAttributes(this.scope),
         ...samplingAttributes(this.request),
         ...spanAttrs,
-        ...content.structured,
+        ...own,
       } as never,
       context: this.context,
     });

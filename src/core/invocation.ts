@@ -8,6 +8,7 @@ import { SpanKind, SpanStatusCode, context as contextApi, trace } from '@opentel
 import { type CaptureMode, capturesOnEvent, capturesOnSpan } from './content-mode';
 import { type PreparedContent, prepareContent } from './content';
 import { type ErrorRecord, errorRecord } from './error-record';
+import { eventContent } from './event-content';
 import { errorTypeOf } from './error-type';
 import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
 import { type AbandonCause, type OpenCall, trackOpenCall, untrackOpenCall, watchHandle } from './open-invocations';
@@ -212,7 +213,7 @@ export class Invocation implements OpenCall {
   }
 
   private emitDetailsEvent(spanAttrs: Attributes, content: PreparedContent): void {
-    this.emitEvent(sc.EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS, INFO_SEVERITY, 'INFO', spanAttrs, content.structured);
+    this.emitEvent(sc.EVENT_GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS, INFO_SEVERITY, 'INFO', spanAttrs, eventContent(this.telemetry.eventLogger, content));
   }
 
   /** A log record of this call, in its span's context: the span's attributes, then `own`. */

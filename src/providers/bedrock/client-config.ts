@@ -71,7 +71,11 @@ export function recordConstruction(clientClass: unknown): void {
     },
   });
   interposed.set(trap, base);
-  Object.setPrototypeOf(clientClass, trap);
+  try {
+    Object.setPrototypeOf(clientClass, trap);
+  } catch {
+    // A class that cannot take it (frozen): first calls get the server when the request goes out.
+  }
 }
 
 /** Undoes recordConstruction: the class's [[Prototype]] is the original constructor again. */

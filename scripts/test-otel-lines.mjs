@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Installs the packed package into fresh apps on each OpenTelemetry JS release line and checks that it
-// works there: spans, metrics and the gen_ai.client.inference.operation.details log record.
+// works there: spans, metrics and the gen_ai.client.inference.operation.details log record; and on the 2.x
+// line with a logs SDK that drops array/map log attributes (sdk-logs 0.210.0), where content must arrive
+// as JSON strings with a warning, beside 0.211.0, the first that keeps them.
 //
 //   npm run test:otel-lines                  # build, pack, then every line
 //   npm run test:otel-lines -- otel-3.x      # only this line
@@ -56,6 +58,23 @@ const LINES = {
       })),
       ...registerScenarios('otel-2.x'),
     ],
+  },
+  // The 2.x line's logs SDK before 0.211.0 (allowed by this package's ranges), which drops array/map log
+  // attributes: the details record's content must arrive as JSON strings, with one Node warning; and
+  // sdk-logs 0.211.0, the first that keeps them, beside it (app-logs-sdk.cjs).
+  'otel-2.x-logs-0.210': {
+    dependencies: {
+      '@opentelemetry/api': '~1.9.0',
+      '@opentelemetry/api-logs': '0.210.0',
+      '@opentelemetry/instrumentation': '0.210.0',
+      '@opentelemetry/sdk-trace-node': '2.4.0',
+      '@opentelemetry/sdk-trace-base': '2.4.0',
+      '@opentelemetry/sdk-logs': '0.210.0',
+      '@opentelemetry/sdk-node': '0.210.0',
+      'sdk-logs-0.211': 'npm:@opentelemetry/sdk-logs@0.211.0',
+    },
+    files: ['compat-common.cjs', 'app-logs-sdk.cjs'],
+    scenarios: ['logger-provider-0.210', 'nodesdk-0.210', 'logger-provider-0.211'].map((s) => ({ name: s, args: ['app-logs-sdk.cjs', s] })),
   },
   'otel-3.x': {
     dependencies: {

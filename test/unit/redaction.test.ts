@@ -165,6 +165,28 @@ describe('secrets', () => {
     ['password is: c0rrect-h0rse', `password is: ${SECRET}`],
     ["my password is 'correct horse battery staple', I think", `my password is '${SECRET}', I think`],
     ['PWD=hunter2/x', `PWD=${SECRET}`],
+    // AWS secret access keys after their key id or the word secret, in the layouts AWS prints them in.
+    ['AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', `${SECRET},${SECRET}`],
+    [
+      'User name,Password,Access key ID,Secret access key,Console login link\n' +
+        'jane,,AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY,https://123456789012.signin.aws.amazon.com/console',
+      'User name,Password,Access key ID,Secret access key,Console login link\n' +
+        `jane,,${SECRET},${SECRET},https://123456789012.signin.aws.amazon.com/console`,
+    ],
+    [
+      '$ aws configure\nAWS Access Key ID [None]: AKIAIOSFODNN7EXAMPLE\nAWS Secret Access Key [None]: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nDefault region name [None]: us-east-1',
+      `$ aws configure\nAWS Access Key ID [None]: ${SECRET}\nAWS Secret Access Key [None]: ${SECRET}\nDefault region name [None]: us-east-1`,
+    ],
+    ['AWS Secret Access Key [****************EKEY]: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', `AWS Secret Access Key [****************EKEY]: ${SECRET}`],
+    ['access key AKIAIOSFODNN7EXAMPLE secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY thanks', `access key ${SECRET} secret ${SECRET} thanks`],
+    ['the key id is ASIAY34FZKBOKMUTVV7A and its secret is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.', `the key id is ${SECRET} and its secret is ${SECRET}.`],
+    ['aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', `aws configure set aws_secret_access_key ${SECRET}`],
+    ['--secret-access-key "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"', `--secret-access-key "${SECRET}"`],
+    ['key AKIAABCDEFGHIJKLMNOP has no digit after its prefix', `key ${SECRET} has no digit after its prefix`],
+    // A credential whose value is itself a quoted assignment: the quoted value goes, not the name.
+    ['credential: DB_PASSWORD="Prodyy4joW_630"', `credential: DB_PASSWORD="${SECRET}"`],
+    ["secret: api_key='Zx9kq-77Lm' ok", `secret: api_key='${SECRET}' ok`],
+    ['credential: DB_PASS="Prodyy4joW_630"', `credential: DB_PASS="${SECRET}"`],
   ];
   it.each(cases)('%j', (input, expected) => {
     expect(redact(['secrets'], input)).toBe(expected);
@@ -183,6 +205,13 @@ describe('secrets', () => {
     // Code: references, names, paths, URLs, types.
     'secret = config.secret_key; token = self.token; password = hash_password(pw); apiKey: string;',
     'PWD=/home/jane OLDPWD=~/src secret: https://vault.example.com/v1/kv key_file=C:\\keys\\dev.pem',
+    // 40 characters near "secret" that are not a key: a hex hash, a URL path, an upper-case run, a longer blob.
+    'the secret fix is in commit da39a3ee5e6b4b0d3255bfef95601890afd80709',
+    'secret recipe at https://example.com/r/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd',
+    'secret code DA39A3EE5E6B4B0D3255BFEF95601890AFD80709, Asia Pacific region',
+    'secret blob QWxhZGRpbjpvcGVuIHNlc2FtZQ9876QWxhZGRpbjpvcGVu==',
+    // A quoted value after a name of its own that is not a credential's.
+    'credential: DB_NAME="orders_2024", secret: DB_HOST="db-7.internal"',
   ];
   it.each(nearMisses.map((s) => [s]))('leaves %j alone', (input) => {
     expect(redact(['secrets'], input)).toBe(input);
@@ -249,6 +278,11 @@ describe('phone numbers', () => {
     ['0044 20 7946 0958', PHONE],
     ['+91 98765 43210, +81 3-1234-5678', `${PHONE}, ${PHONE}`],
     ['tel:+4915112345678', `tel:${PHONE}`],
+    ['FR 06.12.34.56.78, BE 0470.12.34.56.', `FR ${PHONE}, BE ${PHONE}.`],
+    ['DE 030/1234567, 0151 / 12345678, 089/123 456 78', `DE ${PHONE}, ${PHONE}, ${PHONE}`],
+    ['UK 07700900123, FR 0612345678, AU 0412345678, DE 015112345678', `UK ${PHONE}, FR ${PHONE}, AU ${PHONE}, DE ${PHONE}`],
+    ['"tel:0712345678"', `"tel:${PHONE}"`],
+    ['(555) 123-4567, (212) 055-0123 and 555-123-4567', `${PHONE}, ${PHONE} and ${PHONE}`],
   ];
   it.each(cases)('%j', (input, expected) => {
     expect(redact(['phone'], input)).toBe(expected);
@@ -258,7 +292,10 @@ describe('phone numbers', () => {
     'order #415-555-0132 and ticket 100-200-300, 10-20 items, 555-0132',
     'ZIP 02134-1234, +5 points, +20%, 1234567, 3.14159, v1.2.3',
     'price 1,299.00; qty 12 34 56; version 4.15.555.0132',
-    'order number 4155550132 and 07700900123 (no separators, no +)',
+    'order number 4155550132 and 02079460958 (no separators, no +, no mobile prefix)',
+    'ids ?id=0612345678, /orders/0712345678, #0612345678, SO0612345678, 061234567890, 07700900123456',
+    'dates 06.12.2024, 06.12.34 and versions 06.12.34.56.78.9, 1.06.12.34.56, page 030/123, 01/2024',
+    'order 0612345678, ISBN 0412345678, invoice no. 0712345678, tracking: 07700900123',
     'serial 0655-4026-3227, part 0052-2191-2965, key 0123-4567-8901-2345',
   ];
   it.each(nearMisses.map((s) => [s]))('leaves %j alone', (input) => {
@@ -274,6 +311,7 @@ describe('IP addresses', () => {
     ['2001:0db8:85a3:0000:0000:8a2e:0370:7334', IP],
     ['mapped ::ffff:192.0.2.128', `mapped ${IP}`],
     ['I have 5.1.2.3 installed', `I have ${IP} installed`], // a bare dotted quad is an address
+    ['My IP is 1.2.8.9; host 10.2.8.9 in the docs', `My IP is ${IP}; host ${IP} in the docs`],
   ];
   it.each(cases)('%j', (input, expected) => {
     expect(redact(['ip'], input)).toBe(expected);
@@ -285,6 +323,9 @@ describe('IP addresses', () => {
     // Not someone's address: unspecified, loopback, netmask, broadcast.
     '0.0.0.0, 127.0.0.1, 255.255.255.0, 255.255.255.255, ::1, ::',
     'std::vector, a::b, add::dec, 12:30:45, 10:30, MAC 00:1A:2B:3C:4D:5E, OID 1.3.6.1.4.1',
+    // Section numbers: after a word that numbers a part of a text, or followed by the document.
+    'see section 1.2.8.9, § 4.1.2.3, clauses 3.1.2.4 and 3.1.2.5, Art. 2.1.1.3, step 1.1.2.4',
+    'as 1.2.8.9 of the terms says, and 2.4.1.1 of our refund policy',
   ];
   it.each(nearMisses.map((s) => [s]))('leaves %j alone', (input) => {
     expect(redact(['ip'], input)).toBe(input);
@@ -296,9 +337,6 @@ describe('national id numbers', () => {
     ['SSN 123-45-6789.', `SSN ${NATIONAL_ID}.`],
     ['ssn 078 05 1120', `ssn ${NATIONAL_ID}`],
     ['NINO AB123456C and AB 12 34 56 D', `NINO ${NATIONAL_ID} and ${NATIONAL_ID}`],
-    ['IBAN DE89370400440532013000 or DE89 3704 0044 0532 0130 00.', `IBAN ${IBAN} or ${IBAN}.`],
-    ['GB82 WEST 1234 5698 7654 32 OK', `${IBAN} OK`],
-    ['NL91ABNA0417164300, FR1420041010050500013M02606', `${IBAN}, ${IBAN}`],
     ['DNI 12345678Z, NIE X1234567L', `DNI ${NATIONAL_ID}, NIE ${NATIONAL_ID}`],
     ['CPF 111.444.777-35', `CPF ${NATIONAL_ID}`],
     ['Aadhaar 2363 2363 2360, 4918 3725 4607', `Aadhaar ${NATIONAL_ID}, ${NATIONAL_ID}`],
@@ -309,12 +347,38 @@ describe('national id numbers', () => {
   const nearMisses = [
     'SSN-shaped but invalid: 000-12-3456, 666-12-3456, 900-12-3456, 123-00-4567, 123-45-0000',
     'NINO-shaped but invalid: QQ123456C, GB123456A, AB123456E, ab123456c',
-    'IBAN-shaped but invalid: DE89370400440532013001, DE89 3704 0044 0532 0130 01',
+    'IBANs are their own kind: DE89370400440532013000, GB82 WEST 1234 5698 7654 32',
     'DNI-shaped but invalid: 12345678A, CPF 111.444.777-36, Aadhaar 2363 2363 2361, serial 2363-2363-2360',
     'dates and codes: 2024-01-15, 12-34-5678, SKU AB-123456-C, ORD-2024-118723',
   ];
   it.each(nearMisses.map((s) => [s]))('leaves %j alone', (input) => {
     expect(redact(['national_id'], input)).toBe(input);
+  });
+});
+
+describe('IBANs (bank account numbers)', () => {
+  const cases: Array<[string, string]> = [
+    ['IBAN DE89370400440532013000 or DE89 3704 0044 0532 0130 00.', `IBAN ${IBAN} or ${IBAN}.`],
+    ['GB82 WEST 1234 5698 7654 32 OK', `${IBAN} OK`],
+    ['NL91ABNA0417164300, FR1420041010050500013M02606', `${IBAN}, ${IBAN}`],
+    ['refund to GB24 HBUK 3048 6144 2862 47 please', `refund to ${IBAN} please`],
+  ];
+  it.each(cases)('%j', (input, expected) => {
+    expect(redact(['iban'], input)).toBe(expected);
+  });
+  const nearMisses = [
+    'IBAN-shaped but invalid: DE89370400440532013001, DE89 3704 0044 0532 0130 01',
+    'wrong length or country: DE8937040044053201300, QQ89370400440532013000, SKU AB12 CDEF 3456 7890',
+  ];
+  it.each(nearMisses.map((s) => [s]))('leaves %j alone', (input) => {
+    expect(redact(['iban'], input)).toBe(input);
+  });
+
+  it('the digit groups of a printed IBAN are never taken for a card, with or without the IBAN detector', () => {
+    const text = 'refund to GB24 HBUK 3048 6144 2862 47, or to ES65 7808 5385 3385 8284 7123, card 4111 1111 1111 1111';
+    expect(redact(['cards'], text)).toBe(`refund to GB24 HBUK 3048 6144 2862 47, or to ES65 7808 5385 3385 8284 7123, card ${CARD}`);
+    expect(createRedactor(undefined, NO_ENV).redactString(text, CTX)).toBe(`refund to ${IBAN}, or to ${IBAN}, card ${CARD}`);
+    expect(redact('all', text)).toBe(`refund to ${IBAN}, or to ${IBAN}, card ${CARD}`);
   });
 });
 
@@ -353,12 +417,15 @@ describe('all detectors together', () => {
 });
 
 describe('settings: OTEL_INSTRUMENTATION_GENAI_REDACT and redaction.detectors', () => {
-  it('default: secrets and cards', () => {
-    expect(resolveDetectorKinds(undefined, NO_ENV)).toEqual(['secrets', 'cards']);
-    expect(createRedactor(undefined, NO_ENV).kinds).toEqual(['secrets', 'cards']);
-    expect(createRedactor({}, NO_ENV).redactString('jane@example.com 4111111111111111 sk_live_4eC39HqLyjWDarjtT1zdp7dc', CTX)).toBe(
-      `jane@example.com ${CARD} ${SECRET}`,
-    );
+  it('default: secrets, IBANs and cards', () => {
+    expect(resolveDetectorKinds(undefined, NO_ENV)).toEqual(['secrets', 'iban', 'cards']);
+    expect(createRedactor(undefined, NO_ENV).kinds).toEqual(['secrets', 'iban', 'cards']);
+    expect(
+      createRedactor({}, NO_ENV).redactString(
+        'jane@example.com 4111111111111111 sk_live_4eC39HqLyjWDarjtT1zdp7dc GB82 WEST 1234 5698 7654 32',
+        CTX,
+      ),
+    ).toBe(`jane@example.com ${CARD} ${SECRET} ${IBAN}`);
     expect(warnings()).toEqual([]);
   });
 
@@ -377,7 +444,8 @@ describe('settings: OTEL_INSTRUMENTATION_GENAI_REDACT and redaction.detectors', 
     expect(resolveDetectorKinds(['secrets'], env)).toEqual(['email', 'ip', 'phone']);
     expect(resolveDetectorKinds(undefined, { [REDACT_ENV]: 'all' })).toEqual(DETECTOR_KINDS);
     expect(resolveDetectorKinds(['secrets'], { [REDACT_ENV]: 'none' })).toEqual([]);
-    expect(resolveDetectorKinds(undefined, { [REDACT_ENV]: 'secrets,cards,email,phone,ip,national_id' })).toEqual(DETECTOR_KINDS);
+    expect(resolveDetectorKinds(undefined, { [REDACT_ENV]: 'secrets,iban,cards,email,phone,ip,national_id' })).toEqual(DETECTOR_KINDS);
+    expect(resolveDetectorKinds(undefined, { [REDACT_ENV]: 'IBAN, cards' })).toEqual(['iban', 'cards']);
     expect(warnings()).toEqual([]);
   });
 
@@ -404,9 +472,9 @@ describe('settings: OTEL_INSTRUMENTATION_GENAI_REDACT and redaction.detectors', 
     expect(resolveDetectorKinds(['email'], { [REDACT_ENV]: 'sercets' })).toEqual(['email']);
     expect(warnings()).toHaveLength(2); // the name, then the fallback
     captured = [];
-    expect(resolveDetectorKinds(undefined, { [REDACT_ENV]: 'nope' })).toEqual(['secrets', 'cards']);
+    expect(resolveDetectorKinds(undefined, { [REDACT_ENV]: 'nope' })).toEqual(['secrets', 'iban', 'cards']);
     captured = [];
-    expect(resolveDetectorKinds(['nope', 42] as unknown as string[], NO_ENV)).toEqual(['secrets', 'cards']);
+    expect(resolveDetectorKinds(['nope', 42] as unknown as string[], NO_ENV)).toEqual(['secrets', 'iban', 'cards']);
     expect(warnings()).toHaveLength(3);
   });
 

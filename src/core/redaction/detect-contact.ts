@@ -1,7 +1,8 @@
 /*
- * Email addresses and phone numbers. Phone numbers count only with a leading + (or 00), or in the usual
+ * Email addresses and phone numbers. Phone numbers count only with a leading + (or 00), in the usual
  * national groupings with separators (North American 3-3-4, trunk-0 formats of the UK, France, Germany,
- * Australia...): a bare run of digits is an order number as often as a phone number.
+ * Australia...), or as a mobile number with its national prefix and exact length (07700900123,
+ * 0612345678): any other bare run of digits is an order number as often as a phone number.
  */
 import { type Detector, digitCount, F_AT, F_PLUS, F_SEP, includesAny, MARKERS } from './rule';
 
@@ -33,6 +34,10 @@ const digitsBetween = (min: number, max: number) => (c: string) => {
 /** Groups of exactly four digits joined by dashes: a serial number or key, not a phone number. */
 const SERIAL_SHAPE = /^\d{4}(?:-\d{4}){2,}$/;
 
+/** A bare number right after the name of what it numbers is that thing's number: `order 0612345678`, `ISBN 0412345678`. */
+const NUMBERED_THING =
+  /\b(?:isbn(?:-1[03])?|order|invoice|ref|reference|tracking|account|acct|customer|member|ticket|case|sku|serial|s\/n|sn|part|model|po|batch|lot)\s*(?:#|no\.?|number|id)?\s*[:#]?\s*$/i;
+
 export const phone: Detector = {
   kind: 'phone',
   rules: [
@@ -60,12 +65,13 @@ export const phone: Detector = {
       validate: (c) => digitsBetween(11, 17)(c) && !SERIAL_SHAPE.test(c),
     },
     {
-      // North American: (415) 555-0132, 415-555-0132, 415.555.0132, 1-800-555-0199; area code and
-      // exchange start with 2-9; separators required.
+      // North American: (415) 555-0132, 415-555-0132, 415.555.0132, 1-800-555-0199; separators required.
+      // The area code starts with 2-9 unless it is in parentheses; the exchange may be anything (555-123-4567
+      // is how people write made-up and test numbers, and those are typed in place of real ones).
       id: 'phone_nanp',
       kind: 'phone',
       marker: MARKERS.phone,
-      re: /(?<![\w+#./-]|\d[ -])(?:1[ .-]?)?(?:\([2-9]\d\d\)[ .-]?|[2-9]\d\d[ .-])[2-9]\d\d[ .-]\d{4}(?![\w/-]|\.\d)/g,
+      re: /(?<![\w+#./-]|\d[ -])(?:1[ .-]?)?(?:\(\d\d\d\)[ .-]?|[2-9]\d\d[ .-])\d\d\d[ .-]\d{4}(?![\w/-]|\.\d)/g,
       minLength: 12,
       minDigits: 10,
     },
@@ -84,6 +90,40 @@ export const phone: Detector = {
         const parts = c.split(/[ -]+/).length;
         return n >= (parts === 2 ? 10 : 9) && n <= 12 && !SERIAL_SHAPE.test(c);
       },
+    },
+    {
+      // Dotted, as in France and Belgium: 06.12.34.56.78, 0470.12.34.56 (exactly these groupings: dotted
+      // numbers are dates and versions far more often).
+      id: 'phone_dotted',
+      kind: 'phone',
+      marker: MARKERS.phone,
+      re: /(?<![\w+#./-]|\d[ -])0(?:[1-9](?:\.\d\d){4}|4\d\d(?:\.\d\d){3})(?![\w/-]|\.\d)/g,
+      minLength: 13,
+      needs: F_SEP,
+      minDigits: 10,
+    },
+    {
+      // German area code and number split by a slash: 030/1234567, 0151 / 12345678, 089/123 456 78.
+      id: 'phone_slash',
+      kind: 'phone',
+      marker: MARKERS.phone,
+      re: /(?<![\w+#./-]|\d[ -])0[1-9]\d{1,4} ?\/ ?\d{3,8}(?:[ -]\d{1,6}){0,2}(?![\w/-]|\.\d)/g,
+      minLength: 9,
+      minDigits: 9,
+      hint: includesAny('/'),
+      validate: digitsBetween(9, 12),
+    },
+    {
+      // Mobile numbers without separators, by national prefix and exact length: UK 07xxx xxxxxx (11
+      // digits), France 06/07 and the Netherlands 06 (10), Australia 04 (10), Germany 015x-017x (11-12).
+      // Not after `=`, `/` or `#`: an id in a URL or an order number.
+      id: 'phone_mobile',
+      kind: 'phone',
+      marker: MARKERS.phone,
+      re: /(?<![\w+#./=-]|\d[ .-])0(?:7\d{9}|[467]\d{8}|1[5-7]\d{8,9})(?![\w/-]|[.,]\d)/g,
+      minLength: 10,
+      minDigits: 10,
+      validate: (_c, text, start) => !NUMBERED_THING.test(text.slice(Math.max(0, start - 24), start)),
     },
   ],
 };

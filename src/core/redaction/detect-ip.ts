@@ -1,6 +1,7 @@
 /*
  * IP addresses: IPv4 with valid octets, IPv6 in its full and compressed forms. Left alone: unspecified,
- * loopback, broadcast and netmask values, and a dotted quad right after a version word.
+ * loopback, broadcast and netmask values, and a dotted quad that is a version or a section number by
+ * what surrounds it (`version 1.2.0.4`, `section 1.2.8.9`, `§ 4.1.2.3`, `1.2.8.9 of the terms`).
  */
 import { type Detector, F_COLON_EQ, F_SEP, HAS_DIGIT, MARKERS } from './rule';
 
@@ -21,9 +22,27 @@ function ipv4Notable(ip: string): boolean {
   return true;
 }
 
-/** A dotted quad right after a version word is a version: `version 1.2.0.4`, `firmware 2.1.0.3`, `build 4.0.0.1`. */
-const VERSION_CONTEXT =
-  /(?:\bv|\bver|\bversion|\brelease|\bbuild|\bfirmware|\bfw|\bpatch|\bsdk|\bdriver|(?:up|down)grad(?:e|ed|ing) to|updat(?:e|ed|ing) to)\.?\s*(?:is\s+|:\s*|#\s*|=\s*)?$/i;
+/**
+ * A dotted quad right after a version word is a version (`version 1.2.0.4`, `firmware 2.1.0.3`, `build
+ * 4.0.0.1`); after a word that numbers a part of a text, a section number (`section 1.2.8.9`, `clause
+ * 3.1.2.4`, `§ 4.1.2.3`, `art. 2.1.1.3`), also further along a list (`sections 1.2.8.9 and 1.2.8.10`).
+ */
+const VERSION_OR_SECTION_BEFORE = new RegExp(
+  '(?:\\bv|\\bver|\\bversion|\\brelease|\\bbuild|\\bfirmware|\\bfw|\\bpatch|\\bsdk|\\bdriver|(?:up|down)grad(?:e|ed|ing) to|updat(?:e|ed|ing) to' +
+    '|§|\\b(?:sections?|sect|sec|clauses?|cl|articles?|art|chapters?|ch|paragraphs?|paras?|parts?|appendix|annex|items?' +
+    '|steps?|figures?|figs?|requirements?|reqs?|headings?|subsections?))' +
+    '\\.?\\s*(?:is\\s+|:\\s*|#\\s*|=\\s*)?(?:\\d+(?:\\.\\d+)*\\s*(?:,|&|-|–|\\bto\\b|\\band\\b|\\bor\\b|\\bthrough\\b)\\s*){0,3}$',
+  'i',
+);
+
+/** A dotted quad followed by "of the terms" (a document) is a section of that document. */
+const SECTION_AFTER =
+  /^\s*of\s+(?:the|our|your|this|that|these|its)\s+(?:\w+\s+)?(?:terms|agreement|policy|policies|contract|manual|guide|handbook|document|documentation|docs|spec|specification|standard|regulations?|code|act|law|rules|conditions|tos|sla|faq|guidelines|requirements|rfc|rfp|report|appendix|annex)\b/i;
+
+/** A version or section number by its surroundings: words before it, or a document named after it (bounded windows). */
+function versionOrSection(text: string, start: number, end: number): boolean {
+  return VERSION_OR_SECTION_BEFORE.test(text.slice(Math.max(0, start - 48), start)) || SECTION_AFTER.test(text.slice(end, end + 64));
+}
 
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 const IPV4_EXACT = new RegExp(`^${IPV4_SOURCE}$`);
@@ -77,7 +96,7 @@ export const ip: Detector = {
       minLength: 7,
       needs: F_SEP,
       minDigits: 4,
-      validate: (c, text, start) => ipv4Notable(c) && !VERSION_CONTEXT.test(text.slice(Math.max(0, start - 32), start)),
+      validate: (c, text, start) => ipv4Notable(c) && !versionOrSection(text, start, start + c.length),
     },
   ],
 };

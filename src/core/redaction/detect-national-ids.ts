@@ -1,28 +1,9 @@
 /*
- * National id numbers where a format or a check exists: US SSN, UK NINO, IBAN (its own marker), Spanish
- * DNI/NIE, Brazilian CPF, Indian Aadhaar.
+ * National id numbers where a format or a check exists: US SSN, UK NINO, Spanish DNI/NIE, Brazilian CPF,
+ * Indian Aadhaar. (IBANs are bank account numbers: their own kind, detect-iban.ts.)
  */
-import { cpfValid, IBAN_LENGTHS, ibanValid, ninoPrefixValid, spanishIdValid, ssnValid, verhoeffValid } from './checksums';
+import { cpfValid, ninoPrefixValid, spanishIdValid, ssnValid, verhoeffValid } from './checksums';
 import { type Detector, F_SEP, MARKERS } from './rule';
-
-/** IBAN: country code, 2 check digits, the country's length, mod 97; compact or in groups of 4. */
-function ibanCandidate(candidate: string): boolean | number {
-  const expected = IBAN_LENGTHS[candidate.slice(0, 2)];
-  if (!expected) return false;
-  let seen = 0;
-  let end = 0;
-  let compact = '';
-  while (end < candidate.length && seen < expected) {
-    const c = candidate[end++];
-    if (c !== ' ') {
-      compact += c;
-      seen++;
-    }
-  }
-  // The IBAN must end where a group ends (the rest of the candidate is a following word).
-  if (seen < expected || (end < candidate.length && candidate[end] !== ' ')) return false;
-  return ibanValid(compact) ? end : false;
-}
 
 export const nationalId: Detector = {
   kind: 'national_id',
@@ -46,15 +27,6 @@ export const nationalId: Detector = {
       minLength: 9,
       minDigits: 6,
       validate: (c) => ninoPrefixValid(c.slice(0, 2)),
-    },
-    {
-      id: 'iban',
-      kind: 'national_id',
-      marker: MARKERS.iban,
-      re: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{1,4}){3,8})(?![A-Za-z0-9])/g,
-      minLength: 15,
-      minDigits: 2,
-      validate: ibanCandidate,
     },
     {
       // Spanish DNI (12345678Z) and NIE (X1234567L), check letter mod 23.

@@ -53,6 +53,36 @@ function credentialValue(min: number) {
   };
 }
 
+/** `secret` in any case, or an AWS access key id's prefix: the text may hold an AWS secret access key. */
+const mentionsAwsSecret = includesAny('ecret', 'ECRET', 'AKIA', 'ASIA', 'akia', 'asia');
+
+/**
+ * An AWS secret access key is random base64: both cases and a digit or `/` `+` (a 40-character hex hash
+ * or an upper-case word run is not one).
+ */
+const awsSecretKey = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s);
+
+/** The name in front of a quoted value: `DB_PASSWORD="` → DB_PASSWORD. */
+const NAME_BEFORE_QUOTE = /([A-Za-z_][\w.-]{0,63})["']?\s{0,3}[:=]\s?["']$/;
+
+/** A name that says its value is a credential (wider than the keywords: `DB_PASS`, `SIGNING_KEY`, `SMTP_PW`). */
+const CREDENTIAL_NAME = /pass|pwd|pw\b|secret|token|key|auth|cred|pin\b|private|salt|cert/i;
+
+const credentialOf6 = credentialValue(6);
+
+/**
+ * A credential assignment's value. When the value is quoted after a name of its own (`credential:
+ * DB_NAME="orders_2024"`), that inner name decides: a credential's name, or not a credential.
+ */
+function assignedCredential(candidate: string, text: string, start: number): boolean | number {
+  const before = text.charCodeAt(start - 1);
+  if (before === 34 /* " */ || before === 39 /* ' */) {
+    const name = NAME_BEFORE_QUOTE.exec(text.slice(Math.max(0, start - 72), start));
+    if (name !== null && !CREDENTIAL_NAME.test(name[1])) return false;
+  }
+  return credentialOf6(candidate);
+}
+
 /** Every provider key in full, anchored: checks (and trims) a candidate found by the cheap rule below. */
 const PROVIDER_KEY =
   /^(?:sk-[A-Za-z0-9][A-Za-z0-9_-]{19,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9+/=]{24,}|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|ya29\.[A-Za-z0-9_-]{20,}|GOCSPX-[A-Za-z0-9_-]{20,}|hf_[A-Za-z0-9]{30,}|gsk_[A-Za-z0-9]{40,}|xai-[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,}|pplx-[A-Za-z0-9]{40,}|npm_[A-Za-z0-9]{36,}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9])/;
@@ -81,11 +111,13 @@ export const secrets: Detector = {
       hint: includesAny('PRIVATE KEY'),
     },
     {
-      // JWTs: header and payload are base64url JSON objects, so both start with `eyJ` ({").
+      // JWTs: header and payload are base64url JSON objects, so both start with `eyJ` ({"). A JWT starts
+      // where no base64url character precedes it: `\b` would start again after every `-` of a long run and
+      // rescan the rest of it from there (quadratic on `eyJ…-eyJ…-…`).
       id: 'jwt',
       kind: 'secrets',
       marker: MARKERS.secrets,
-      re: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
+      re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
       minLength: 16,
       needs: F_SEP,
       hint: includesAny('.eyJ'),
@@ -108,25 +140,28 @@ export const secrets: Detector = {
       validate: providerKey,
     },
     {
-      // Keys without a separator: AWS access key ids (AKIA, ASIA, ABIA, ACCA) and Google API keys (AIza).
+      // Keys without a separator: AWS access key ids (AKIA, ASIA, ABIA, ACCA; 16 characters of base32 after
+      // the prefix, so one in 28 has no digit) and Google API keys (AIza).
       id: 'provider_key_a',
       kind: 'secrets',
       marker: MARKERS.secrets,
       re: /\bA(?:(?:KIA|SIA|BIA|CCA)[A-Z0-9]{16}|Iza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/g,
       minLength: 20,
-      minDigits: 1,
-      validate: tokenLooksRandom,
+      validate: (c) => c[1] !== 'I' || tokenLooksRandom(c),
     },
     {
-      // AWS secret access keys have no prefix: only in their own context (`aws_secret_access_key = ...`).
+      // AWS secret access keys have no prefix: 40 characters of base64 shortly after their access key id
+      // (credentials.csv `AKIA…,wJalr…`, "access key AKIA… secret wJalr…") or after the word secret
+      // (`aws_secret_access_key = …`, `AWS Secret Access Key [None]: …`, `"SecretAccessKey": "…"`,
+      // `--secret-access-key …`). The gap is bounded, so each anchor costs the same on any text.
       id: 'aws_secret',
       kind: 'secrets',
       marker: MARKERS.secrets,
-      re: /[:=](?<=(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\s{0,3}[:=])\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/dgi,
+      re: /(?:\bA[KS]IA[A-Z0-9]{16}|secret)[\s\S]{0,64}?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
       span: 'group',
-      minLength: 50,
-      needs: F_COLON_EQ,
-      hint: hasAssignment,
+      minLength: 46,
+      hint: mentionsAwsSecret,
+      validate: awsSecretKey,
     },
     {
       // `Bearer <token>`: the word stays, the token goes.
@@ -152,11 +187,12 @@ export const secrets: Detector = {
       validate: withoutFinalDots,
     },
     {
-      // The password in `scheme://user:password@host`.
+      // The password in `scheme://user:password@host`. Starts at `://` and looks behind it for the scheme
+      // (a scheme tried at every word start would rescan a long dotted or dashed run from each of its dots).
       id: 'url_password',
       kind: 'secrets',
       marker: MARKERS.secrets,
-      re: /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@"'<>]*:([^\s/@"'<>]+)@/dg,
+      re: /:\/\/(?<=\b[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/)[^\s/:@"'<>]*:([^\s/@"'<>]+)@/dg,
       span: 'group',
       minLength: 8,
       needs: F_COLON_EQ | F_AT,
@@ -175,18 +211,20 @@ export const secrets: Detector = {
     },
     {
       // `password=...`, `"api_key": "..."`, `OPENAI_API_KEY=...`, `client_secret: ...`, `AccountKey=...`.
+      // A value that is itself a quoted assignment (`credential: DB_PASSWORD="..."`) is the quoted part: the
+      // name before it is skipped, or the marker would land on the name and the quotes keep the value.
       id: 'credential_assignment',
       kind: 'secrets',
       marker: MARKERS.secrets,
       re: new RegExp(
-        `[:=](?<=(?:${CREDENTIAL_KEYWORDS})["']?\\s{0,3}[:=])\\s*["']?([^\\s"'\`\\\\,;<>()[\\]{}]{1,256})`,
+        `[:=](?<=(?:${CREDENTIAL_KEYWORDS})["']?\\s{0,3}[:=])\\s*["']?(?:[A-Za-z_][\\w.-]{0,63}\\s?[:=]\\s?["'])?([^\\s"'\`\\\\,;<>()[\\]{}]{1,256})`,
         'dgi',
       ),
       span: 'group',
       minLength: 9,
       needs: F_COLON_EQ,
       hint: hasAssignment,
-      validate: credentialValue(6),
+      validate: assignedCredential,
     },
     {
       // "my password is Summer2024!", "the PIN was 4821", "my password is 'correct horse battery'".

@@ -1,7 +1,7 @@
 /*
  * The built-in detectors, one per kind, in priority order: where matches of two kinds overlap, the
- * earlier kind wins (a card is not also a phone number, an SSN not a phone number, a URL password not an
- * email address).
+ * earlier kind wins (an IBAN is not also a card number, a card not a phone number, an SSN not a phone
+ * number, a URL password not an email address).
  *
  * Rules of thumb that keep ordinary text clean:
  *  - numbers count only in the shapes people write them in (grouped the usual way, or with a leading +),
@@ -12,6 +12,7 @@
  */
 import { cards } from './detect-cards';
 import { email, phone } from './detect-contact';
+import { iban } from './detect-iban';
 import { ip } from './detect-ip';
 import { nationalId } from './detect-national-ids';
 import { secrets } from './detect-secrets';
@@ -22,7 +23,7 @@ export { MARKERS } from './rule';
 export type { Detector, Rule } from './rule';
 
 /** All detectors, in priority order (the order of DETECTOR_KINDS). */
-export const DETECTORS: readonly Detector[] = [secrets, cards, nationalId, email, ip, phone];
+export const DETECTORS: readonly Detector[] = [secrets, iban, cards, nationalId, email, ip, phone];
 
 /** The rules of the given kinds, in priority order. */
 export function rulesFor(kinds: ReadonlySet<DetectorKind>): Rule[] {

@@ -1,6 +1,6 @@
 /*
  * Which redaction applies: the built-in detector kinds (OTEL_INSTRUMENTATION_GENAI_REDACT wins over the
- * `detectors` option, default secrets + cards), the app's custom patterns, and its hook. Unreadable
+ * `detectors` option, default secrets + iban + cards), the app's custom patterns, and its hook. Unreadable
  * settings get one diag warning each and never turn redaction off.
  */
 import { diag } from '@opentelemetry/api';
@@ -28,7 +28,7 @@ export interface RedactionPolicy {
 }
 
 /**
- * Parses a list of kind names (`secrets`, `cards`, `email`, `phone`, `ip`, `national_id`, `all`, `none`;
+ * Parses a list of kind names (`secrets`, `iban`, `cards`, `email`, `phone`, `ip`, `national_id`, `all`, `none`;
  * any case, `-` for `_`). The result is the union of the listed kinds; `none` adds nothing, so `none`
  * alone means no built-in detector. Unknown names get one warning each and are ignored. Returns undefined
  * when no name was recognised.

@@ -4,16 +4,19 @@
  */
 
 /** The built-in detector families, as named in the config and in OTEL_INSTRUMENTATION_GENAI_REDACT. */
-export type DetectorKind = 'secrets' | 'cards' | 'email' | 'phone' | 'ip' | 'national_id';
+export type DetectorKind = 'secrets' | 'iban' | 'cards' | 'email' | 'phone' | 'ip' | 'national_id';
 
 /**
- * All kinds, in priority order: where matches of two kinds overlap the earlier kind wins (a card is not
- * also a phone number, an SSN not a phone number, a URL password not an email).
+ * All kinds, in priority order: where matches of two kinds overlap the earlier kind wins (an IBAN is not
+ * also a card number, a card not a phone number, an SSN not a phone number, a URL password not an email).
  */
-export const DETECTOR_KINDS: readonly DetectorKind[] = ['secrets', 'cards', 'national_id', 'email', 'ip', 'phone'];
+export const DETECTOR_KINDS: readonly DetectorKind[] = ['secrets', 'iban', 'cards', 'national_id', 'email', 'ip', 'phone'];
 
-/** On when nothing says otherwise (whenever content is captured). */
-export const DEFAULT_DETECTOR_KINDS: readonly DetectorKind[] = ['secrets', 'cards'];
+/**
+ * On when nothing says otherwise (whenever content is captured): credentials and the numbers that move
+ * money (bank accounts, cards), which carry a check digit and so are rarely mistaken.
+ */
+export const DEFAULT_DETECTOR_KINDS: readonly DetectorKind[] = ['secrets', 'iban', 'cards'];
 
 /** Which piece of captured content a value belongs to. */
 export type RedactionField =
@@ -51,7 +54,7 @@ export interface RedactionPattern {
 export interface RedactionConfig {
   /**
    * Built-in detector kinds: a list (`['secrets', 'cards', 'email']`), `'all'` or `'none'`. Default
-   * `['secrets', 'cards']`. OTEL_INSTRUMENTATION_GENAI_REDACT, when set, wins over this option.
+   * `['secrets', 'iban', 'cards']`. OTEL_INSTRUMENTATION_GENAI_REDACT, when set, wins over this option.
    */
   detectors?: readonly string[] | 'all' | 'none' | string;
   /** The app's own patterns; applied after the built-in detectors, whatever the detector setting. */

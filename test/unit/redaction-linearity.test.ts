@@ -196,10 +196,19 @@ describe('redaction work is linear in the text', () => {
     const samples = Object.values(SAMPLES).flat();
     const mixed = samples.join(' ') + ' ';
     const json = `[${samples.map((s) => JSON.stringify(`\n${s}`)).join(',')},`;
+    let nested = 'jane@example.com';
+    for (let i = 0; i < 8; i++) nested = JSON.stringify([nested, 'x@y.io']);
+    const longRun = (name: string, head: string, unit: string): Pattern => ({ name, make: (size) => head + unit.repeat(size / unit.length) });
     const patterns: Pattern[] = [
       repeated('every sample, spaced', mixed),
       repeated('every sample, glued', samples.join('')),
       { name: 'a JSON array of every sample', make: (size) => `${json.repeat(Math.ceil(size / json.length))}""]` },
+      { name: 'a JSON array of JSON nested 8 deep', make: (size) => `[${`${JSON.stringify(nested)},`.repeat(Math.ceil(size / (2 * nested.length)))}""]` },
+      { name: 'a JSON array of escapes before values', make: (size) => `[${'"\\n4111111111111111 a@b.io",'.repeat(size / 28)}""]` },
+      longRun('a domain of a megabyte', 'a@', 'a.'),
+      longRun('a private key block without its end', '-----BEGIN PRIVATE KEY-----', 'A'),
+      longRun('a bearer token of a megabyte', 'Bearer ', 'a'),
+      repeated('long credential values', `password=${'a'.repeat(5000)} `),
     ];
     const { worst: w, failures } = worst((text) => redactor.redactString(text, CTX), patterns);
     summary.push(`  all detectors            worst ×${w.ratio.toFixed(1).padStart(5)}  ${w.pattern}`);

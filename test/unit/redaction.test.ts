@@ -2,7 +2,8 @@
  * The content redaction step (src/core/redaction): check digits, every detector with exact outputs and
  * the near-misses it must leave alone, priorities between kinds, markers never re-redacted, settings
  * (env var and config), custom patterns, the hook and its failures, the JSON walk (copies, cycles,
- * depth, odd values), properties (never throws, JSON out, idempotent) and pathological inputs.
+ * depth, odd values) and properties (never throws, JSON out, idempotent). That the work stays linear on
+ * adversarial inputs: redaction-linearity.test.ts.
  */
 import { DiagLogLevel, diag, type DiagLogger } from '@opentelemetry/api';
 import fc from 'fast-check';
@@ -879,34 +880,5 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('pathological inputs stay fast (no catastrophic backtracking)', () => {
-  const r = createRedactor({ detectors: 'all' }, NO_ENV);
-  const inputs: Array<[string, string]> = [
-    ['digits', '1'.repeat(50_000)],
-    ['grouped digits', '1234 '.repeat(10_000)],
-    ['dotted digits', '1.'.repeat(25_000)],
-    ['colons', ':'.repeat(50_000)],
-    ['hex and colons', 'a:'.repeat(25_000)],
-    ['at signs', 'a@'.repeat(25_000)],
-    ['dotted domain', 'a@' + 'a.'.repeat(25_000)],
-    ['underscores', 'a_'.repeat(25_000)],
-    ['keywords', 'password='.repeat(6_000)],
-    ['pluses', '+1 '.repeat(17_000)],
-    ['BEGIN without END', '-----BEGIN PRIVATE KEY-----' + 'A'.repeat(50_000)],
-    ['letters', 'a'.repeat(50_000)],
-    ['eyJ', 'eyJa.'.repeat(10_000)],
-    ['rejected key candidates', 'sk-'.repeat(17_000)],
-    ['long bearer', 'Bearer ' + 'a'.repeat(50_000)],
-    ['long credential', ('password=' + 'a'.repeat(5_000) + ' ').repeat(10)],
-    ['JSON with escapes', '[' + '"\\n4111111111111111 a@b.io",'.repeat(2_000) + '""]'],
-    ['JSON in JSON', Array.from({ length: 12 }).reduce<string>((s) => JSON.stringify([s, 'x@y.io']), 'jane@example.com')],
-  ];
-  it.each(inputs)('%s', (_name, input) => {
-    const t0 = performance.now();
-    r.redactString(input, CTX);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });

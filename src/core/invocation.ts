@@ -156,7 +156,11 @@ export class Invocation implements OpenCall {
     const span = this.span;
     const attrs: Attributes = { ...requestAttributes(this.request), ...responseAttributes(response) };
     const ttfc = this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - this.startedAt) / 1000;
-    if (ttfc !== undefined) attrs[sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ttfc;
+    if (ttfc !== undefined) {
+      attrs[sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ttfc;
+      // The SDK streamed although the request's `stream` was not `true` (openai 4-6 stream on any truthy value).
+      if (this.request.params.stream !== true) attrs[sc.ATTR_GEN_AI_REQUEST_STREAM] = true;
+    }
 
     const mode = this.captureMode;
     const policy = this.telemetry.contentPolicy;

@@ -27,7 +27,8 @@ export class Invocation implements OpenCall {
   readonly span: Span;
   /** The context to run the SDK call in, so transport spans nest under the GenAI span. */
   readonly context: Context;
-  private readonly startedAt = performance.now();
+  /** When the span started (performance.now()): duration and time to first chunk are timed from here. */
+  private readonly startedAt: number;
   private readonly requestContent: RequestContent | undefined;
   private readonly captureMode: CaptureMode;
   /** The app's GenAI context metadata in effect where the call started (see ./scope). */
@@ -57,6 +58,8 @@ export class Invocation implements OpenCall {
       { kind: SpanKind.CLIENT, attributes: { ...scopeSpanAttributes(this.scope), ...samplingAttributes(request) } },
       parentContext,
     );
+    // After the span's own start time: the time to first chunk never exceeds the span's duration.
+    this.startedAt = performance.now();
     this.context = trace.setSpan(parentContext, this.span);
     this.captureMode = effectiveCaptureMode(scopedCaptureMode(parentContext, telemetry.captureMode), this.span.isRecording());
     // Content is captured at the start: the app may mutate its message array while a stream runs.

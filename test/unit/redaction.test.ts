@@ -188,6 +188,16 @@ describe('secrets', () => {
     ['credential: DB_PASSWORD="Prodyy4joW_630"', `credential: DB_PASSWORD="${SECRET}"`],
     ["secret: api_key='Zx9kq-77Lm' ok", `secret: api_key='${SECRET}' ok`],
     ['credential: DB_PASS="Prodyy4joW_630"', `credential: DB_PASS="${SECRET}"`],
+    // Where the corpus puts them: JSON inside prose (escaped newlines and quotes), a JSON text whose
+    // string holds a quoted assignment, HTML, parentheses, values longer than the rules' caps.
+    [
+      'The tool said {"out":"Access key ID,Secret access key\\nAKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"} and stopped',
+      `The tool said {"out":"Access key ID,Secret access key\\n${SECRET},${SECRET}"} and stopped`,
+    ],
+    ['{"note":"please check token: REDIS_PASSWORD=\\"iG1az0L5oI\\""}', `{"note":"please check token: REDIS_PASSWORD=\\"${SECRET}\\""}`],
+    ['said {"cmd":"export PASSWORD=\\"hunter22x\\""} ok', `said {"cmd":"export PASSWORD=\\"${SECRET}\\""} ok`],
+    ['<tr><td>my PIN is 4821</td></tr> (my password is Summer2024!).', `<tr><td>my PIN is ${SECRET}</td></tr> (my password is ${SECRET}).`],
+    [`token=${'aB3'.repeat(200)} and Bearer ${'Xy9'.repeat(1000)}.`, `token=${SECRET} and Bearer ${SECRET}.`],
   ];
   it.each(cases)('%j', (input, expected) => {
     expect(redact(['secrets'], input)).toBe(expected);
@@ -245,6 +255,7 @@ describe('payment cards', () => {
     'order #100234, total $1,299.00, 2024-01-15 10:30, ISBN 978-3-16-148410-0, 3.4111111111111111',
     'phone 415-555-0132, account 1234 5678 9012 3456',
     'IBAN ES65 7808 5385 3385 8284 7123 (its last four groups pass Luhn with a Mastercard prefix)',
+    'GB25 HBUK 3048 6144 2862 47 (an IBAN with a typo in its check digits; its digit groups pass Luhn as a Diners card)',
   ];
   it.each(nearMisses.map((s) => [s]))('leaves %j alone', (input) => {
     expect(redact(['cards'], input)).toBe(input);
@@ -297,6 +308,7 @@ describe('phone numbers', () => {
     'ids ?id=0612345678, /orders/0712345678, #0612345678, SO0612345678, 061234567890, 07700900123456',
     'dates 06.12.2024, 06.12.34 and versions 06.12.34.56.78.9, 1.06.12.34.56, page 030/123, 01/2024',
     'order 0612345678, ISBN 0412345678, invoice no. 0712345678, tracking: 07700900123',
+    'part code NL31 XIUZ 0916 3788 16 (IBAN-shaped: its digit groups are not a phone number)',
     'serial 0655-4026-3227, part 0052-2191-2965, key 0123-4567-8901-2345',
   ];
   it.each(nearMisses.map((s) => [s]))('leaves %j alone', (input) => {
@@ -313,6 +325,7 @@ describe('IP addresses', () => {
     ['mapped ::ffff:192.0.2.128', `mapped ${IP}`],
     ['I have 5.1.2.3 installed', `I have ${IP} installed`], // a bare dotted quad is an address
     ['My IP is 1.2.8.9; host 10.2.8.9 in the docs', `My IP is ${IP}; host ${IP} in the docs`],
+    ['Details:2001:db8::8a2e:370:7334; from:fe80::1:2:3', `Details:${IP}; from:${IP}`],
   ];
   it.each(cases)('%j', (input, expected) => {
     expect(redact(['ip'], input)).toBe(expected);

@@ -2,7 +2,7 @@
  * Payment cards (Luhn-checked, known issuer prefixes and lengths).
  */
 import { cardNumberValid } from './checksums';
-import { insideIban } from './detect-iban';
+import { continuesIbanShape } from './detect-iban';
 import { type Detector, MARKERS } from './rule';
 
 /**
@@ -13,7 +13,7 @@ import { type Detector, MARKERS } from './rule';
  */
 function cardCandidate(candidate: string, text: string, start: number): boolean | number {
   // The last groups of a printed IBAN (its own detector takes it when on; with `cards` alone it stays whole).
-  if (start >= 10 && text.charCodeAt(start - 1) === 32 && insideIban(text, start)) return false;
+  if (start >= 10 && text.charCodeAt(start - 1) === 32 && continuesIbanShape(text, start)) return false;
   const groups = candidate.split(/[ -]/);
   let digits = groups.join('');
   let length = candidate.length;
@@ -38,7 +38,7 @@ export const cards: Detector = {
       marker: MARKERS.cards,
       // A grouped card does not start inside a longer grouped number (`ES65 7808 5385 3385 8284 7123`, an
       // IBAN, holds a Luhn-valid Mastercard-looking `5385 3385 8284 7123` one time in ten), nor after the
-      // letter groups of an IBAN (validate).
+      // letter groups of an IBAN-shaped code (validate).
       re: /(?<![\w.])(?:\d{13,19}(?![\w]|\.\d)|(?<!\d\d[ -])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,4}){0,3}|\d{4}([ -])\d{6}\2\d{4,5}(?:\2\d{1,4}){0,3})(?!\w))/g,
       minLength: 13,
       minDigits: 13,

@@ -4,6 +4,7 @@
  * Australia...), or as a mobile number with its national prefix and exact length (07700900123,
  * 0612345678): any other bare run of digits is an order number as often as a phone number.
  */
+import { continuesIbanShape } from './detect-iban';
 import { type Detector, digitCount, F_AT, F_PLUS, F_SEP, includesAny, MARKERS } from './rule';
 
 export const email: Detector = {
@@ -85,10 +86,11 @@ export const phone: Detector = {
       re: /(?<![\w+#./-]|\d[ -])(?:\(0[1-9]\d{0,3}\)|0[1-9]\d{0,3})(?:[ -]\d{2,8}){1,4}(?![\w/-]|\.\d)/g,
       minLength: 10,
       minDigits: 9,
-      validate: (c) => {
+      validate: (c, text, start) => {
         const n = digitCount(c);
         const parts = c.split(/[ -]+/).length;
-        return n >= (parts === 2 ? 10 : 9) && n <= 12 && !SERIAL_SHAPE.test(c);
+        // Not the digit groups at the end of an IBAN-shaped code (NL31 XIUZ 0916 3788 16).
+        return n >= (parts === 2 ? 10 : 9) && n <= 12 && !SERIAL_SHAPE.test(c) && !continuesIbanShape(text, start);
       },
     },
     {

@@ -31,24 +31,23 @@ export function ibanCandidate(candidate: string): boolean | number {
   return ibanValid(compact) ? end : false;
 }
 
-const IBAN_AT = new RegExp(IBAN_SOURCE, 'y');
-const GROUP_HEAD = /^[A-Z]{2}\d{2} $/;
+const GROUP = /^[A-Z0-9]{4} $/;
+const HEAD = /^[A-Z]{2}\d{2} $/;
 
 /**
- * Whether `start` (where a grouped number begins) lies inside a valid printed IBAN: the groups of four
- * before it lead back to a country code and check digits, and the IBAN from there reaches past `start`.
- * Looks back at most 8 groups, so it costs the same on any text.
+ * Whether `start` (where a grouped number begins) continues a printed IBAN-shaped code: groups of four
+ * before it lead back to a country code and two check digits (`GB24 HBUK ` before `3048 6144 2862 47`).
+ * Its digit groups are not a card or phone number, whether or not the check digits are right (an IBAN
+ * with a typo is still an account number, and a product code of that shape is not a phone number). Looks
+ * back at most 8 groups, so it costs the same on any text.
  */
-export function insideIban(text: string, start: number): boolean {
+export function continuesIbanShape(text: string, start: number): boolean {
   for (let k = 1; k <= 8; k++) {
     const at = start - 5 * k;
-    if (at < 0 || text.charCodeAt(at + 4) !== 32 /* space */) return false;
-    if (!GROUP_HEAD.test(text.slice(at, at + 5))) continue;
-    IBAN_AT.lastIndex = at;
-    const m = IBAN_AT.exec(text);
-    if (m === null) return false;
-    const length = ibanCandidate(m[0]);
-    return typeof length === 'number' && at + length > start;
+    if (at < 0) return false;
+    const group = text.slice(at, at + 5);
+    if (HEAD.test(group) && IBAN_LENGTHS[group.slice(0, 2)] !== undefined && !/[A-Za-z0-9]/.test(text[at - 1] ?? '')) return true;
+    if (!GROUP.test(group)) return false;
   }
   return false;
 }

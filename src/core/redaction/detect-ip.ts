@@ -77,9 +77,10 @@ export const ip: Detector = {
       id: 'ipv6',
       kind: 'ip',
       marker: MARKERS.ip,
-      // Starts at the first `:`; the group before it (group 1) is matched by a lookbehind.
+      // Starts at the first `:`; the group before it (group 1) is matched by a lookbehind. It may follow a
+      // label's colon (`Details:2001:db8::1`) when the label does not end in a hex digit.
       re: new RegExp(
-        `:(?<=(?<![\\w:.])([0-9A-Fa-f]{0,4}):)(?:[0-9A-Fa-f]{0,4}:){1,7}(?:${IPV4_SOURCE}|[0-9A-Fa-f]{1,4})?(?![\\w:]|\\.\\d)`,
+        `:(?<=(?:(?<![\\w:.])|(?<=[G-Zg-z]:))([0-9A-Fa-f]{0,4}):)(?:[0-9A-Fa-f]{0,4}:){1,7}(?:${IPV4_SOURCE}|[0-9A-Fa-f]{1,4})?(?![\\w:]|\\.\\d)`,
         'dg',
       ),
       span: 'group-to-end',

@@ -14,13 +14,21 @@ const HAS_LETTER = /[A-Za-z]/;
 /** A provider token has letters and digits; `sk-this-is-not-a-key` has no digit. */
 const tokenLooksRandom = (s: string) => HAS_DIGIT.test(s) && HAS_LETTER.test(s);
 
+const MAX_BEARER = 2048;
+const BEARER_END = /[^A-Za-z0-9._~+/=-]/g;
+
 /**
  * A bearer token: letters and digits, or a long mixed-case string (not `Bearer authentication`); a
  * trailing `.` ends the sentence, not the token. Returns the length to redact.
  */
-function bearerToken(candidate: string): boolean | number {
+function bearerToken(candidate: string, text: string, start: number): boolean | number {
   const s = candidate.replace(/\.+$/, '');
-  return (tokenLooksRandom(s) || (s.length >= 20 && /[a-z]/.test(s) && /[A-Z]/.test(s))) && s.length;
+  if (!(tokenLooksRandom(s) || (s.length >= 20 && /[a-z]/.test(s) && /[A-Z]/.test(s)))) return false;
+  if (candidate.length < MAX_BEARER) return s.length;
+  // The regex stops at 2048 characters (a rejected candidate costs little); a longer token is all secret.
+  BEARER_END.lastIndex = start + candidate.length;
+  const m = BEARER_END.exec(text);
+  return text.slice(start, m === null ? text.length : m.index).replace(/\.+$/, '').length;
 }
 
 /** Credentials after `Authorization: Basic`: a trailing `.` ends the sentence. */
@@ -37,15 +45,29 @@ const PLACEHOLDER =
 const CODE_REFERENCE =
   /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|^[A-Za-z_$]+$|^(?:~|\.{1,2})?\/|^[A-Za-z]:\\|^[a-z][a-z0-9+.-]*:\/\//;
 
+/** `)` `]` `}` `>` and the bracket each closes. */
+const OPENER: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{', '>': '<' };
+
 /**
- * A value after `password=`, `token:`, "my PIN is"...: at least `min` characters once trailing `.,;:` is
- * dropped (sentence punctuation; `!` and `?` stay, passwords end in them more often than sentences do);
- * not a placeholder or code; with a digit or symbol, or long and mixed-case, so `password: required` or
- * `token: expired` stay. Returns the length to redact.
+ * Drops what ends the sentence around a value: trailing `.,;:`, and a closing bracket the value never
+ * opened ("(my PIN is 4821)."). `!` and `?` stay: passwords end in them more often than sentences do.
+ */
+function withoutTrailingPunctuation(candidate: string): string {
+  let value = candidate.replace(/[.,;:]+$/, '');
+  while (value.length > 0 && OPENER[value[value.length - 1]] !== undefined && !value.includes(OPENER[value[value.length - 1]])) {
+    value = value.slice(0, -1).replace(/[.,;:]+$/, '');
+  }
+  return value;
+}
+
+/**
+ * A value after `password=`, `token:`, "my PIN is"...: at least `min` characters once the sentence's
+ * punctuation is dropped; not a placeholder or code; with a digit or symbol, or long and mixed-case, so
+ * `password: required` or `token: expired` stay. Returns the length to redact.
  */
 function credentialValue(min: number) {
   return (candidate: string): boolean | number => {
-    const value = candidate.replace(/[.,;:]+$/, '');
+    const value = withoutTrailingPunctuation(candidate);
     if (value.length < min || PLACEHOLDER.test(value) || CODE_REFERENCE.test(value)) return false;
     const symbolic = HAS_DIGIT.test(value) || /[^A-Za-z0-9]/.test(value);
     const mixedLong = value.length >= 16 && /[a-z]/.test(value) && /[A-Z]/.test(value);
@@ -63,12 +85,25 @@ const mentionsAwsSecret = includesAny('ecret', 'ECRET', 'AKIA', 'ASIA', 'akia', 
 const awsSecretKey = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s);
 
 /** The name in front of a quoted value: `DB_PASSWORD="` → DB_PASSWORD. */
-const NAME_BEFORE_QUOTE = /([A-Za-z_][\w.-]{0,63})["']?\s{0,3}[:=]\s?["']$/;
+const NAME_BEFORE_QUOTE = /([A-Za-z_][\w.-]{0,63})\\?["']?\s{0,3}[:=]\s?\\?["']$/;
 
 /** A name that says its value is a credential (wider than the keywords: `DB_PASS`, `SIGNING_KEY`, `SMTP_PW`). */
 const CREDENTIAL_NAME = /pass|pwd|pw\b|secret|token|key|auth|cred|pin\b|private|salt|cert/i;
 
 const credentialOf6 = credentialValue(6);
+const ASSIGNMENT_NAME = /^[A-Za-z_][\w.-]*[:=]$/;
+
+/** The longest value the assignment rule's regex takes (so a rejected candidate costs little). */
+const MAX_VALUE = 256;
+/** What ends an assigned value: the characters the rule's value class leaves out. */
+const VALUE_END = /[\s"'`\\,;<>()[\]{}]/g;
+
+/** A value the regex cut at its cap goes on to the end of its run (a 600-character token is all secret). */
+function toEndOfRun(text: string, end: number): number {
+  VALUE_END.lastIndex = end;
+  const m = VALUE_END.exec(text);
+  return m === null ? text.length : m.index;
+}
 
 /**
  * A credential assignment's value. When the value is quoted after a name of its own (`credential:
@@ -77,10 +112,17 @@ const credentialOf6 = credentialValue(6);
 function assignedCredential(candidate: string, text: string, start: number): boolean | number {
   const before = text.charCodeAt(start - 1);
   if (before === 34 /* " */ || before === 39 /* ' */) {
+    // Also `\"`: a quote escaped in JSON that sits in ordinary text.
     const name = NAME_BEFORE_QUOTE.exec(text.slice(Math.max(0, start - 72), start));
     if (name !== null && !CREDENTIAL_NAME.test(name[1])) return false;
   }
-  return credentialOf6(candidate);
+  // `NAME=` alone: the value follows in quotes and starts with something the value class leaves out (a
+  // marker from the JSON pass, a bracket). The name is not the secret.
+  if (ASSIGNMENT_NAME.test(candidate)) return false;
+  const verdict = credentialOf6(candidate);
+  // Extended only once accepted: extending every rejected candidate would rescan the run from each anchor.
+  if (verdict === false || candidate.length < MAX_VALUE) return verdict;
+  return withoutTrailingPunctuation(text.slice(start, toEndOfRun(text, start + MAX_VALUE))).length;
 }
 
 /** Every provider key in full, anchored: checks (and trims) a candidate found by the cheap rule below. */
@@ -141,11 +183,12 @@ export const secrets: Detector = {
     },
     {
       // Keys without a separator: AWS access key ids (AKIA, ASIA, ABIA, ACCA; 16 characters of base32 after
-      // the prefix, so one in 28 has no digit) and Google API keys (AIza).
+      // the prefix, so one in 28 has no digit) and Google API keys (AIza). Also right after an escaped
+      // newline (`\nAKIA…`: a credentials file inside a JSON string inside ordinary text).
       id: 'provider_key_a',
       kind: 'secrets',
       marker: MARKERS.secrets,
-      re: /\bA(?:(?:KIA|SIA|BIA|CCA)[A-Z0-9]{16}|Iza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/g,
+      re: /(?:\b|(?<=\\[nrt]))A(?:(?:KIA|SIA|BIA|CCA)[A-Z0-9]{16}|Iza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/g,
       minLength: 20,
       validate: (c) => c[1] !== 'I' || tokenLooksRandom(c),
     },
@@ -157,7 +200,7 @@ export const secrets: Detector = {
       id: 'aws_secret',
       kind: 'secrets',
       marker: MARKERS.secrets,
-      re: /(?:\bA[KS]IA[A-Z0-9]{16}|secret)[\s\S]{0,64}?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
+      re: /(?:(?:\b|(?<=\\[nrt]))A[KS]IA[A-Z0-9]{16}|secret)[\s\S]{0,64}?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
       span: 'group',
       minLength: 46,
       hint: mentionsAwsSecret,
@@ -168,7 +211,7 @@ export const secrets: Detector = {
       id: 'bearer',
       kind: 'secrets',
       marker: MARKERS.secrets,
-      re: /\b(?:[Bb]earer|BEARER)\s+([A-Za-z0-9._~+/-]{12,2048}=*)/dg,
+      re: new RegExp(`\\b(?:[Bb]earer|BEARER)\\s+([A-Za-z0-9._~+/-]{12,${MAX_BEARER}}=*)`, 'dg'),
       span: 'group',
       minLength: 19,
       needs: F_SPACE,
@@ -213,11 +256,12 @@ export const secrets: Detector = {
       // `password=...`, `"api_key": "..."`, `OPENAI_API_KEY=...`, `client_secret: ...`, `AccountKey=...`.
       // A value that is itself a quoted assignment (`credential: DB_PASSWORD="..."`) is the quoted part: the
       // name before it is skipped, or the marker would land on the name and the quotes keep the value.
+      // Quotes may be escaped (`\"`: JSON inside ordinary text).
       id: 'credential_assignment',
       kind: 'secrets',
       marker: MARKERS.secrets,
       re: new RegExp(
-        `[:=](?<=(?:${CREDENTIAL_KEYWORDS})["']?\\s{0,3}[:=])\\s*["']?(?:[A-Za-z_][\\w.-]{0,63}\\s?[:=]\\s?["'])?([^\\s"'\`\\\\,;<>()[\\]{}]{1,256})`,
+        `[:=](?<=(?:${CREDENTIAL_KEYWORDS})\\\\?["']?\\s{0,3}[:=])\\s*\\\\?["']?(?:[A-Za-z_][\\w.-]{0,63}\\s?[:=]\\s?\\\\?["'])?([^\\s"'\`\\\\,;<>()[\\]{}]{1,${MAX_VALUE}})`,
         'dgi',
       ),
       span: 'group',
@@ -227,11 +271,12 @@ export const secrets: Detector = {
       validate: assignedCredential,
     },
     {
-      // "my password is Summer2024!", "the PIN was 4821", "my password is 'correct horse battery'".
+      // "my password is Summer2024!", "the PIN was 4821", "my password is 'correct horse battery'". A bare
+      // value ends at a space, a quote or an HTML tag (`<td>my PIN is 4821</td>`).
       id: 'credential_prose',
       kind: 'secrets',
       marker: MARKERS.secrets,
-      re: / (?:is|was)\b(?<=\b(?:password|passcode|passphrase|pin)\s+(?:is|was))\s*:?\s*(?:"([^"\n]{4,64})"|'([^'\n]{4,64})'|([^\s"'`]+))/dgi,
+      re: / (?:is|was)\b(?<=\b(?:password|passcode|passphrase|pin)\s+(?:is|was))\s*:?\s*(?:"([^"\n]{4,64})"|'([^'\n]{4,64})'|((?:[^\s"'`<]|<(?![/A-Za-z]))+))/dgi,
       span: 'group',
       minLength: 11,
       needs: F_SPACE,

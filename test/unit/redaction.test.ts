@@ -814,6 +814,27 @@ describe('strings that hold JSON', () => {
     expect(out[1]).toBe('x');
   });
 
+  it('JSON inside prose (never parsed): a value right after an escaped newline, tab or return is still found, every kind', () => {
+    // Such text is scanned raw: the escape's letter (the `n` of `\\n`) must not glue onto what follows.
+    const values: Array<[string, string]> = [
+      ['4111 1111 1111 1111', CARD],
+      ['4111111111111111', CARD],
+      ['sk-proj-abcdefghij1234567890ABCD', SECRET],
+      ['jane.doe@example.com', EMAIL],
+      ['+44 20 7946 0958', PHONE],
+      ['GB82 WEST 1234 5698 7654 32', IBAN],
+      ['AKIAIOSFODNN7EXAMPLE', SECRET],
+    ];
+    for (const [value, marker] of values) {
+      for (const escape of ['\\n', '\\t', '\\r', '\\n\\n']) {
+        const prose = `the tool said {"out": "see${escape}${value}"} and stopped`;
+        expect({ prose, out: redact('all', prose) }).toEqual({ prose, out: `the tool said {"out": "see${escape}${marker}"} and stopped` });
+      }
+    }
+    // An escaped backslash followed by a letter is that letter: still glued on.
+    expect(redact('all', 'path C:\\\\n4111111111111111')).toBe('path C:\\\\n4111111111111111');
+  });
+
   it('text that only looks like JSON is scanned as text', () => {
     expect(redactJson('{not json, card 4111111111111111}')).toBe(`{not json, card ${CARD}}`);
     expect(redactJson('[1, 2')).toBe('[1, 2');

@@ -137,7 +137,22 @@ function outsideEscapes(text: string, start: number, end: number): [number, numb
   return [start, end];
 }
 
-export function scanText(text: string, rules: readonly CompiledRule[]): ScanResult {
+/** A JSON whitespace escape (`\n`, `\r`, `\t`, `\b`, `\f`), after an even run of backslashes; or such a run. */
+const WHITESPACE_ESCAPE = /\\\\|\\[nrtbf]/g;
+
+/**
+ * The text the rules look at: the original, except that each JSON whitespace escape's letter is a space.
+ * In prose that holds JSON (not a JSON text of its own, so never parsed), `x\n4111 1111 1111 1111` would
+ * otherwise glue the escape's `n` to the number and defeat every rule that starts at a word boundary.
+ * Same length, so every match is at the same place in the original, where the markers go.
+ */
+function matchingView(text: string): string {
+  if (text.indexOf('\\') < 0) return text;
+  return text.replace(WHITESPACE_ESCAPE, (escape) => (escape.length === 2 && escape !== '\\\\' ? '\\ ' : escape));
+}
+
+export function scanText(original: string, rules: readonly CompiledRule[]): ScanResult {
+  const text = matchingView(original);
   /** Spans kept by the rules before the current one (and existing markers). */
   let kept = NONE;
   let feats = -1;
@@ -208,17 +223,17 @@ export function scanText(text: string, rules: readonly CompiledRule[]): ScanResu
     }
     if (mine !== undefined) kept = merge(kept, mine);
   }
-  // `kept` is in output order.
+  // `kept` is in output order, and holds places in the original too.
   let out = '';
   let at = 0;
   let count = 0;
   for (let i = 0; i < kept.length; i += 3) {
     const ruleIndex = kept[i + 2];
     if (ruleIndex < 0) continue;
-    out += text.slice(at, kept[i]) + rules[ruleIndex].marker;
+    out += original.slice(at, kept[i]) + rules[ruleIndex].marker;
     at = kept[i + 1];
     count++;
   }
-  if (count === 0) return { text, count: 0 };
-  return { text: out + text.slice(at), count };
+  if (count === 0) return { text: original, count: 0 };
+  return { text: out + original.slice(at), count };
 }

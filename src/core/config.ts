@@ -6,8 +6,10 @@ import type { RedactionConfig } from './redaction';
 export interface GenAIInstrumentationConfig extends InstrumentationConfig {
   /**
    * Whether and where to record message content (system instructions, input and output messages, tool
-   * definitions). `true` = `SPAN_ONLY`, `false` = `NO_CONTENT`. Default `NO_CONTENT`.
-   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, when set, wins over this option.
+   * definitions). `true` = `SPAN_ONLY`, `false` = `NO_CONTENT`; the mode names in any case, `-` for `_`.
+   * Default `NO_CONTENT`. `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, when set to a readable value,
+   * wins over this option (an unreadable one is ignored, with a Node warning). An unreadable option means
+   * `NO_CONTENT`, with a Node warning.
    */
   captureMessageContent?: boolean | CaptureMode;
   /**

@@ -2,7 +2,9 @@
  * Base class of every provider instrumentation: holds the tracer, the metric instruments, the event
  * logger and the resolved content mode, and starts invocations. It also runs the patching lifecycle every
  * provider shares (the module hook, manuallyInstrument, re-patching on enable()/disable()): a provider
- * only says how to patch and unpatch one loaded copy of its SDK, and translates SDK shapes.
+ * only says how to patch and unpatch one loaded copy of its SDK, and translates SDK shapes. While enabled,
+ * it also watches for a copy of its SDK that was loaded but never patched (./unpatched-sdk.ts), from what
+ * the provider declares its recorded calls look like on the wire (requestSignature).
  */
 import * as api from '@opentelemetry/api';
 import { logs as apiLogsGlobal } from '@opentelemetry/api-logs';
@@ -19,6 +21,7 @@ import type { InvocationRequest } from './model';
 import { safely } from './safely';
 import { type StageInstruments, StageRecorder, type StageTelemetry, createStageInstruments } from './stages';
 import type { EventLogger, GenAITelemetry } from './telemetry';
+import { type SdkRequestSignature, unwatchUnpatchedCalls, watchUnpatchedCalls } from './unpatched-sdk';
 
 export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentationConfig = GenAIInstrumentationConfig>
   extends InstrumentationBase<Config>
@@ -37,6 +40,8 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _globalEventLogger: EventLogger | undefined;
   /** Copies of the SDK that enable()/disable() re-patch and unpatch themselves: manuallyInstrument's, and hooked ones kept by rememberEveryCopy. */
   declare private _rememberedModules: Set<unknown> | undefined;
+  /** Set once a call of a patched copy went unrecorded by our own failure: from then on the watch could not tell. */
+  declare private _unpatchedWatchStoodDown: boolean | undefined;
 
   /** Patches one loaded copy of the SDK (CommonJS exports or ESM namespace); may be called again on a copy it patched. */
   protected abstract patch(moduleExports: unknown): void;
@@ -44,14 +49,31 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   /** Undoes patch() on one loaded copy of the SDK. */
   protected abstract unpatch(moduleExports: unknown): void;
 
+  /**
+   * How the calls this instrumentation records look on the wire (the provider's facts: method, paths,
+   * the SDK's own headers), so that a copy of the SDK that was loaded but never patched is reported once;
+   * undefined: not watched. A method, not a field: enable() runs from the base constructor.
+   */
+  protected requestSignature(): SdkRequestSignature | undefined {
+    return undefined;
+  }
+
   override enable(): void {
     super.enable();
     for (const moduleExports of this._rememberedModules ?? []) this.patch(moduleExports);
+    if (!this._unpatchedWatchStoodDown) watchUnpatchedCalls(this, safely('reading the request signature', () => this.requestSignature(), undefined));
   }
 
   override disable(): void {
     super.disable();
     for (const moduleExports of this._rememberedModules ?? []) this.unpatch(moduleExports);
+    unwatchUnpatchedCalls(this);
+  }
+
+  /** A call of a patched copy goes on unrecorded (our failure, reported through diag): it must not be taken for an unpatched copy. */
+  private standDownUnpatchedWatch(): void {
+    this._unpatchedWatchStoodDown = true;
+    unwatchUnpatchedCalls(this);
   }
 
   /**
@@ -98,6 +120,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
       return build();
     } catch (err) {
       this._diag.error(`could not read ${what}; this call is not traced`, err);
+      this.standDownUnpatchedWatch();
       return undefined;
     }
   }
@@ -183,7 +206,9 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   /** Starts recording a call; undefined (and a diag message) if that fails, so the call goes on untraced. */
   startInvocation(request: InvocationRequest): Invocation | undefined {
-    return safely('starting a GenAI span', () => new Invocation(this, request), undefined);
+    const invocation = safely('starting a GenAI span', () => new Invocation(this, request), undefined);
+    if (!invocation) this.standDownUnpatchedWatch();
+    return invocation;
   }
 }
 

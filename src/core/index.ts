@@ -16,3 +16,4 @@ export { safeJsonStringify, parseJsonIfPossible } from './safe-json';
 export { safely } from './safely';
 export { tapSettlement } from './settlement';
 export { inputIncludingCache } from './usage';
+export type { SdkRequestSignature } from './unpatched-sdk';

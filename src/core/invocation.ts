@@ -15,6 +15,7 @@ import { type AbandonCause, type OpenCall, trackOpenCall, untrackOpenCall, watch
 import { safely } from './safely';
 import { type GenAIScope, getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from './scope';
 import * as sc from './semconv';
+import { markRecordedCall } from './unpatched-sdk';
 import { metricAttributes, requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
 import type { GenAITelemetry } from './telemetry';
 
@@ -60,7 +61,8 @@ export class Invocation implements OpenCall {
     );
     // After the span's own start time: the time to first chunk never exceeds the span's duration.
     this.startedAt = performance.now();
-    this.context = trace.setSpan(parentContext, this.span);
+    // Marked as a recorded call: the SDK's HTTP request inside it is known to come from a patched copy (./unpatched-sdk.ts).
+    this.context = markRecordedCall(trace.setSpan(parentContext, this.span));
     this.captureMode = effectiveCaptureMode(scopedCaptureMode(parentContext, telemetry.captureMode), this.span.isRecording());
     // Content is captured at the start: the app may mutate its message array while a stream runs.
     this.requestContent =

@@ -52,7 +52,12 @@ export interface RunOptions {
 }
 
 /** Runs an app with node and parses its result line. */
-export function runApp<R extends AppResult>(args: string[], { register, env, clearedEnv = [] }: RunOptions): Promise<R> {
+export function runApp<R extends AppResult>(args: string[], options: RunOptions): Promise<R> {
+  return runAppWithStderr<R>(args, options).then(({ result }) => result);
+}
+
+/** runApp, with what the app printed on stderr (its Node warnings). */
+export function runAppWithStderr<R extends AppResult>(args: string[], { register, env, clearedEnv = [] }: RunOptions): Promise<{ result: R; stderr: string }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, GENAI_APP_REGISTER: register ? '1' : '0' };
   // Nothing from the outer environment may change what the apps record.
   for (const key of [CAPTURE_CONTENT_ENV, 'NODE_OPTIONS', ...clearedEnv]) delete childEnv[key];
@@ -64,7 +69,7 @@ export function runApp<R extends AppResult>(args: string[], { register, env, cle
         reject(new Error(`app ${args.join(' ')} failed (${error ? error.message : 'no result line'})\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
         return;
       }
-      resolve(JSON.parse(line.slice(RESULT_MARKER.length)) as R);
+      resolve({ result: JSON.parse(line.slice(RESULT_MARKER.length)) as R, stderr });
     });
   });
 }

@@ -455,7 +455,9 @@ describe('chat.completions.create: content capture modes', () => {
       ['NO_CONTENT', { captureMessageContent: 'SPAN_AND_EVENT' }, 'none'],
       ['true', {}, 'span'],
       ['false', { captureMessageContent: true }, 'none'],
-      ['yes-please', { captureMessageContent: 'SPAN_AND_EVENT' }, 'none'],
+      // An unreadable env value is ignored (with a warning): a valid option still applies, none means no content.
+      ['yes-please', { captureMessageContent: 'SPAN_AND_EVENT' }, 'both'],
+      ['yes-please', {}, 'none'],
       ['', { captureMessageContent: 'EVENT_ONLY' }, 'event'],
     ];
     it.each(cases)('env %j with config %j → content on %s', async (env, config, where) => {

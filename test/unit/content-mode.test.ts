@@ -1,7 +1,8 @@
 /*
  * Content capture setting: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT and the
- * captureMessageContent option. Every accepted spelling, precedence, and the rule that an unreadable
- * setting means no content with exactly one diag warning.
+ * captureMessageContent option. Every accepted spelling, precedence, and the rules for an unreadable
+ * setting: an env value is ignored (the option decides), an option means no content; each says so with a
+ * diag warning and, once per value and process, a Node warning (visible without OTEL_LOG_LEVEL).
  */
 import { DiagLogLevel, diag, type DiagLogger } from '@opentelemetry/api';
 import {
@@ -12,6 +13,7 @@ import {
   parseCaptureMode,
   resolveCaptureMode,
 } from '../../src/core/content-mode';
+import { forgetUserWarnings } from '../../src/core/user-warning';
 import { OpenAIInstrumentation } from '../../src';
 
 interface Captured {
@@ -28,14 +30,31 @@ function testLogger(): DiagLogger {
 
 const warnings = () => captured.filter((c) => c.level === 'warn' || c.level === 'error');
 
+/** The Node warnings emitted (message and code). */
+let nodeWarnings: Array<{ message: string; code?: string }> = [];
+
 beforeEach(() => {
   diag.disable();
   diag.setLogger(testLogger(), { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
   captured = [];
+  nodeWarnings = [];
+  forgetUserWarnings();
+  jest.spyOn(process, 'emitWarning').mockImplementation(((message: string | Error, options?: { code?: string }) => {
+    nodeWarnings.push({ message: String(message), code: options?.code });
+  }) as typeof process.emitWarning);
 });
 afterEach(() => {
   diag.disable();
+  jest.restoreAllMocks();
 });
+
+const ENV_WARNING = (value: string) =>
+  `opentelemetry-instrumentation-genai: ${CAPTURE_CONTENT_ENV}=${JSON.stringify(value)} is not one of NO_CONTENT, SPAN_ONLY, ` +
+  'EVENT_ONLY, SPAN_AND_EVENT (any case, - for _), true or false; it is ignored: the captureMessageContent option applies ' +
+  '(no content where it is not set).';
+const OPTION_WARNING = (shown: string) =>
+  `opentelemetry-instrumentation-genai: captureMessageContent ${shown} is not a boolean or one of NO_CONTENT, SPAN_ONLY, ` +
+  'EVENT_ONLY, SPAN_AND_EVENT (any case, - for _); message content is not captured.';
 
 const MODES: CaptureMode[] = ['NO_CONTENT', 'SPAN_ONLY', 'EVENT_ONLY', 'SPAN_AND_EVENT'];
 
@@ -44,6 +63,13 @@ describe('parseCaptureMode', () => {
     'accepts %j',
     (spelling) => {
       expect(parseCaptureMode(spelling)).toBe(spelling.trim().toUpperCase());
+    },
+  );
+
+  it.each([['span-only', 'SPAN_ONLY'], ['Event-Only', 'EVENT_ONLY'], [' span-and-event ', 'SPAN_AND_EVENT'], ['NO-CONTENT', 'NO_CONTENT'], ['span-and_event', 'SPAN_AND_EVENT']])(
+    '%j (- for _) is %s',
+    (spelling, mode) => {
+      expect(parseCaptureMode(spelling)).toBe(mode);
     },
   );
 
@@ -60,7 +86,7 @@ describe('parseCaptureMode', () => {
     expect(parseCaptureMode(false)).toBe('NO_CONTENT');
   });
 
-  it.each([['yes'], ['1'], ['0'], ['on'], [''], ['   '], ['span-only'], ['SPANONLY'], ['SPAN_ONLY_X'], ['NO CONTENT'], ['"SPAN_ONLY"']])(
+  it.each([['yes'], ['1'], ['0'], ['on'], [''], ['   '], ['SPAN_AND_EVENTS'], ['SPANONLY'], ['SPAN_ONLY_X'], ['NO CONTENT'], ['span--only'], ['"SPAN_ONLY"']])(
     'rejects the string %j',
     (s) => {
       expect(parseCaptureMode(s)).toBeUndefined();
@@ -105,21 +131,48 @@ describe('resolveCaptureMode', () => {
     expect(captured).toEqual([]);
   });
 
-  it.each([['yes'], ['1'], ['span-only'], ['all']])(
-    'an invalid env value %j means NO_CONTENT (even if config asks for content), with exactly one warning',
+  it.each([['SPAN_AND_EVENTS'], ['0'], ['yes'], ['all']])(
+    'an invalid env value %j is ignored: a valid option still applies; one diag and one Node warning say so',
     (value) => {
-      expect(resolveCaptureMode('SPAN_AND_EVENT', env(value))).toBe('NO_CONTENT');
-      expect(warnings()).toHaveLength(1);
-      expect(warnings()[0]!.level).toBe('warn');
-      expect(warnings()[0]!.message).toContain(CAPTURE_CONTENT_ENV);
-      expect(warnings()[0]!.message).toContain(JSON.stringify(value));
+      expect(resolveCaptureMode('SPAN_AND_EVENT', env(value))).toBe('SPAN_AND_EVENT');
+      expect(warnings()).toEqual([{ level: 'warn', message: ENV_WARNING(value) }]);
+      expect(nodeWarnings).toEqual([{ message: ENV_WARNING(value), code: 'OTEL_GENAI_CAPTURE_SETTING' }]);
     },
   );
 
-  it.each([['yes'], [1], [{}], [null], ['']])('an invalid config value %p means NO_CONTENT with exactly one warning', (value) => {
+  it('an invalid env value never turns capture on: without an option, no content', () => {
+    expect(resolveCaptureMode(undefined, env('1'))).toBe('NO_CONTENT');
+    expect(resolveCaptureMode(false, env('SPAN_AND_EVENTS'))).toBe('NO_CONTENT');
+  });
+
+  it('an invalid env value and an invalid option: no content, a warning for each', () => {
+    expect(resolveCaptureMode('sometimes', env('0'))).toBe('NO_CONTENT');
+    expect(nodeWarnings.map((w) => w.message)).toEqual([ENV_WARNING('0'), OPTION_WARNING('"sometimes"')]);
+  });
+
+  it('the Node warning is printed once per distinct value; diag has every resolution', () => {
+    for (let i = 0; i < 3; i++) resolveCaptureMode(true, env('span_events'));
+    resolveCaptureMode(true, env('0'));
+    expect(nodeWarnings.map((w) => w.message)).toEqual([ENV_WARNING('span_events'), ENV_WARNING('0')]);
+    expect(warnings()).toHaveLength(4);
+  });
+
+  it.each([
+    ['yes', '"yes"'],
+    [1, '1'],
+    [{}, '(an object)'],
+    [null, 'null'],
+    ['', '""'],
+  ] as const)('an invalid config value %p means NO_CONTENT, with one diag and one Node warning', (value, shown) => {
     expect(resolveCaptureMode(value, env())).toBe('NO_CONTENT');
-    expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]!.message).toContain('captureMessageContent');
+    expect(warnings()).toEqual([{ level: 'warn', message: OPTION_WARNING(shown) }]);
+    expect(nodeWarnings).toEqual([{ message: OPTION_WARNING(shown), code: 'OTEL_GENAI_CAPTURE_SETTING' }]);
+  });
+
+  it('an invalid config value is not looked at while a valid env value decides', () => {
+    expect(resolveCaptureMode('sometimes', env('EVENT_ONLY'))).toBe('EVENT_ONLY');
+    expect(captured).toEqual([]);
+    expect(nodeWarnings).toEqual([]);
   });
 
   it.each([
@@ -181,11 +234,14 @@ describe('the instrumentation resolves the mode from env and config', () => {
     expect(inst.captureMode).toBe('NO_CONTENT');
   });
 
-  it('an invalid env value warns once per resolution, not once per call', () => {
+  it('an invalid env value: the option applies; diag once per resolution (not per call), one Node warning per process', () => {
     process.env[CAPTURE_CONTENT_ENV] = 'maybe';
     const inst = new OpenAIInstrumentation({ enabled: false, captureMessageContent: true });
     captured = [];
-    for (let i = 0; i < 5; i++) expect(inst.captureMode).toBe('NO_CONTENT');
+    for (let i = 0; i < 5; i++) expect(inst.captureMode).toBe('SPAN_ONLY');
     expect(warnings().filter((w) => w.message.includes(CAPTURE_CONTENT_ENV))).toHaveLength(1);
+    // Another instrumentation (getGenAIInstrumentations makes four) resolves the same value: no second line.
+    expect(new OpenAIInstrumentation({ enabled: false }).captureMode).toBe('NO_CONTENT');
+    expect(nodeWarnings).toEqual([{ message: ENV_WARNING('maybe'), code: 'OTEL_GENAI_CAPTURE_SETTING' }]);
   });
 });

@@ -1,7 +1,8 @@
 /*
  * GenAI context metadata scopes: what they put on spans and metrics, how they flow (awaits, timers,
  * async generators consumed after the scope returned), how nested scopes merge, the capture override,
- * and input validation. Real SDK pipeline: BasicTracerProvider + AsyncLocalStorageContextManager.
+ * and input validation (numbers for ids and the prompt version; what cannot be recorded is warned about,
+ * visibly once per field). Real SDK pipeline: BasicTracerProvider + AsyncLocalStorageContextManager.
  *
  * "LLM spans" here are started the way the lead wires the scope into Invocation: the scope is read
  * from the active context when the span starts.
@@ -19,12 +20,15 @@ import {
   setGenAIContext,
   withGenAIContext,
 } from '../../src/core/scope';
+import { forgetUserWarnings } from '../../src/core/user-warning';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 const tracer = provider.getTracer('test');
 const contextManager = new AsyncLocalStorageContextManager();
 const warnings: string[] = [];
+/** The Node warnings (code OTEL_GENAI_CONTEXT_METADATA) emitted. */
+const nodeWarnings: string[] = [];
 
 beforeAll(() => {
   context.setGlobalContextManager(contextManager.enable());
@@ -39,8 +43,16 @@ beforeEach(() => {
   warnings.length = 0;
   const record = (message: string) => void warnings.push(message);
   diag.setLogger({ error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  nodeWarnings.length = 0;
+  forgetUserWarnings();
+  jest.spyOn(process, 'emitWarning').mockImplementation(((message: string | Error, options?: { code?: string }) => {
+    if (options?.code === 'OTEL_GENAI_CONTEXT_METADATA') nodeWarnings.push(String(message));
+  }) as typeof process.emitWarning);
 });
-afterEach(() => diag.disable());
+afterEach(() => {
+  diag.disable();
+  jest.restoreAllMocks();
+});
 
 /** Starts and ends an LLM-like span as Invocation would: scope attributes read from the active context. */
 function llmCall(name = 'chat m'): Attributes {
@@ -266,7 +278,7 @@ describe('nesting', () => {
 
   it('an invalid inner value does not erase the outer one', () => {
     withGenAIContext({ userId: 'u' }, () => {
-      withGenAIContext({ userId: 7 as never }, () => {
+      withGenAIContext({ userId: NaN }, () => {
         expect(getGenAIScope()!.userId).toBe('u');
       });
     });
@@ -356,24 +368,89 @@ describe('capture mode override', () => {
   });
 });
 
-describe('invalid input: warned about, ignored, never thrown', () => {
-  it('non-string or empty ids and names are ignored one by one', () => {
+describe('numbers: ids and the prompt version may be numbers, recorded as strings', () => {
+  it('a numeric prompt version, conversation, user and tenant id are recorded (and the version goes on metrics)', () => {
+    const attrs = withGenAIContext({ promptName: 'p', promptVersion: 2, conversationId: 1234567, userId: 42, tenantId: 7n }, () => {
+      expect(scopeMetricAttributes(getGenAIScope(), true)).toEqual({ 'gen_ai.prompt.name': 'p', 'gen_ai.prompt.version': '2' });
+      return llmCall();
+    });
+    expect(attrs).toEqual({
+      'gen_ai.prompt.name': 'p',
+      'gen_ai.prompt.version': '2',
+      'gen_ai.conversation.id': '1234567',
+      'user.id': '42',
+      'genai_app.tenant.id': '7',
+      'gen_ai.operation.name': 'chat',
+    });
+    expect(warnings).toEqual([]);
+    expect(nodeWarnings).toEqual([]);
+  });
+
+  it.each([
+    [0, '0'],
+    [1.5, '1.5'],
+    [-3, '-3'],
+  ])('prompt version %p is recorded as %j', (version, recorded) => {
+    expect(withGenAIContext({ promptVersion: version }, () => llmCall())['gen_ai.prompt.version']).toBe(recorded);
+  });
+
+  it('setGenAIContext takes numbers too', () => {
+    const ctx = setGenAIContext(ROOT_CONTEXT, { promptVersion: 3, userId: 9 });
+    expect(getGenAIScope(ctx)).toMatchObject({ promptVersion: '3', userId: '9' });
+  });
+});
+
+/** The Node warning for a metadata problem, exactly. */
+const METADATA_WARNING = (problem: string) => `opentelemetry-instrumentation-genai: GenAI context metadata ${problem}.`;
+
+describe('invalid input: not recorded, warned about (visibly once per field), never thrown', () => {
+  it('unusable ids and names are left out one by one, each named in a Node warning', () => {
     const attrs = withGenAIContext(
       {
-        conversationId: 123 as never,
-        userId: { id: 1 } as never,
+        conversationId: { id: 123 } as never,
+        userId: NaN,
         tenantId: '' as never,
-        promptName: ['p'] as never,
-        promptVersion: 2 as never,
+        promptName: 2 as never,
+        promptVersion: Infinity,
         environment: true as never,
       },
       () => llmCall(),
     );
     expect(attrs).toEqual({ 'gen_ai.operation.name': 'chat' });
-    expect(warnings).toHaveLength(6);
-    expect(warnings[0]).toContain('conversationId must be a non-empty string, got a number');
+    expect(nodeWarnings).toEqual([
+      METADATA_WARNING('conversationId must be a non-empty string or a finite number, got an object; it is not recorded'),
+      METADATA_WARNING('promptName must be a non-empty string, got a number; it is not recorded'),
+      METADATA_WARNING('promptVersion must be a non-empty string or a finite number, got Infinity; it is not recorded'),
+      METADATA_WARNING('userId must be a non-empty string or a finite number, got NaN; it is not recorded'),
+      METADATA_WARNING('tenantId must be a non-empty string or a finite number, got an empty string; it is not recorded'),
+      METADATA_WARNING('environment must be a non-empty string, got a boolean; it is not recorded'),
+    ]);
+    expect(warnings).toEqual(nodeWarnings);
     // The app's values are not echoed into diagnostics (they may be personal data).
     expect(warnings.join('\n')).not.toContain('123');
+  });
+
+  it('a field keeps failing: diag every time, the Node warning once', () => {
+    for (let i = 0; i < 3; i++) withGenAIContext({ promptVersion: { v: 2 } as never }, () => llmCall());
+    withGenAIContext({ userId: [1] as never }, () => llmCall());
+    expect(nodeWarnings).toEqual([
+      METADATA_WARNING('promptVersion must be a non-empty string or a finite number, got an object; it is not recorded'),
+      METADATA_WARNING('userId must be a non-empty string or a finite number, got an array; it is not recorded'),
+    ]);
+    expect(warnings).toHaveLength(4);
+  });
+
+  it('an unreadable capture override is named in a Node warning (the scope keeps the mode it inherited)', () => {
+    const mode = withGenAIContext({ captureMessageContent: 'NO_CONTENT' }, () =>
+      withGenAIContext({ captureMessageContent: 'none' as never }, () => scopedCaptureMode(context.active(), 'SPAN_ONLY')),
+    );
+    expect(mode).toBe('NO_CONTENT');
+    expect(nodeWarnings).toEqual([
+      METADATA_WARNING(
+        'captureMessageContent "none" is not a boolean or one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT (any case, - for _); ' +
+          'the scope keeps the capture mode it inherited',
+      ),
+    ]);
   });
 
   it('null and undefined fields are simply absent', () => {
@@ -407,6 +484,8 @@ describe('invalid input: warned about, ignored, never thrown', () => {
     );
     expect(attrs).toEqual({ 'genai_app.ok': 'yes', 'genai_app.sparse': ['a', null, 'b'], 'gen_ai.operation.name': 'chat' });
     expect(warnings).toHaveLength(5);
+    // One Node warning for the field, naming the first key it could not record (keys are the app's names, not data).
+    expect(nodeWarnings).toEqual([METADATA_WARNING('attribute "nested" has an invalid value (an object); it is not recorded')]);
 
     warnings.length = 0;
     expect(withGenAIContext({ attributes: 'team=a' as never, userId: 'u' }, () => llmCall())).toEqual({

@@ -8,13 +8,17 @@
  * scope reads it from the active context when it starts. Nested scopes merge; the inner one wins, field
  * by field and free-form attribute by attribute.
  *
- * Input from the app is validated, never trusted: a value of the wrong type gets a diag warning and is
- * ignored. Nothing here throws at the app.
+ * Input from the app is validated, never trusted: a value that cannot be recorded is left out, with a diag
+ * warning each time and a Node warning once per field (see ../user-warning.ts): a dropped prompt version
+ * or user id is data lost, and must be visible without OTEL_LOG_LEVEL. Ids and the prompt version may be
+ * numbers (a database id, version 2) and are recorded as strings; names (prompt name, environment) must
+ * be strings, as a number there is more likely the wrong variable than a name. Nothing here throws at the app.
  */
 import type { AttributeValue, Attributes, Context } from '@opentelemetry/api';
 import { context as contextApi, createContextKey, diag } from '@opentelemetry/api';
 import { type CaptureMode, parseCaptureMode } from '../content-mode';
 import { safely } from '../safely';
+import { WARNING_CODES, warnUser } from '../user-warning';
 import { bindAsyncIterator, isAsyncIterator } from './bind';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
@@ -32,15 +36,21 @@ export interface GenAIContextMetadata {
    * `gen_ai.conversation.id`: the app's own conversation / thread / session id. Only set when the app
    * gives one: this package never invents one (the conventions forbid synthesized ids).
    */
-  conversationId?: string;
+  conversationId?: string | number | bigint;
   /** `gen_ai.prompt.name`: the name of the prompt template in use. Also on metrics (low cardinality). */
   promptName?: string;
-  /** `gen_ai.prompt.version`: the version of that template. Also on metrics (low cardinality). */
-  promptVersion?: string;
-  /** `user.id`: the end user the work is done for. Never on metrics. */
-  userId?: string;
-  /** `genai_app.tenant.id`: the tenant (customer, organisation) the work is done for. Never on metrics. */
-  tenantId?: string;
+  /**
+   * `gen_ai.prompt.version`: the version of that template (a number is recorded as a string: `2` is
+   * `"2"`). Also on metrics (low cardinality).
+   */
+  promptVersion?: string | number | bigint;
+  /** `user.id`: the end user the work is done for (a number is recorded as a string). Never on metrics. */
+  userId?: string | number | bigint;
+  /**
+   * `genai_app.tenant.id`: the tenant (customer, organisation) the work is done for (a number is recorded
+   * as a string). Never on metrics.
+   */
+  tenantId?: string | number | bigint;
   /** `deployment.environment.name` (e.g. `production`, `staging`). Also on metrics (low cardinality). */
   environment?: string;
   /**
@@ -87,6 +97,9 @@ const STRING_FIELDS: ReadonlyArray<readonly [StringField, string]> = [
 ];
 
 const METRIC_FIELDS: ReadonlySet<StringField> = new Set(['promptName', 'promptVersion', 'environment']);
+
+/** Fields whose values are often numbers (database ids, version 2): a finite number or a bigint is recorded as its string. */
+const NUMERIC_FIELDS: ReadonlySet<StringField> = new Set(['conversationId', 'promptVersion', 'userId', 'tenantId']);
 
 /**
  * Private to this package. createContextKey is Symbol.for(description), so two copies of this package
@@ -167,7 +180,7 @@ type Fields = { -readonly [K in StringField]?: string };
 
 function buildScope(parent: GenAIScope | undefined, metadata: unknown): GenAIScope | undefined {
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-    diag.warn(`${PREFIX} GenAI context metadata must be an object, got ${describeType(metadata)}; ignored`);
+    warnMetadata('metadata', `must be an object, got ${describeType(metadata)}; it is not recorded`);
     return parent;
   }
   const m = metadata as Record<string, unknown>;
@@ -176,24 +189,29 @@ function buildScope(parent: GenAIScope | undefined, metadata: unknown): GenAISco
   for (const [field] of STRING_FIELDS) {
     const inherited = parent?.[field];
     if (inherited !== undefined) fields[field] = inherited;
-    const value = read(m, field);
+    const value = read(m, field, field);
     if (value === undefined || value === null) continue;
-    if (typeof value === 'string' && value !== '') fields[field] = value;
-    else diag.warn(`${PREFIX} GenAI context metadata ${field} must be a non-empty string, got ${describeType(value)}; ignored`);
+    const text = fieldText(field, value);
+    if (text !== undefined) fields[field] = text;
+    else {
+      const expected = NUMERIC_FIELDS.has(field) ? 'a non-empty string or a finite number' : 'a non-empty string';
+      warnMetadata(field, `${field} must be ${expected}, got ${describeType(value)}; it is not recorded`);
+    }
   }
 
-  const attributes: Attributes = { ...parent?.attributes, ...freeFormAttributes(read(m, 'attributes')) };
+  const attributes: Attributes = { ...parent?.attributes, ...freeFormAttributes(read(m, 'attributes', 'attributes')) };
 
   let captureMode = parent?.captureMode;
-  const rawMode = read(m, 'captureMessageContent');
+  const rawMode = read(m, 'captureMessageContent', 'captureMessageContent');
   if (rawMode !== undefined && rawMode !== null) {
     const mode = parseCaptureMode(rawMode);
     if (mode) captureMode = mode;
     else {
-      diag.warn(
-        `${PREFIX} GenAI context metadata captureMessageContent ` +
-          `${typeof rawMode === 'string' ? JSON.stringify(rawMode) : `(${describeType(rawMode)})`} is not a boolean or ` +
-          'one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT; ignored',
+      // Settings are not personal data: a string is shown as written.
+      warnMetadata(
+        'captureMessageContent',
+        `captureMessageContent ${typeof rawMode === 'string' ? JSON.stringify(rawMode) : `(${describeType(rawMode)})`} is not a boolean or ` +
+          'one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT (any case, - for _); the scope keeps the capture mode it inherited',
       );
     }
   }
@@ -220,25 +238,26 @@ function freeFormAttributes(raw: unknown): Attributes {
   const out: Attributes = {};
   if (raw === undefined || raw === null) return out;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    diag.warn(`${PREFIX} GenAI context metadata attributes must be an object, got ${describeType(raw)}; ignored`);
+    warnMetadata('attributes', `attributes must be an object, got ${describeType(raw)}; they are not recorded`);
     return out;
   }
   let keys: string[];
   try {
     keys = Object.keys(raw);
   } catch {
-    diag.warn(`${PREFIX} GenAI context metadata attributes could not be read; ignored`);
+    warnMetadata('attributes', 'attributes could not be read; they are not recorded');
     return out;
   }
   for (const key of keys) {
-    const value = read(raw as Record<string, unknown>, key);
+    const value = read(raw as Record<string, unknown>, key, 'attributes');
     if (value === undefined || value === null) continue;
+    // Attribute keys are the app's own names, not its data: they are shown.
     if (key === '' || key.startsWith('gen_ai.')) {
-      diag.warn(`${PREFIX} GenAI context attribute ${JSON.stringify(key)} is not allowed (empty or in the gen_ai namespace); ignored`);
+      warnMetadata('attributes', `attribute ${JSON.stringify(key)} is not allowed (empty or in the gen_ai namespace); it is not recorded`);
       continue;
     }
     if (!isAttributeValue(value)) {
-      diag.warn(`${PREFIX} GenAI context attribute ${JSON.stringify(key)} has an invalid value (${describeType(value)}); ignored`);
+      warnMetadata('attributes', `attribute ${JSON.stringify(key)} has an invalid value (${describeType(value)}); it is not recorded`);
       continue;
     }
     out[freeFormAttributeName(key)] = Array.isArray(value) ? value.slice() : value;
@@ -262,14 +281,34 @@ function isAttributeValue(value: unknown): value is AttributeValue {
   return true;
 }
 
-/** Reads a property that may be a throwing getter or proxy trap: a failure reads as absent, with a warning. */
-function read(obj: Record<string, unknown>, key: string): unknown {
+/**
+ * Reads a property that may be a throwing getter or proxy trap: a failure reads as absent, with a warning
+ * about `field` (the metadata field the property belongs to).
+ */
+function read(obj: Record<string, unknown>, key: string, field: string): unknown {
   try {
     return obj[key];
   } catch {
-    diag.warn(`${PREFIX} GenAI context metadata ${key} could not be read; ignored`);
+    warnMetadata(field, `${field === key ? key : `attribute ${JSON.stringify(key)}`} could not be read; it is not recorded`);
     return undefined;
   }
+}
+
+/** The string a field records for `value`, or undefined when it cannot be recorded. */
+function fieldText(field: StringField, value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (!NUMERIC_FIELDS.has(field)) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+/**
+ * One metadata problem: through diag each time, and as a Node warning once per field. The app's values
+ * are never shown (they may be personal data), only their type.
+ */
+function warnMetadata(field: string, problem: string): void {
+  warnUser(`context:${field}`, WARNING_CODES.contextMetadata, `${PREFIX} GenAI context metadata ${problem}.`);
 }
 
 function isContext(value: unknown): value is Context {
@@ -283,7 +322,10 @@ function isContext(value: unknown): value is Context {
 }
 
 function describeType(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  // An empty string, NaN and the infinities say what went wrong without saying anything about the app's data.
+  if (value === '') return 'an empty string';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`;
 }

@@ -22,6 +22,7 @@ import { observeApiPromise } from '../stainless/api-promise';
 import { endpointOf } from './endpoint';
 import { messagesRequest, messagesResults } from './messages';
 import { type SdkTelemetryPolicy, runCreate, runStreamHelper, sdkRecordsContent, suppressesSdkSpans } from './sdk-telemetry';
+import { ANTHROPIC_REQUEST_SIGNATURE } from './request-signature';
 
 export const ANTHROPIC_SUPPORTED_VERSIONS = ['>=0.50.1 <2'];
 
@@ -71,6 +72,10 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
 
   protected override init() {
     return [this.sdkModuleDefinition('@anthropic-ai/sdk', ANTHROPIC_SUPPORTED_VERSIONS)];
+  }
+
+  protected override requestSignature() {
+    return ANTHROPIC_REQUEST_SIGNATURE;
   }
 
   protected override patch(moduleExports: unknown): void {

@@ -40,6 +40,7 @@ import { failure, recordOutput } from './command-output';
 import { commandKind, translate } from './commands';
 import { endpointAtStart, recordConstruction, stopRecordingConstruction } from './client-config';
 import { addMiddleware, type CallState, knownEndpoint, withCallState } from './middleware';
+import { BEDROCK_RUNTIME_REQUEST_SIGNATURE } from './request-signature';
 
 /** ConverseCommand and ConverseStreamCommand first shipped in 3.587.0. */
 export const BEDROCK_RUNTIME_SUPPORTED_VERSIONS = ['>=3.587.0 <4'];
@@ -75,6 +76,10 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
 
   protected override init() {
     return [this.sdkModuleDefinition('@aws-sdk/client-bedrock-runtime', BEDROCK_RUNTIME_SUPPORTED_VERSIONS)];
+  }
+
+  protected override requestSignature() {
+    return BEDROCK_RUNTIME_REQUEST_SIGNATURE;
   }
 
   protected override patch(moduleExports: unknown): void {

@@ -31,6 +31,7 @@ import { PACKAGE_VERSION } from '../../version';
 import type { AnyFunction, PatchState, RecordCall } from './method-wrappers';
 import { accessor, INTERNAL, internalWrapper, isOurAccessor, METHODS, prototypeWrapper } from './method-wrappers';
 import { recordCall } from './record-call';
+import { GOOGLE_GENAI_REQUEST_SIGNATURE } from './request-signature';
 
 export const GOOGLE_GENAI_SUPPORTED_VERSIONS = ['>=1.0.0 <4'];
 
@@ -54,6 +55,10 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
   protected override init() {
     // Both bundles (require and import) may be loaded in one process: every hooked copy is re-patched on enable().
     return [this.sdkModuleDefinition('@google/genai', GOOGLE_GENAI_SUPPORTED_VERSIONS, { rememberEveryCopy: true })];
+  }
+
+  protected override requestSignature() {
+    return GOOGLE_GENAI_REQUEST_SIGNATURE;
   }
 
   protected override patch(moduleExports: unknown): void {

@@ -17,6 +17,7 @@ import { embeddingsOperation } from './embeddings';
 import { endpointOf } from './endpoint';
 import type { OpenAIOperation } from './operation';
 import { responsesOperation } from './responses';
+import { OPENAI_REQUEST_SIGNATURE } from './request-signature';
 
 export const OPENAI_SUPPORTED_VERSIONS = ['>=4.0.0 <8'];
 
@@ -48,6 +49,10 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
 
   protected override init() {
     return [this.sdkModuleDefinition('openai', OPENAI_SUPPORTED_VERSIONS)];
+  }
+
+  protected override requestSignature() {
+    return OPENAI_REQUEST_SIGNATURE;
   }
 
   protected override patch(moduleExports: unknown): void {

@@ -25,13 +25,13 @@ const quiet = process.env.SUPPORT_ASSISTANT_QUIET === '1';
 const log = quiet ? () => {} : console.log;
 
 let mock;
+let client;
 try {
   const rounds = positiveInt('SUPPORT_ASSISTANT_ROUNDS', 1, 1);
   const pauseMs = positiveInt('SUPPORT_ASSISTANT_PAUSE_MS', 0, 0);
   const runId = process.env.SUPPORT_ASSISTANT_RUN_ID || `run-${randomBytes(4).toString('hex')}`;
   const reportPath = process.env.SUPPORT_ASSISTANT_REPORT;
 
-  let client;
   let model;
   if (process.env.OPENAI_API_KEY) {
     model = process.env.OPENAI_MODEL || 'gpt-4o-mini';
@@ -67,12 +67,24 @@ try {
   if (reportPath) await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   log(`done: ${report.llmCalls.total} LLM calls (v1 ${report.llmCalls.v1}, v2 ${report.llmCalls.v2}), ${report.toolCalls.total} tool calls`);
 } catch (error) {
-  console.error('support-assistant failed:', error);
+  // An API that cannot be reached or refuses the call is one line (what, where, why), not a stack trace.
+  console.error('support-assistant failed:', error instanceof OpenAI.APIError ? apiProblem(error, `${mock ? 'the bundled mock LLM' : 'the OpenAI API'} at ${client.baseURL}`) : error);
   // No process.exit(): let the telemetry hook flush what was recorded (the error spans too) on the way out.
   process.exitCode = 1;
 } finally {
   // Closing the mock leaves nothing to keep the event loop alive, so the process ends by itself.
   await mock?.close();
+}
+
+function apiProblem(error, where) {
+  if (error instanceof OpenAI.APIConnectionError) {
+    let cause = error;
+    while (cause.cause) cause = cause.cause;
+    const why = cause === error ? error.message : cause.message || cause.code || error.message;
+    return `cannot reach ${where} (${why})`;
+  }
+  const detail = error.error?.message ?? error.message;
+  return `${where} answered ${error.status ?? 'an error'}: ${String(detail).replace(/\s+/g, ' ')}`;
 }
 
 function positiveInt(name, fallback, min) {

@@ -12,7 +12,10 @@ export function envWithout(prefixes) {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !prefixes.some((p) => key.startsWith(p))));
 }
 
-/** Resolves with `{ report, output }` (output: what the app and the hook printed); rejects on a failed run. */
+/**
+ * Resolves with `{ report, output }` (output: what the app and the hook printed); rejects on a failed run,
+ * with that output as the error's `appOutput`.
+ */
 export async function runSupportAssistant({ env, reportPath }) {
   // A spool of its own unless the caller gives one: a run's counts must not include what an earlier,
   // interrupted run left in the service's default spool (the hook would send that on start).
@@ -36,6 +39,6 @@ export async function runSupportAssistant({ env, reportPath }) {
   child.stderr.on('data', (d) => (output += d));
   const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? signal)));
   if (ownSpool) rmSync(ownSpool, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`the support-assistant exited with ${code}:\n${output}`);
+  if (code !== 0) throw Object.assign(new Error(`the support-assistant exited with ${code}:\n${output}`), { appOutput: output });
   return { report: JSON.parse(readFileSync(reportPath, 'utf8')), output };
 }

@@ -5,16 +5,17 @@
  * queue, GenAI archive files), which forwards to a real Jaeger v2 (badger storage on disk). The tests then
  * read Jaeger's query API and the archive files, and compare them with what the app itself saw of every
  * model call (its report: response ids, token usage, finish reasons, wall times, questions and answers).
+ * `npm run calls -- --jaeger ...` (scripts/demo/calls.mjs) is run against that Jaeger and that archive too.
  *
  * The backends are built once by `node scripts/backends/build.mjs` (run by `npm run test:e2e`).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, jest } from '@jest/globals';
-import { checkGo } from '../../scripts/backends/build.mjs';
+import { buildStep, checkGo } from '../../scripts/backends/build.mjs';
 import { COLLECTOR_BIN, JAEGER_BIN, JAEGER_E2E_CONFIG, ROOT } from '../../scripts/backends/paths.mjs';
 import { PORTS, startCollector, startJaeger } from '../../scripts/backends/processes.mjs';
 import { findSpans, searchTraces, spansOf, waitForSpans } from '../../scripts/backends/jaeger-query.mjs';
@@ -79,6 +80,18 @@ function readArchive(file) {
 }
 
 const textOf = (message) => message.parts.filter((p) => p.type === 'text').map((p) => p.content).join('');
+
+/** Runs a repo script as a user would (`npm run calls` is `node scripts/demo/calls.mjs`): code and output. */
+async function runScript(script, args) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [script, ...args], { cwd: ROOT, env: envWithout(['OTEL_', 'OPENAI_', 'NODE_OPTIONS']), timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+const tableRows = (stdout, count) => stdout.split('\n').slice(2, 2 + count).map((l) => l.split(/\s{2,}/));
 
 beforeAll(async () => {
   for (const bin of [COLLECTOR_BIN, JAEGER_BIN]) {
@@ -155,6 +168,88 @@ describe('register hook → collector (audit-archive.yaml) → Jaeger', () => {
     expect(runEvents.every((e) => e.eventName === 'gen_ai.client.inference.operation.details')).toBe(true);
   });
 
+  test('npm run calls -- --jaeger: the v2 calls as a table and one in full, read from Jaeger; the archive file gives the same', async () => {
+    const report = await runAssistant('e2e-calls-command', { [CAPTURE_ENV]: 'SPAN_AND_EVENT' });
+    await waitForRunChatSpans(report.runId, report.llmCalls.total);
+    const jaegerUrl = `http://127.0.0.1:${PORTS.jaegerQuery}`;
+    const query = ['--jaeger', jaegerUrl, '--service', SERVICE, '--tag', 'gen_ai.prompt.version=v2', '--tag', `genai_app.run_id=${report.runId}`];
+    const source = `Jaeger ${jaegerUrl}, service ${SERVICE}, gen_ai.prompt.version=v2, genai_app.run_id=${report.runId}`;
+
+    const table = await runScript('scripts/demo/calls.mjs', query);
+    expect({ code: table.code, stderr: table.stderr }).toEqual({ code: 0, stderr: '' });
+    const v2Calls = modelCallsOf(report, 'v2');
+    const finish = (c) => (c.finishReason === 'tool_calls' ? 'tool_call' : c.finishReason);
+    const previews = [
+      'I opened the stand mixer I bought last … ⇒ Yes! You can return it within 30 days of delive…',
+      'Where is my order #A1234, and can I sti… ⇒ → lookup_order({"order_id":"A1234"})',
+      '← tool result {"order_id":"A1234","item… ⇒ Your order #A1234 (Cordless stick vacuum) was d…',
+      'How long does it take for a refund to s… ⇒ Thanks for reaching out! Refunds go back to the…',
+      'My lamp arrived damaged, the shade is c… ⇒ Thanks for reaching out! If an item arrives dam…',
+    ];
+    const lines = table.stdout.split('\n');
+    expect(lines[0].split(/\s{2,}/)).toEqual(['#', 'time', 'prompt', 'tenant', 'model', 'ms', 'in', 'out', 'finish', 'question / answer']);
+    const rows = tableRows(table.stdout, 5);
+    // Every column but time and ms is what the app itself saw of each call.
+    expect(rows.map((r) => [r[0], ...r.slice(2, 5), ...r.slice(6)])).toEqual(
+      v2Calls.map((c, i) => [String(i + 1), 'v2', c.q.tenantId, c.responseModel, String(c.inputTokens), String(c.outputTokens), finish(c), previews[i]]),
+    );
+    expect(lines.slice(7)).toEqual(['', `5 model calls (${source}). One in full: add --show <row or response id>.`, '']);
+
+    // Row 1 in full: every field from the chat span and the retrieval span of its trace, as Jaeger has them.
+    const first = v2Calls[0];
+    const [span] = await findSpans({ service: SERVICE, tags: { 'gen_ai.response.id': first.responseId } });
+    const show = await runScript('scripts/demo/calls.mjs', [...query, '--show', '1']);
+    expect(show).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        `Row 1 of 5 (${source}):`,
+        '',
+        `  span           chat gpt-4o-mini (service ${SERVICE})`,
+        `  trace / span   ${span.traceID.padStart(32, '0')} / ${span.spanID}`,
+        `  response id    ${first.responseId}`,
+        `  started        ${new Date(span.startTime / 1000).toISOString()}`,
+        `  latency        ${(span.duration / 1000).toFixed(1)} ms`,
+        '  prompt         refund-policy v2',
+        `  conversation   ${first.q.conversationId}`,
+        `  tenant / user  ${first.q.tenantId} / ${first.q.userId}`,
+        `  model          gpt-4o-mini → ${first.responseModel} (openai at 127.0.0.1:${span.attributes['server.port']}), temperature 0`,
+        `  tokens         ${first.inputTokens} in, ${first.outputTokens} out`,
+        '  finish         stop',
+        '  tools offered  lookup_order',
+        '  retrieved      refund-policies (top 2): returns-window score 0.4, refund-timing score 0.111',
+        '  in  system     You are Nora, the friendly support assistant of Northwind Home! Be warm and upbeat.',
+        '                 Help customers with returns and refunds using the policy excerpts below and the lookup_order tool.',
+        '                 When the customer mentions an order number, call lookup_order before answering.',
+        '                 Answer in two or three sentences. Never promise anything the policy does not say.',
+        '',
+        '                 Relevant policy excerpts:',
+        '                 - [returns-window] Unused items in their original packaging can be returned within 30 days of delivery for a full refund.',
+        '                 - [refund-timing] Refunds go back to the original payment method within 5 to 7 business days after the return is received.',
+        `  in  user       ${first.q.question}`,
+        `  out assistant  ${first.q.answer}`,
+        '',
+      ].join('\n'),
+    });
+    expect(await runScript('scripts/demo/calls.mjs', [...query, '--show', first.responseId])).toEqual(show);
+
+    // The collector's archive file (JSON lines of OTLP) holds the same calls: the same table and record,
+    // but for the durations (Jaeger keeps microseconds, the file nanoseconds).
+    const archive = join(paths.archive, 'genai-spans.jsonl');
+    const fromArchive = ['--file', archive, '--tag', 'gen_ai.prompt.version=v2', '--tag', `genai_app.run_id=${report.runId}`];
+    let archived;
+    for (let i = 0; i < 50; i++) {
+      archived = await runScript('scripts/demo/calls.mjs', fromArchive);
+      if (archived.stdout.includes('5 model calls')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const withoutMs = (rs) => rs.map((r) => [...r.slice(0, 5), ...r.slice(6)]);
+    expect(withoutMs(tableRows(archived.stdout, 5))).toEqual(withoutMs(rows));
+    const archivedShow = await runScript('scripts/demo/calls.mjs', [...fromArchive, '--show', '1']);
+    const recordLines = (out) => out.split('\n').slice(2).filter((l) => !l.startsWith('  latency '));
+    expect(recordLines(archivedShow.stdout)).toEqual(recordLines(show.stdout));
+  });
+
   test('content off (the default): no message text reaches Jaeger or the archive files', async () => {
     const report = await runAssistant('e2e-content-off');
     const chat = await waitForRunChatSpans(report.runId, report.llmCalls.total);
@@ -210,6 +305,38 @@ describe('the shipped collector configs and the tooling around the backends', ()
   test('a port already in use gives a clear error at once, not a hang', async () => {
     await expect(startJaeger({ dataDir: join(work, 'unused'), logDir: paths.logs })).rejects.toThrow(
       `port 127.0.0.1:${PORTS.jaegerQuery} (jaeger query HTTP) is already in use`,
+    );
+  });
+
+  test('npm run demo:jaeger checks its ports before any backend build: one line at once when one is taken', async () => {
+    // This suite's Jaeger holds the demo's ports. A check after ensureBackends would print "[backends] ..." first.
+    expect(await runScript('scripts/demo/run-demo.mjs', ['--jaeger', '--exit'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `demo failed: port 127.0.0.1:${PORTS.jaegerQuery} (Jaeger query HTTP) is already in use; stop what listens there (e.g. \`ss -ltnp | grep ${PORTS.jaegerQuery}\`) and retry\n`,
+    });
+  });
+
+  test('a backend build step shows progress while it runs (what, elapsed time, packages compiled); a failed one says what failed', async () => {
+    // A tiny module with a cache of its own: go compiles the runtime and fmt, a few seconds of `go build -v`.
+    const dir = join(work, 'tiny-go');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'go.mod'), 'module example.invalid/tiny\n\ngo 1.26\n');
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n');
+    const env = { ...process.env, GOCACHE: join(work, 'tiny-gocache'), GOFLAGS: '', CGO_ENABLED: '0' };
+    const lines = [];
+    const args = ['build', '-v', '-o', join(dir, 'tiny'), '.'];
+    const seconds = await buildStep({ what: 'tiny', cmd: 'go', args, cwd: dir, env, log: (m) => lines.push(m), everyMs: 250 });
+    expect(typeof seconds).toBe('number');
+    expect(existsSync(join(dir, 'tiny'))).toBe(true);
+    expect(lines[0]).toBe(`tiny: started (go ${args.join(' ')})`);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^tiny: still building, \d+ s(, \d+ packages compiled)?( \(latest: \S.*\))?$/);
+    expect(lines.some((l) => / \d+ packages compiled \(latest: /.test(l))).toBe(true);
+
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() { fmt.Println( }\n');
+    await expect(buildStep({ what: 'tiny', cmd: 'go', args, cwd: dir, env, log: () => {} })).rejects.toThrow(
+      new RegExp(`^tiny failed \\(go ${args.join(' ').replace(/[.]/g, '\\.')} exited with 1\\):\\n(.*\\n)*\\./main\\.go:3:\\d+: syntax error`),
     );
   });
 

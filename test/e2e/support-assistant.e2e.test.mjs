@@ -79,6 +79,19 @@ function readArchive(file) {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
 
+/**
+ * Spans and log records travel in separate batches (app and collector), and the file exporter writes on
+ * its own schedule: polls the archive until `select` finds `expected` items, and returns what it found.
+ */
+async function waitForArchived(file, select, expected) {
+  const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+  for (;;) {
+    const found = select(readArchive(file));
+    if (found.length >= expected || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 const textOf = (message) => message.parts.filter((p) => p.type === 'text').map((p) => p.content).join('');
 
 /** Runs a repo script as a user would (`npm run calls` is `node scripts/demo/calls.mjs`): code and output. */
@@ -159,11 +172,21 @@ describe('register hook → collector (audit-archive.yaml) → Jaeger', () => {
     expect(byOperation).toEqual({ chat: 10, retrieval: 8, execute_tool: 2, invoke_workflow: 8 });
 
     // The audit archive has every GenAI span of the run and the details events with the content.
-    const archived = readArchive('genai-spans.jsonl').flatMap((line) => spansFromOtlp(line.resourceSpans));
-    expect(archived.filter((s) => s.attributes['genai_app.run_id'] === report.runId)).toHaveLength(28);
-    const events = readArchive('genai-events.jsonl').flatMap((line) => line.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)));
+    const archived = await waitForArchived(
+      'genai-spans.jsonl',
+      (lines) => lines.flatMap((line) => spansFromOtlp(line.resourceSpans)).filter((s) => s.attributes['genai_app.run_id'] === report.runId),
+      28,
+    );
+    expect(archived).toHaveLength(28);
     const responseIds = new Set(modelCallsOf(report).map((c) => c.responseId));
-    const runEvents = events.filter((e) => e.attributes.some((a) => a.key === 'gen_ai.response.id' && responseIds.has(a.value.stringValue)));
+    const runEvents = await waitForArchived(
+      'genai-events.jsonl',
+      (lines) =>
+        lines
+          .flatMap((line) => line.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)))
+          .filter((e) => e.attributes.some((a) => a.key === 'gen_ai.response.id' && responseIds.has(a.value.stringValue))),
+      10,
+    );
     expect(runEvents).toHaveLength(10);
     expect(runEvents.every((e) => e.eventName === 'gen_ai.client.inference.operation.details')).toBe(true);
   });

@@ -66,6 +66,8 @@ export interface RequestParameters {
   stream?: boolean;
   /** `text`, `json`, `image` or `speech`: the requested output modality. */
   outputType?: string;
+  /** The reasoning effort the request asks for, as sent (e.g. `low`, `high`): OpenAI's `reasoning_effort`, Anthropic's `effort`, Gemini's `thinkingLevel`. */
+  reasoningLevel?: string;
   encodingFormats?: string[];
 }
 
@@ -77,7 +79,10 @@ export interface InvocationRequest {
   serverPort?: number;
   params: RequestParameters;
   conversationId?: string;
-  /** Provider-specific request attributes (e.g. `openai.api.type`), set at span start. */
+  /**
+   * Provider-specific request attributes (e.g. `openai.api.type`), set at span start. A parameter that
+   * more than one provider has goes in `params` instead, so every translation of it records it.
+   */
   attributes?: Attributes;
   /** Lazily built content; called only when content is captured. */
   content?: () => RequestContent;

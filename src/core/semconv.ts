@@ -30,6 +30,8 @@ export const ATTR_GEN_AI_REQUEST_SEED = 'gen_ai.request.seed';
 export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = 'gen_ai.request.choice.count';
 export const ATTR_GEN_AI_REQUEST_STREAM = 'gen_ai.request.stream';
 export const ATTR_GEN_AI_REQUEST_ENCODING_FORMATS = 'gen_ai.request.encoding_formats';
+/** Not in v1.41: the genai conventions' main branch adds it for the requested reasoning effort. */
+export const ATTR_GEN_AI_REQUEST_REASONING_LEVEL = 'gen_ai.request.reasoning.level';
 
 export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
 export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';

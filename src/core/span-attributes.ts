@@ -40,6 +40,7 @@ export function requestAttributes(request: InvocationRequest): Attributes {
   // Set only when streaming: unset means non-streaming.
   if (p.stream === true) attrs[sc.ATTR_GEN_AI_REQUEST_STREAM] = true;
   setIfDefined(attrs, sc.ATTR_GEN_AI_OUTPUT_TYPE, p.outputType);
+  setIfDefined(attrs, sc.ATTR_GEN_AI_REQUEST_REASONING_LEVEL, p.reasoningLevel);
   setIfDefined(attrs, sc.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, p.encodingFormats);
   setIfDefined(attrs, sc.ATTR_GEN_AI_CONVERSATION_ID, request.conversationId);
   if (request.attributes) Object.assign(attrs, request.attributes);

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { parseJsonIfPossible, safeJsonStringify } from '../../src/core/safe-json';
-import { chatInputMessages } from '../../src/providers/openai/chat-messages';
+import { chatInputMessages } from '../../src/providers/openai-shaped/chat-messages';
 
 /** Valid JSON, and stable under a parse/stringify round trip. */
 function expectValidJson(s: string): unknown {

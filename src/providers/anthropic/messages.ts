@@ -11,7 +11,6 @@ import type { AnthropicEndpoint } from './endpoint';
 export function messagesRequest(body: Json, endpoint: AnthropicEndpoint): InvocationRequest {
   const outputConfig = asObject(body.output_config);
   const format = asObject(outputConfig?.format) ?? asObject(body.output_format);
-  const effort = asString(outputConfig?.effort);
   return {
     ...requestIdentity('chat', asString(body.model), endpoint),
     params: {
@@ -22,10 +21,9 @@ export function messagesRequest(body: Json, endpoint: AnthropicEndpoint): Invoca
       stopSequences: stopSequences(body.stop_sequences),
       stream: body.stream === true,
       outputType: format?.type === 'json_schema' ? 'json' : undefined,
+      // `output_config.effort` is the reasoning effort.
+      reasoningLevel: asString(outputConfig?.effort) || undefined,
     },
-    // `output_config.effort` is the reasoning effort; like OpenAI's `reasoning_effort`, it goes in the genai
-    // main attribute for it.
-    attributes: effort ? { 'gen_ai.request.reasoning.level': effort } : undefined,
     content: () => ({
       systemInstructions: systemInstructions(body.system),
       inputMessages: inputMessages(body.messages),

@@ -12,8 +12,6 @@ import {
 import { bedrockUsage } from './json';
 import { type CommandTranslation, type Endpoint, type StreamHandler, guardrailAttributes, requestIdentity } from './operation';
 
-const REASONING_LEVEL = 'gen_ai.request.reasoning.level';
-
 /** Converse `usage` (also Nova's `usage` in InvokeModel bodies, with its `...Count` spellings). */
 export function converseUsage(u: unknown) {
   const usage = asObject(u);
@@ -73,12 +71,12 @@ function additionalParams(fields: Json | undefined): Pick<InvocationRequest['par
   return topK === undefined ? {} : { topK };
 }
 
-function reasoningLevel(input: Json, fields: Json | undefined): Record<string, string> {
+function reasoningLevel(input: Json, fields: Json | undefined): string | undefined {
   const level =
     asString(asObject(input.outputConfig)?.effort) ??
     asString(asObject(fields?.reasoningConfig)?.maxReasoningEffort) ??
     asString(asObject(fields?.reasoning_config)?.max_reasoning_effort);
-  return level ? { [REASONING_LEVEL]: level } : {};
+  return level || undefined;
 }
 
 export function converseCommand(input: Json, endpoint: Endpoint, streamed: boolean): CommandTranslation {
@@ -94,12 +92,10 @@ export function converseCommand(input: Json, endpoint: Endpoint, streamed: boole
       stopSequences: asStrings(inference.stopSequences),
       ...additionalParams(fields),
       outputType: textFormat?.type === 'json_schema' ? 'json' : undefined,
+      reasoningLevel: reasoningLevel(input, fields),
       stream: streamed,
     },
-    attributes: {
-      ...guardrailAttributes(asObject(input.guardrailConfig)?.guardrailIdentifier),
-      ...reasoningLevel(input, fields),
-    },
+    attributes: guardrailAttributes(asObject(input.guardrailConfig)?.guardrailIdentifier),
     content: () => ({
       systemInstructions: converseSystemInstructions(input.system),
       inputMessages: converseInputMessages(input.messages),

@@ -11,8 +11,9 @@ import { cohereChatFamily, cohereEmbedFamily, cohereGenerateFamily } from './fam
 import type { ModelFamily } from './families/family';
 import { genericFamily } from './families/generic';
 import { llamaFamily } from './families/llama';
-import { mistralTextFamily, openaiChatFamily } from './families/mistral';
+import { mistralTextFamily } from './families/mistral';
 import { novaFamily } from './families/nova';
+import { openaiChatFamily } from './families/openai-chat';
 import { titanEmbeddingsFamily, titanTextFamily } from './families/titan';
 import { bedrockUsage, invocationMetricsUsage, parseJsonBody } from './json';
 import {

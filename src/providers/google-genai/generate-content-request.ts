@@ -2,7 +2,6 @@
  * models.generateContent / generateContentStream (and the chats built on them): the user's request → the
  * core model, and the facts about it that the response side needs once the call is over.
  */
-import type { Attributes } from '@opentelemetry/api';
 import type { InvocationRequest } from '../../core';
 import { asArray, asNumber, asObject, asString, asStrings, type Json, requestIdentity } from '../../core';
 import type { Endpoint } from './endpoint';
@@ -20,13 +19,10 @@ export function outputType(config: Json): string | undefined {
   return undefined;
 }
 
-/**
- * `thinkingConfig.thinkingLevel` (`LOW`, `HIGH`, ...). v1.41 has no attribute for it; the genai
- * conventions' main branch has `gen_ai.request.reasoning.level` (also used for OpenAI's reasoning effort).
- */
-function reasoningLevelAttribute(thinkingConfig: unknown): Attributes {
+/** `thinkingConfig.thinkingLevel` (`LOW`, `HIGH`, ...), lower-cased: the reasoning level. */
+function reasoningLevel(thinkingConfig: unknown): string | undefined {
   const level = asString(asObject(thinkingConfig)?.thinkingLevel);
-  return level && level !== 'THINKING_LEVEL_UNSPECIFIED' ? { 'gen_ai.request.reasoning.level': level.toLowerCase() } : {};
+  return level && level !== 'THINKING_LEVEL_UNSPECIFIED' ? level.toLowerCase() : undefined;
 }
 
 export function generateContentRequest(params: Json, endpoint: Endpoint, stream: boolean): InvocationRequest {
@@ -45,8 +41,8 @@ export function generateContentRequest(params: Json, endpoint: Endpoint, stream:
       choiceCount: asNumber(config.candidateCount),
       stream,
       outputType: outputType(config),
+      reasoningLevel: reasoningLevel(config.thinkingConfig),
     },
-    attributes: reasoningLevelAttribute(config.thinkingConfig),
     content: () => ({
       systemInstructions: systemInstructionParts(config.systemInstruction),
       inputMessages: inputMessages(params.contents),

@@ -1,8 +1,9 @@
 /* Legacy completions.create (text_completion). */
 import type { InputMessage, OutputMessage } from '../../core';
 import { asArray, asNumber, asObject, asString, requestIdentity, StreamAccumulator } from '../../core';
-import { finishReason, tokenUsage } from './common';
-import { type OpenAIOperation, readChunkEnvelope, samplingParams } from './operation';
+import { readChunkEnvelope, samplingParams } from '../openai-shaped/chat-completions';
+import { finishReason, tokenUsage } from '../openai-shaped/common';
+import { type OpenAIOperation, readOpenAIChunkAttributes } from './operation';
 import { openaiResponseAttributes } from './openai-attributes';
 
 const METRIC_KEYS = ['openai.response.system_fingerprint'];
@@ -52,6 +53,7 @@ export const completionsOperation: OpenAIOperation = {
             const c = asObject(chunk);
             if (!c) return;
             readChunkEnvelope(acc, c);
+            readOpenAIChunkAttributes(acc, c);
             for (const raw of asArray(c.choices)) {
               const choice = asObject(raw) ?? {};
               const index = asNumber(choice.index) ?? 0;

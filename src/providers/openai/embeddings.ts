@@ -1,5 +1,5 @@
 /* embeddings.create. Embeddings carry no content attributes in the conventions. */
-import { tokenUsage } from './common';
+import { tokenUsage } from '../openai-shaped/common';
 import { asArray, asNumber, asObject, asString, requestIdentity } from '../../core';
 import { type OpenAIOperation } from './operation';
 

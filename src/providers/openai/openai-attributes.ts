@@ -6,14 +6,6 @@ export function serviceTierAttributes(tier: unknown): Attributes {
   return typeof tier === 'string' && tier !== 'auto' ? { 'openai.request.service_tier': tier } : {};
 }
 
-/**
- * `reasoning_effort` / `reasoning.effort`. v1.41 has no attribute for it; the genai conventions' main
- * branch adds `gen_ai.request.reasoning.level` for exactly this value, so we use that name.
- */
-export function reasoningLevelAttribute(effort: unknown): Attributes {
-  return typeof effort === 'string' ? { 'gen_ai.request.reasoning.level': effort } : {};
-}
-
 /** `openai.response.service_tier` and `openai.response.system_fingerprint` from a response object. */
 export function openaiResponseAttributes(r: Record<string, unknown>): Record<string, string> {
   const attrs: Record<string, string> = {};

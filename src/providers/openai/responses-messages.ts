@@ -1,7 +1,7 @@
 /* Responses API input items, output items and tools → the conventions' shapes. */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
 import { asArray, asObject, asString, parseJsonIfPossible } from '../../core';
-import { fileDataPart, imageUrlPart, inputAudioPart } from './common';
+import { fileDataPart, imageUrlPart, inputAudioPart } from '../openai-shaped/common';
 
 function inputContentPart(raw: unknown): MessagePart | undefined {
   const p = asObject(raw);

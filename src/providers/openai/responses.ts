@@ -1,9 +1,9 @@
 /* responses.create: requests, Response objects and stream events. */
 import { asArray, asNumber, asObject, asString, type InvocationResponse, requestIdentity } from '../../core';
 import { ERROR_TYPE_VALUE_OTHER } from '../../core/semconv';
-import { outputType, tokenUsage } from './common';
+import { outputType, tokenUsage } from '../openai-shaped/common';
 import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation } from './operation';
-import { openaiResponseAttributes, reasoningLevelAttribute, serviceTierAttributes } from './openai-attributes';
+import { openaiResponseAttributes, serviceTierAttributes } from './openai-attributes';
 import { responsesInputMessages, responsesOutputMessage, responsesSystemInstructions, responsesToolDefinitions } from './responses-messages';
 
 /** A Response has no finish reason: derive one from its status, incomplete reason and output items. */
@@ -69,11 +69,11 @@ export const responsesOperation: OpenAIOperation = {
         topP: asNumber(body.top_p),
         stream: body.stream === true,
         outputType: outputType(asObject(text?.format)?.type),
+        reasoningLevel: asString(asObject(body.reasoning)?.effort),
       },
       attributes: {
         'openai.api.type': 'responses',
         ...serviceTierAttributes(body.service_tier),
-        ...reasoningLevelAttribute(asObject(body.reasoning)?.effort),
       },
       content: () => ({
         systemInstructions: responsesSystemInstructions(body.instructions),

@@ -4,9 +4,9 @@
  * Anthropic stream events (message_start, content_block_start/delta/stop, message_delta, message_stop).
  *
  * The Messages body IS the Anthropic Messages format, so its content blocks, stop reasons, usage and stream
- * events are read by the anthropic provider's translation (../../anthropic), the one owner of that format,
- * as the mistral family reads OpenAI-compatible bodies with the openai provider's. It is not in src/core:
- * core knows the conventions' model, not any vendor's wire format. Only the Bedrock envelope is read here.
+ * events are read by the anthropic provider's translation (../../anthropic), the one owner of that format.
+ * It is not in src/core: core knows the conventions' model, not any vendor's wire format. Only the Bedrock
+ * envelope is read here.
  */
 import type { InvocationResponse } from '../../../core';
 import { asNumber, asString, asStrings, type Json } from '../../../core';

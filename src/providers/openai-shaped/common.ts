@@ -1,4 +1,4 @@
-/* What the openai translations share: finish reasons, usage, output type, and data URL / media parts. */
+/* The OpenAI wire format's shared pieces: finish reasons, usage (Chat Completions and Responses shapes), output type, and data URL / media parts. */
 import type { MessagePart, TokenUsage } from '../../core';
 import { asNumber, asObject, asString, modalityOf, type Json } from '../../core';
 

@@ -13,6 +13,7 @@ import {
   CLAUDE_PROFILE,
   COHERE_EMBED,
   COHERE_R,
+  GPT_OSS,
   LLAMA,
   MISTRAL,
   MISTRAL_LARGE,
@@ -293,7 +294,7 @@ describe('InvokeModel: Amazon models', () => {
   });
 });
 
-describe('InvokeModel: Meta, Cohere and Mistral', () => {
+describe('InvokeModel: Meta, Cohere, Mistral and OpenAI gpt-oss', () => {
   const { server, tel, client, baseAttributes } = useBedrockTestbed({ config: { captureMessageContent: 'SPAN_ONLY' } });
 
   it('Llama sync and streamed: token counts from the body', async () => {
@@ -492,6 +493,65 @@ describe('InvokeModel: Meta, Cohere and Mistral', () => {
       [TOOL_DEFINITIONS]: [{ type: 'function', name: 'get_time', parameters: { type: 'object' } }],
       [INPUT_MESSAGES]: [{ role: 'system', parts: [text('Be exact.')] }, user('Time in Paris?')],
       [OUTPUT_MESSAGES]: [assistant([{ type: 'tool_call', id: 'call_1', name: 'get_time', arguments: { tz: 'CET' } }], 'tool_call')],
+    });
+  });
+  it('OpenAI gpt-oss sync and streamed: reasoning_effort as the reasoning level, json output type, and no openai.* attributes', async () => {
+    server.enqueue(
+      json({
+        id: 'chatcmpl-oss-1',
+        object: 'chat.completion',
+        model: 'openai.gpt-oss-120b-1:0',
+        choices: [{ index: 0, message: { role: 'assistant', content: '{"answer":4}' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 25, completion_tokens: 6, total_tokens: 31 },
+      }),
+      events([
+        chunk({ id: 'chatcmpl-oss-2', object: 'chat.completion.chunk', model: 'openai.gpt-oss-120b-1:0', choices: [{ index: 0, delta: { role: 'assistant', content: '{"answer"' }, finish_reason: null }] }),
+        chunk({
+          id: 'chatcmpl-oss-2',
+          object: 'chat.completion.chunk',
+          model: 'openai.gpt-oss-120b-1:0',
+          choices: [{ index: 0, delta: { content: ':4}' }, finish_reason: 'stop' }],
+          'amazon-bedrock-invocationMetrics': invocationMetrics(25, 6),
+        }),
+      ]),
+    );
+    const body = JSON.stringify({
+      messages: [{ role: 'user', content: 'What is 2+2? Answer in JSON.' }],
+      max_completion_tokens: 500,
+      reasoning_effort: 'high',
+      response_format: { type: 'json_object' },
+    });
+    await client().send(new InvokeModelCommand({ modelId: GPT_OSS, body }));
+    await collect((await client().send(new InvokeModelWithResponseStreamCommand({ modelId: GPT_OSS, body }))).body!);
+
+    const [sync, streamed] = tel.spans();
+    const request = {
+      ...baseAttributes('chat', GPT_OSS),
+      'gen_ai.request.max_tokens': 500,
+      'gen_ai.request.reasoning.level': 'high',
+      'gen_ai.output.type': 'json',
+      [INPUT_MESSAGES]: [user('What is 2+2? Answer in JSON.')],
+    };
+    expect(parsedAttributes(sync!)).toEqual({
+      ...request,
+      'gen_ai.response.id': 'chatcmpl-oss-1',
+      'gen_ai.response.model': 'openai.gpt-oss-120b-1:0',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 25,
+      'gen_ai.usage.output_tokens': 6,
+      'aws.request_id': 'req-bedrock-1',
+      [OUTPUT_MESSAGES]: [assistant([text('{"answer":4}')], 'stop')],
+    });
+    expect(parsedAttributes(streamed!, { takeTtfc: true })).toEqual({
+      ...request,
+      'gen_ai.request.stream': true,
+      'gen_ai.response.id': 'chatcmpl-oss-2',
+      'gen_ai.response.model': 'openai.gpt-oss-120b-1:0',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 25,
+      'gen_ai.usage.output_tokens': 6,
+      'aws.request_id': 'req-bedrock-2',
+      [OUTPUT_MESSAGES]: [assistant([text('{"answer":4}')], 'stop')],
     });
   });
 });

@@ -1,83 +1,149 @@
 /*
- * Observes an async iterator without changing what the consumer sees: same values, same errors, same
- * early-`return()` behaviour (which is how `break` and `ReadableStream.cancel()` reach the SDK).
- * The observer learns of each chunk and, exactly once, of how the stream ended.
+ * The one observer of a GenAI call's streamed response, whatever SDK streams it. It owns what every
+ * stream has in common: chunk timing (time to first chunk, time per output chunk), ending the call
+ * exactly once (the stream completed; the app stopped early by `break`, `return()` or cancel; the
+ * request was aborted; the stream failed; or the app abandoned it, see ./open-invocations.ts), and the
+ * partial response of a stream that did not run to its end. A provider supplies only a ChunkHandler:
+ * what a chunk means and what the chunks so far add up to.
+ *
+ * Naming: a chunk handler reads chunks; an accumulator (./stream-accumulator.ts, Bedrock's
+ * BlockAccumulator) is a buffer a chunk handler may fill.
  */
+import type { Attributes } from '@opentelemetry/api';
+import type { Invocation } from './invocation';
+import { IteratorArbiter, observeAsyncIterator } from './iterator-observer';
+import type { InvocationResponse } from './model';
 import { safely } from './safely';
 
-export interface StreamObserver<T> {
-  onChunk(chunk: T): void;
-  /** The source is exhausted. */
-  onComplete(): void;
-  /** The source threw (network error, API error event, malformed chunk, abort surfaced as error). */
-  onError(error: unknown): void;
-  /** The consumer stopped early (`break`, `return`, cancel). */
-  onEarlyReturn(): void;
+/** What a provider supplies for one streamed response. */
+export interface ChunkHandler<C = unknown> {
+  /** One chunk, as the app receives it. */
+  onChunk(chunk: C): void;
+  /** The response assembled so far; `interrupted` when the stream did not run to its end. */
+  toResponse(interrupted: boolean): InvocationResponse;
+  /** Whether a chunk is model output, timed as a chunk (default: every chunk is). */
+  isOutput?(chunk: C): boolean;
+  /** What a failed stream's error tells beyond itself: the provider's `error.type`, attributes it carries. */
+  describeError?(error: unknown): StreamFailure;
+}
+
+export interface StreamFailure {
+  errorType?: string;
+  attributes?: Attributes;
+}
+
+export interface ObserveOptions {
+  /**
+   * Whether the request was aborted: for an SDK whose iterator ends quietly when its request is aborted,
+   * so that such an end is recorded as an interruption, not as a completed stream.
+   */
+  aborted?: () => boolean;
 }
 
 /**
- * One stream, several iterators (an SDK stream object hands out a new one each time it is iterated):
- * only the first iterator the app uses reports to the observer. A second one is passed through
- * unobserved, so the SDK's "stream already consumed" error it throws does not fail a call that the first
- * iterator reads to its end.
+ * One call's streamed response. Sources feed it through observe() / observeIteratorFactory() (async
+ * iterators) or chunk() / complete() / stop() / fail() (anything else, e.g. a tapped body). It holds the
+ * call and the handler, never the stream: the call abandons itself when the app drops the stream.
  */
-export class IteratorArbiter {
-  private owner: object | undefined;
+export class StreamObserver<C = unknown> {
+  constructor(
+    private readonly invocation: Invocation,
+    private readonly handler: ChunkHandler<C>,
+  ) {}
 
-  /** Whether `iterator` reports: it is, or now becomes, the first iterator used. */
-  claim(iterator: object): boolean {
-    this.owner ??= iterator;
-    return this.owner === iterator;
+  /** Whether the call has ended (a source may stop feeding chunks then). */
+  get ended(): boolean {
+    return this.invocation.isEnded;
+  }
+
+  /**
+   * The app now holds the stream: from here the call waits on it (the idle limit applies, and an
+   * abandoned call records the chunks so far). `handles`: the objects through which the app can still
+   * read the stream (see Invocation.watch).
+   */
+  waitOnApp(...handles: object[]): void {
+    this.invocation.waitOnApp(receivedSoFar(this.handler));
+    for (const handle of handles) this.invocation.watch(handle);
+  }
+
+  /** One chunk the app receives. */
+  chunk(chunk: C): void {
+    if (this.invocation.isEnded) return;
+    const handler = this.handler;
+    if (!handler.isOutput || safely('reading a stream chunk', () => handler.isOutput!(chunk), true)) this.invocation.recordChunk();
+    safely('reading a stream chunk', () => handler.onChunk(chunk), undefined);
+  }
+
+  /** The stream ended: ran to its end, or (`interrupted`) was cut short without failing. */
+  complete(interrupted = false): void {
+    if (!this.invocation.isEnded) this.invocation.end(receivedSoFar(this.handler)(interrupted));
+  }
+
+  /** The app stopped reading early (`break`, `return()`, cancel) or aborted the request. */
+  stop(): void {
+    this.complete(true);
+  }
+
+  /** The stream failed: the call fails with what arrived before. */
+  fail(error: unknown): void {
+    if (this.invocation.isEnded) return;
+    const handler = this.handler;
+    const failure: StreamFailure = handler.describeError ? safely('reading a stream failure', () => handler.describeError!(error), {}) : {};
+    const partial = receivedSoFar(handler)(true);
+    const response =
+      failure.attributes && Object.keys(failure.attributes).length > 0
+        ? { ...partial, attributes: { ...partial.attributes, ...failure.attributes } }
+        : partial;
+    this.invocation.fail(error, response, failure.errorType);
+  }
+
+  /** `source`, observed: the app gets the same values, errors and `return()`/`throw()` behaviour. */
+  observe<T extends C>(source: AsyncIterator<T>, options: ObserveOptions = {}, arbiter?: IteratorArbiter): AsyncIterableIterator<T> {
+    const aborted = options.aborted;
+    return observeAsyncIterator(
+      source,
+      {
+        onChunk: (chunk) => this.chunk(chunk),
+        onComplete: () => this.complete(aborted?.() === true),
+        onEarlyReturn: () => this.stop(),
+        onError: (error) => this.fail(error),
+      },
+      arbiter,
+    );
+  }
+
+  /**
+   * Observes a stream object through its iterator factory `owner[key]` (an SDK stream's `iterator` or
+   * `Symbol.asyncIterator`: the one place `for await`, `tee()` and the like all go through), leaving the
+   * object otherwise untouched. Of the iterators it hands out, the first the app uses reports (see
+   * IteratorArbiter); each is a handle of the call. Returns false, and leaves the object alone, when the
+   * factory is missing or cannot be replaced (a frozen object).
+   */
+  observeIteratorFactory(owner: object, key: PropertyKey, options: ObserveOptions = {}): boolean {
+    const factory = (owner as Record<PropertyKey, unknown>)[key];
+    if (typeof factory !== 'function') return false;
+    const arbiter = new IteratorArbiter();
+    const stream = this;
+    const observed = function (this: unknown, ...args: unknown[]) {
+      const iterator = stream.observe(factory.apply(this, args) as AsyncIterator<C>, options, arbiter);
+      stream.invocation.watch(iterator);
+      return iterator;
+    };
+    try {
+      Object.defineProperty(owner, key, {
+        value: observed,
+        writable: true,
+        configurable: true,
+        enumerable: Object.prototype.propertyIsEnumerable.call(owner, key),
+      });
+    } catch {
+      return false;
+    }
+    return true;
   }
 }
 
-export function observeAsyncIterator<T>(
-  source: AsyncIterator<T>,
-  observer: StreamObserver<T>,
-  arbiter?: IteratorArbiter,
-): AsyncIterableIterator<T> {
-  let settled = false;
-  const settle = (what: string, fn: () => void) => {
-    if (settled) return;
-    settled = true;
-    safely(what, fn, undefined);
-  };
-
-  const observed: AsyncIterableIterator<T> = {
-    // Not `async`: one promise per chunk instead of two; a synchronous throw still becomes a rejection.
-    next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
-      let pending: Promise<IteratorResult<T>>;
-      try {
-        pending = Promise.resolve(source.next(...args));
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      if (arbiter && !arbiter.claim(observed)) return pending;
-      return pending.then(
-        (result) => {
-          if (result.done) settle('ending a completed stream', () => observer.onComplete());
-          else if (!settled) safely('reading a stream chunk', () => observer.onChunk(result.value), undefined);
-          return result;
-        },
-        (error: unknown) => {
-          settle('ending a failed stream', () => observer.onError(error));
-          throw error;
-        },
-      );
-    },
-    async return(value?: unknown): Promise<IteratorResult<T>> {
-      if (!arbiter || arbiter.claim(observed)) settle('ending a stream closed early', () => observer.onEarlyReturn());
-      if (typeof source.return === 'function') return source.return(value as never);
-      return { done: true, value: value as never };
-    },
-    async throw(error?: unknown): Promise<IteratorResult<T>> {
-      if (!arbiter || arbiter.claim(observed)) settle('ending a stream thrown into', () => observer.onError(error));
-      if (typeof source.throw === 'function') return source.throw(error);
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-  return observed;
+/** The response assembled so far (a function of its own: what the call keeps must not hold the stream). */
+function receivedSoFar<C>(handler: ChunkHandler<C>): (interrupted: boolean) => InvocationResponse {
+  return (interrupted) => safely('assembling a streamed response', () => handler.toResponse(interrupted), {});
 }

@@ -5,7 +5,7 @@
  */
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { blockParts, finishReason, outputMessage, toolDefinitions } from '../../src/providers/anthropic/content';
-import { MessageStreamAccumulator, messagesRequest, messagesResults, tokenUsage } from '../../src/providers/anthropic/messages';
+import { MessageChunkHandler, messagesRequest, messagesResults, tokenUsage } from '../../src/providers/anthropic/messages';
 import { nonRecordingTracer } from '../../src/core/foreign-spans';
 import { suppressesSdkSpans, runCreate, runStreamHelper } from '../../src/providers/anthropic/sdk-telemetry';
 import { SseDecoder } from '../../src/providers/stainless/sse';
@@ -98,7 +98,7 @@ describe('request and usage', () => {
 
 describe('stream assembly', () => {
   it('message_delta totals replace message_start counters; null ones do not', () => {
-    const acc = new MessageStreamAccumulator(false);
+    const acc = new MessageChunkHandler(false);
     acc.onChunk({ type: 'message_start', message: { id: 'm1', model: 'x', role: 'assistant', usage: { input_tokens: 5, output_tokens: 1, cache_read_input_tokens: 2 } } });
     acc.onChunk({ type: 'message_delta', delta: { stop_reason: 'max_tokens' }, usage: { output_tokens: 9, input_tokens: null, cache_read_input_tokens: 4 } });
     const r = acc.toResponse(false);
@@ -108,13 +108,13 @@ describe('stream assembly', () => {
   });
 
   it('a stream without any event reports finish reason error and no usage', () => {
-    const r = new MessageStreamAccumulator(true).toResponse(true);
+    const r = new MessageChunkHandler(true).toResponse(true);
     expect(r).toMatchObject({ finishReasons: ['error'], usage: undefined });
     expect(r.outputMessages!()).toEqual([{ role: 'assistant', parts: [], finish_reason: 'error' }]);
   });
 
   it('ignores deltas for unknown blocks, signature and citation deltas; a fallback block sets the model', () => {
-    const acc = new MessageStreamAccumulator(true);
+    const acc = new MessageChunkHandler(true);
     acc.onChunk({ type: 'message_start', message: { id: 'm', model: 'first', usage: {} } });
     acc.onChunk({ type: 'content_block_delta', index: 7, delta: { type: 'text_delta', text: 'lost' } });
     acc.onChunk({ type: 'content_block_start', index: 0, content_block: { type: 'fallback', to: { model: 'second' } } });

@@ -84,9 +84,9 @@ describe('readers never throw', () => {
     expect(t.request.params).toEqual({ stream: true, maxTokens: undefined, temperature: undefined, topP: undefined, topK: undefined, stopSequences: undefined });
     expect(t.request.content!()).toEqual({ systemInstructions: [], inputMessages: [], toolDefinitions: undefined });
     const handler = t.results(true).stream!.handler();
-    handler.onEvent({ chunk: { bytes: new TextEncoder().encode('not json') } });
-    handler.onEvent({ chunk: { bytes: new TextEncoder().encode(JSON.stringify({ type: 'content_block_delta', index: 'x', delta: null })) } });
-    handler.onEvent(null);
+    handler.onChunk({ chunk: { bytes: new TextEncoder().encode('not json') } });
+    handler.onChunk({ chunk: { bytes: new TextEncoder().encode(JSON.stringify({ type: 'content_block_delta', index: 'x', delta: null })) } });
+    handler.onChunk(null);
     expect(handler.toResponse(true)).toMatchObject({ finishReasons: ['error'] });
   });
 });

@@ -3,7 +3,7 @@ import { endpointOf } from '../../src/providers/google-genai/endpoint';
 import { CallRecord } from '../../src/providers/google-genai/call-record';
 import { outputType, requestFacts } from '../../src/providers/google-genai/generate-content-request';
 import { finishReason, geminiErrorType, generateContentResponse, sumUsage, tokenUsage } from '../../src/providers/google-genai/generate-content-response';
-import { GeminiStreamAccumulator } from '../../src/providers/google-genai/generate-content-stream';
+import { GeminiChunkHandler } from '../../src/providers/google-genai/generate-content-stream';
 import { contentList, inputMessages, partOf, systemInstructionParts, toolDefinitions } from '../../src/providers/google-genai/messages';
 
 describe('parts', () => {
@@ -177,8 +177,8 @@ describe('usage, finish reasons, error types', () => {
 
   it('a stream cut off before any candidate: one finish reason, error; one that ended without candidates: NO_CANDIDATES', () => {
     const facts = requestFacts({ contents: 'q' });
-    expect(new GeminiStreamAccumulator(false, facts, undefined).toResponse(true).finishReasons).toEqual(['error']);
-    const ended = new GeminiStreamAccumulator(false, facts, undefined).toResponse(false);
+    expect(new GeminiChunkHandler(false, facts, undefined).toResponse(true).finishReasons).toEqual(['error']);
+    const ended = new GeminiChunkHandler(false, facts, undefined).toResponse(false);
     expect(ended.finishReasons).toBeUndefined();
     expect(ended.error).toEqual({ type: 'NO_CANDIDATES', message: 'the response has no candidates' });
   });

@@ -28,7 +28,7 @@ import { errorRecord } from '../error-record';
 import { errorTypeOf } from '../error-type';
 import { safely } from '../safely';
 import { ATTR_ERROR_TYPE } from '../semconv';
-import { observeAsyncIterator } from '../stream-observer';
+import { observeAsyncIterator } from '../iterator-observer';
 import { bindAsyncIterator, isAsyncIterator, isThenable } from '../scope/bind';
 import { getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from '../scope/scope';
 import type { StageInstruments } from './instruments';

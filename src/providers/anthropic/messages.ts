@@ -1,9 +1,9 @@
 /*
  * messages.create / beta.messages.create: requests, responses and stream events → the core model.
  */
-import type { InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
+import type { ChunkHandler, InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
 import { asArray, asNumber, asObject, asString, inputIncludingCache, type Json, parseJsonIfPossible, requestIdentity } from '../../core';
-import type { ChunkHandler, ResultTranslator } from '../stainless/result-translator';
+import type { ResultTranslator } from '../stainless/result-translator';
 import { finishReason, inputMessages, outputMessage, systemInstructions, toolDefinitions } from './content';
 import type { AnthropicEndpoint } from './endpoint';
 
@@ -85,7 +85,7 @@ export function messagesResults(
         outputMessages: captureContent ? () => [outputMessage(m.content, m.stop_reason, asString(m.role))] : undefined,
       };
     },
-    stream: () => new MessageStreamAccumulator(captureContent),
+    stream: () => new MessageChunkHandler(captureContent),
     // A streamed body parsed by an SDK helper itself (1.x threads): each event as the SDK's Stream treats it.
     sseEvent(event, data, response) {
       if (event === null || event === 'ping') return undefined;
@@ -127,12 +127,13 @@ interface BlockBuffer {
 const DELTA_TOTALS = ['input_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'output_tokens_details'];
 
 /**
- * Assembles a streamed message from its events, as the SDK's MessageStream does: `message_start` (id, model,
+ * The chunk handler of a streamed message (see core's StreamObserver; Bedrock's Anthropic family uses it
+ * too). It assembles the message from its events, as the SDK's MessageStream does: `message_start` (id, model,
  * initial usage), `content_block_start/delta/stop` per block index (text, tool input JSON, thinking),
  * `message_delta` (stop reason, cumulative usage), `message_stop`. Block content is kept only when content
  * is captured.
  */
-export class MessageStreamAccumulator implements ChunkHandler {
+export class MessageChunkHandler implements ChunkHandler {
   private responseId?: string;
   private responseModel?: string;
   private role?: string;

@@ -1,5 +1,5 @@
 /* ConverseCommand and ConverseStreamCommand: request, response and stream events. */
-import type { InvocationRequest, InvocationResponse } from '../../core';
+import type { ChunkHandler, InvocationRequest, InvocationResponse } from '../../core';
 import { asNumber, asObject, asString, asStrings, type Json } from '../../core';
 import { BlockAccumulator } from './block-accumulator';
 import {
@@ -10,7 +10,7 @@ import {
   converseToolDefinitions,
 } from './converse-content';
 import { bedrockUsage } from './json';
-import { type CommandTranslation, type Endpoint, type StreamHandler, guardrailAttributes, requestIdentity } from './operation';
+import { type CommandTranslation, type Endpoint, guardrailAttributes, requestIdentity } from './operation';
 
 /** Converse `usage` (also Nova's `usage` in InvokeModel bodies, with its `...Count` spellings). */
 export function converseUsage(u: unknown) {
@@ -109,10 +109,10 @@ export function converseCommand(input: Json, endpoint: Endpoint, streamed: boole
       response: (output) => converseResponse(output, captureContent),
       stream: streamed ? {
         property: 'stream',
-        handler(): StreamHandler {
+        handler(): ChunkHandler {
           const acc = new BlockAccumulator(captureContent);
           return {
-            onEvent(event) {
+            onChunk(event) {
               const e = asObject(event);
               if (e) applyConverseEvent(acc, e);
             },

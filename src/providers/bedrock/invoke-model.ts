@@ -4,7 +4,7 @@
  * such as `us.anthropic.claude-...`, and ARNs all contain `{provider}.{model}`), then by unmistakable body
  * shapes (an opaque application inference profile or provisioned model ARN), else it is unknown.
  */
-import type { InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
+import type { ChunkHandler, InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
 import { asObject, type Json } from '../../core';
 import { anthropicFamily } from './families/anthropic';
 import { cohereChatFamily, cohereEmbedFamily, cohereGenerateFamily } from './families/cohere';
@@ -20,7 +20,6 @@ import {
   type CommandTranslation,
   type Endpoint,
   type ResponseHeaders,
-  type StreamHandler,
   guardrailAttributes,
   headerCounts,
   requestIdentity,
@@ -95,12 +94,12 @@ export function invokeModelCommand(input: Json, endpoint: Endpoint, streamed: bo
       stream: streamed
         ? {
             property: 'body',
-            handler(): StreamHandler {
+            handler(): ChunkHandler {
               const familyStream = family.stream?.(body, captureContent);
               let metricsUsage: TokenUsage | undefined;
               let intervened = false;
               return {
-                onEvent(event) {
+                onChunk(event) {
                   const chunk = parseJsonBody(asObject(asObject(event)?.chunk)?.bytes);
                   if (!chunk) return;
                   metricsUsage = invocationMetricsUsage(chunk) ?? metricsUsage;

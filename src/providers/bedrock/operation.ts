@@ -1,5 +1,5 @@
 /* What each Bedrock translation (Converse, InvokeModel per model family) provides to the instrumentation. */
-import { type InvocationRequest, type InvocationResponse, type ServerAddress, requestIdentity as callIdentity } from '../../core';
+import { type ChunkHandler, type InvocationRequest, type InvocationResponse, type ServerAddress, requestIdentity as callIdentity } from '../../core';
 
 export const PROVIDER_NAME = 'aws.bedrock';
 export const ATTR_AWS_BEDROCK_GUARDRAIL_ID = 'aws.bedrock.guardrail.id';
@@ -12,18 +12,14 @@ export type Endpoint = ServerAddress;
 /** Response headers of the HTTP exchange (lower-case names), when the middleware saw them. */
 export type ResponseHeaders = Readonly<Record<string, string | undefined>>;
 
-/** Turns one streamed event (a ConverseStream event, or an InvokeModel chunk's decoded JSON) into state. */
-export interface StreamHandler {
-  onEvent(event: unknown): void;
-  /** The response assembled so far; `interrupted` when the stream did not run to its end. */
-  toResponse(interrupted: boolean): InvocationResponse;
-}
-
 export interface ResultTranslator {
   /** A non-streamed command output. */
   response(output: Record<string, unknown>, headers: ResponseHeaders): InvocationResponse;
-  /** For streamed commands: the output property holding the event stream, and a fresh handler for it. */
-  stream?: { property: 'stream' | 'body'; handler(): StreamHandler };
+  /**
+   * For streamed commands: the output property holding the event stream, and a fresh chunk handler for
+   * its events (a ConverseStream event, or an InvokeModel chunk whose bytes hold the family's JSON).
+   */
+  stream?: { property: 'stream' | 'body'; handler(): ChunkHandler };
 }
 
 export interface CommandTranslation {

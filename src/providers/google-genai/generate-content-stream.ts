@@ -2,11 +2,11 @@
  * models.generateContentStream (and chats' sendMessageStream): the stream's chunks → the core model, with
  * the same usage, finish reasons and AFC treatment as a non-streamed call (./generate-content-response.ts).
  */
-import type { InputMessage, InvocationResponse, MessagePart, OutputMessage, TokenUsage } from '../../core';
+import type { ChunkHandler, InputMessage, InvocationResponse, MessagePart, OutputMessage, StreamFailure, TokenUsage } from '../../core';
 import { asArray, asNumber, asObject, asString, MISSING_FINISH_REASON } from '../../core';
 import type { CallRecord } from './call-record';
 import type { RequestFacts } from './generate-content-request';
-import { finishReason, noCandidatesError, resolvedToolDefinitions, sumUsage, tokenUsage } from './generate-content-response';
+import { finishReason, geminiErrorType, noCandidatesError, resolvedToolDefinitions, sumUsage, tokenUsage } from './generate-content-response';
 import { inputMessages, partOf } from './messages';
 
 interface CandidateBuffer {
@@ -19,19 +19,19 @@ interface CandidateBuffer {
  * A chunk the SDK itself yields during streamed AFC: role `user`, holding the results of the function
  * calls it just ran, which it sends to the model next. Not model output.
  */
-export function isAfcFunctionResponses(chunk: unknown): boolean {
+function isAfcFunctionResponses(chunk: unknown): boolean {
   return asObject(asObject(asArray(asObject(chunk)?.candidates)[0])?.content)?.role === 'user';
 }
 
 /**
- * Assembles a streamed call from its chunks: each chunk is a whole GenerateContentResponse with the
+ * The chunk handler of a streamed call (see core's StreamObserver). It assembles the call from its chunks: each chunk is a whole GenerateContentResponse with the
  * candidates' new parts (text arrives in pieces, function calls whole), the finish reason on the last
  * chunk of a model response, and usage (running totals within one response: the last one counts). With
  * AFC, the chunks of several model responses follow each other, separated by the SDK's function-results
  * chunk: each earlier response's output and those results become input messages, their usage adds up,
  * and the candidates start over.
  */
-export class GeminiStreamAccumulator {
+export class GeminiChunkHandler implements ChunkHandler {
   private responseId?: string;
   private responseModel?: string;
   private readonly finishedUsage: Array<TokenUsage | undefined> = [];
@@ -45,6 +45,15 @@ export class GeminiStreamAccumulator {
     private readonly facts: RequestFacts,
     private readonly call: CallRecord | undefined,
   ) {}
+
+  /** The SDK's own function-results chunk (AFC) is not model output: no chunk timing for it. */
+  isOutput(chunk: unknown): boolean {
+    return !isAfcFunctionResponses(chunk);
+  }
+
+  describeError(error: unknown): StreamFailure {
+    return { errorType: geminiErrorType(error) };
+  }
 
   onChunk(chunk: unknown): void {
     const c = asObject(chunk);

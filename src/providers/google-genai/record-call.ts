@@ -6,15 +6,15 @@
 import type { Context } from '@opentelemetry/api';
 import { context } from '@opentelemetry/api';
 import type { Invocation, InvocationRequest } from '../../core';
-import { asObject, type Json, safely } from '../../core';
+import { asObject, isAsyncIterator, type Json, safely } from '../../core';
 import { CallRecord, withCallRecord } from './call-record';
 import { embedContentRequest, embedContentResponse } from './embeddings';
 import { endpointOf } from './endpoint';
 import { generateContentRequest, requestFacts } from './generate-content-request';
 import { failedCallResponse, geminiErrorType, generateContentResponse } from './generate-content-response';
-import { GeminiStreamAccumulator } from './generate-content-stream';
+import { GeminiChunkHandler } from './generate-content-stream';
 import type { Method } from './method-wrappers';
-import { isAsyncIterator, observeGenerator } from './stream-wrapper';
+import { observeGenerator } from './stream-wrapper';
 
 /** Starts the invocation of the request `build` reads; undefined when the call is not recorded. */
 export type StartInvocation = (build: () => InvocationRequest) => Invocation | undefined;
@@ -91,8 +91,7 @@ async function recordStream(start: StartInvocation, models: unknown, params: Jso
     invocation.end({});
     return source;
   }
-  const accumulator = new GeminiStreamAccumulator(invocation.capturesContent, facts, call);
-  return observeGenerator(source, invocation, callContext, accumulator);
+  return observeGenerator(source, invocation, callContext, new GeminiChunkHandler(invocation.capturesContent, facts, call));
 }
 
 /** Ends the invocation when the SDK's promise settles; the caller gets the SDK's result or error unchanged. */

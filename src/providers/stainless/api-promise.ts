@@ -19,10 +19,10 @@
  * their own.
  */
 import { diag } from '@opentelemetry/api';
-import type { Invocation, InvocationResponse } from '../../core';
-import { IteratorArbiter, observeAsyncIterator, safely, tapSettlement } from '../../core';
+import type { ChunkHandler, Invocation } from '../../core';
+import { StreamObserver, safely, tapSettlement } from '../../core';
 import { tapResponseProps } from './response-props-tap';
-import type { ChunkHandler, ResultTranslator } from './result-translator';
+import type { ResultTranslator } from './result-translator';
 
 interface APIPromiseLike {
   parseResponse: (...args: unknown[]) => unknown;
@@ -157,40 +157,17 @@ function observeParsing(
 }
 
 /**
- * Wraps the Stream's iterator factory, the one place every consumer path goes through: `for await`,
- * `tee()` and `toReadableStream()`. The Stream object itself (its class, controller and methods) is
- * untouched. The first iterator the app uses is the one observed (see IteratorArbiter).
+ * Observes the Stream through its iterator factory, the one place every consumer path goes through:
+ * `for await`, `tee()` and `toReadableStream()`. The Stream object itself (its class, controller and
+ * methods) is untouched.
  */
 function observeStream(stream: StreamLike, invocation: Invocation, handler: ChunkHandler): void {
-  const originalIterator = stream.iterator;
-  const arbiter = new IteratorArbiter();
-  const partial = partialResponse(handler);
-  stream.iterator = function (this: unknown, ...args: unknown[]) {
-    const source = originalIterator.apply(this, args);
-    const iterator = observeAsyncIterator(
-      source,
-      {
-        onChunk(chunk) {
-          invocation.recordChunk();
-          handler.onChunk(chunk);
-        },
-        // `controller.abort()` makes the SDK's iterator finish quietly: tell it apart from a real end.
-        onComplete: () => invocation.end(partial(stream.controller?.signal?.aborted === true)),
-        onEarlyReturn: () => invocation.end(partial(true)),
-        onError: (error) => invocation.fail(error, partial(true)),
-      },
-      arbiter,
-    );
-    invocation.watch(iterator);
-    return iterator;
-  };
-  invocation.waitOnApp(partial);
-  invocation.watch(stream);
-}
-
-/** The response assembled from a stream so far (a function of its own: it must not hold the stream). */
-function partialResponse(handler: ChunkHandler): (interrupted: boolean) => InvocationResponse {
-  return (interrupted) => safely('assembling a streamed response', () => handler.toResponse(interrupted), {});
+  const observer = new StreamObserver(invocation, handler);
+  // `controller.abort()` makes the SDK's iterator finish quietly: tell it apart from a real end.
+  const aborted = () => stream.controller?.signal?.aborted === true;
+  if (observer.observeIteratorFactory(stream, 'iterator', { aborted })) observer.waitOnApp(stream);
+  // A Stream that cannot be observed (frozen): the call ends now with what is known.
+  else observer.complete();
 }
 
 /**

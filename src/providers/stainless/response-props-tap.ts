@@ -5,8 +5,8 @@
  * observed on its way to that parser: the same bytes, read as the SDK reads them.
  */
 import type { Invocation } from '../../core';
-import { safely, tapSettlement } from '../../core';
-import type { ChunkHandler, ResultTranslator } from './result-translator';
+import { StreamObserver, safely, tapSettlement } from '../../core';
+import type { ResultTranslator } from './result-translator';
 import { SseDecoder } from './sse';
 
 /** What `_responseProps()` resolves to: the fetch Response and the request's options and controller. */
@@ -40,7 +40,7 @@ export function tapResponseProps(
         const observing = safely(
           'observing a streamed body',
           () => {
-            observeSseBody(p, invocation, newHandler.call(translator), sseEvent.bind(translator));
+            observeSseBody(p, new StreamObserver(invocation, newHandler.call(translator)), sseEvent.bind(translator));
             return true;
           },
           false,
@@ -65,31 +65,27 @@ function isStreamingProps(value: unknown): value is ResponsePropsLike {
  */
 function observeSseBody(
   props: ResponsePropsLike,
-  invocation: Invocation,
-  handler: ChunkHandler,
+  stream: StreamObserver,
   sseEvent: NonNullable<ResultTranslator['sseEvent']>,
 ): void {
   const response = props.response;
   const source = response.body as ReadableStream<Uint8Array> | null | undefined;
   const aborted = () => props.controller?.signal?.aborted === true;
-  const partial = (interrupted: boolean) =>
-    safely('assembling a streamed response', () => handler.toResponse(interrupted), {});
   if (!source || typeof source.getReader !== 'function') {
-    invocation.end(partial(true));
+    stream.stop();
     return;
   }
   const decoder = new SseDecoder();
   const onEvents = (events: ReturnType<SseDecoder['push']>) => {
     for (const { event, data } of events) {
-      if (invocation.isEnded) return;
+      if (stream.ended) return;
       const decoded = safely('reading a stream event', () => sseEvent(event, data, response), undefined);
       if (!decoded) continue;
       if ('error' in decoded) {
-        invocation.fail(decoded.error, partial(true));
+        stream.fail(decoded.error);
         return;
       }
-      invocation.recordChunk();
-      safely('reading a stream chunk', () => handler.onChunk(decoded.chunk), undefined);
+      stream.chunk(decoded.chunk);
     }
   };
   // The original body is locked only once the tap is in place and read (if replacing it fails, it stays usable).
@@ -103,14 +99,14 @@ function observeSseBody(
           result = await reader.read();
         } catch (error) {
           // An abort (the app's, or the SDK closing the stream early) is not a failure of the call.
-          if (aborted()) invocation.end(partial(true));
-          else invocation.fail(error, partial(true));
+          if (aborted()) stream.stop();
+          else stream.fail(error);
           controller.error(error);
           return;
         }
         if (result.done) {
           onEvents(decoder.end());
-          invocation.end(partial(aborted()));
+          stream.complete(aborted());
           controller.close();
           return;
         }
@@ -118,7 +114,7 @@ function observeSseBody(
         controller.enqueue(result.value);
       },
       cancel(reason) {
-        invocation.end(partial(true));
+        stream.stop();
         return reader ? reader.cancel(reason) : source.cancel(reason);
       },
     },
@@ -126,8 +122,8 @@ function observeSseBody(
   );
   Object.defineProperty(response, 'body', { value: tapped, configurable: true, enumerable: true, writable: true });
   // A body nobody reads to its end is ended by the idle limit or at shutdown, with what it carried so far.
-  invocation.waitOnApp(partial);
+  stream.waitOnApp();
   // Aborted before (or without) the body being read: nothing else would end the call.
   const signal = props.controller?.signal as { addEventListener?: (type: string, fn: () => void, opts?: object) => void } | undefined;
-  signal?.addEventListener?.('abort', () => invocation.end(partial(true)), { once: true });
+  signal?.addEventListener?.('abort', () => stream.stop(), { once: true });
 }

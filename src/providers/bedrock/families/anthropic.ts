@@ -11,7 +11,7 @@
 import type { InvocationResponse } from '../../../core';
 import { asNumber, asString, asStrings, type Json } from '../../../core';
 import { contentParts, finishReason, inputMessages, toolDefinitions } from '../../anthropic/content';
-import { MessageStreamAccumulator, messagesResults } from '../../anthropic/messages';
+import { MessageChunkHandler, messagesResults } from '../../anthropic/messages';
 import { type ModelFamily, promptContent, textStream } from './family';
 
 const isLegacyCompletion = (body: Json) => typeof body.prompt === 'string' && !Array.isArray(body.messages);
@@ -50,7 +50,7 @@ export const anthropicFamily: ModelFamily = {
     return messagesResults(captureContent).response(body);
   },
   stream(body, captureContent) {
-    if (!isLegacyCompletion(body)) return new MessageStreamAccumulator(captureContent);
+    if (!isLegacyCompletion(body)) return new MessageChunkHandler(captureContent);
     return textStream(captureContent, (chunk, { acc, finish }) => {
       acc.appendText(0, asString(chunk.completion));
       finish(0, finishReason(chunk.stop_reason));

@@ -3,9 +3,9 @@
  * same early-return behaviour), and the observer hears of each chunk and, exactly once, of the end.
  */
 import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { observeAsyncIterator, type StreamObserver } from '../../src/core/stream-observer';
+import { observeAsyncIterator, type IteratorObserver } from '../../src/core/iterator-observer';
 
-interface Recorder<T> extends StreamObserver<T> {
+interface Recorder<T> extends IteratorObserver<T> {
   chunks: T[];
   calls: string[];
   errors: unknown[];
@@ -208,7 +208,7 @@ describe('observeAsyncIterator', () => {
     });
     afterEach(() => diag.disable());
 
-    const throwing: StreamObserver<number> = {
+    const throwing: IteratorObserver<number> = {
       onChunk: () => {
         throw new Error('observer chunk');
       },

@@ -1,0 +1,84 @@
+/*
+ * Observes an async iterator without changing what the consumer sees: same values, same errors, same
+ * early-`return()` behaviour (which is how `break` and `ReadableStream.cancel()` reach the SDK).
+ * The observer learns of each chunk and, exactly once, of how the iteration ended. The mechanics only:
+ * a GenAI call's stream is observed through ./stream-observer.ts, which builds on this.
+ */
+import { safely } from './safely';
+
+export interface IteratorObserver<T> {
+  onChunk(chunk: T): void;
+  /** The source is exhausted. */
+  onComplete(): void;
+  /** The source threw (network error, API error event, malformed chunk, abort surfaced as error). */
+  onError(error: unknown): void;
+  /** The consumer stopped early (`break`, `return`, cancel). */
+  onEarlyReturn(): void;
+}
+
+/**
+ * One stream, several iterators (an SDK stream object hands out a new one each time it is iterated):
+ * only the first iterator the app uses reports to the observer. A second one is passed through
+ * unobserved, so the SDK's "stream already consumed" error it throws does not fail a call that the first
+ * iterator reads to its end.
+ */
+export class IteratorArbiter {
+  private owner: object | undefined;
+
+  /** Whether `iterator` reports: it is, or now becomes, the first iterator used. */
+  claim(iterator: object): boolean {
+    this.owner ??= iterator;
+    return this.owner === iterator;
+  }
+}
+
+export function observeAsyncIterator<T>(
+  source: AsyncIterator<T>,
+  observer: IteratorObserver<T>,
+  arbiter?: IteratorArbiter,
+): AsyncIterableIterator<T> {
+  let settled = false;
+  const settle = (what: string, fn: () => void) => {
+    if (settled) return;
+    settled = true;
+    safely(what, fn, undefined);
+  };
+
+  const observed: AsyncIterableIterator<T> = {
+    // Not `async`: one promise per chunk instead of two; a synchronous throw still becomes a rejection.
+    next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
+      let pending: Promise<IteratorResult<T>>;
+      try {
+        pending = Promise.resolve(source.next(...args));
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      if (arbiter && !arbiter.claim(observed)) return pending;
+      return pending.then(
+        (result) => {
+          if (result.done) settle('ending a completed stream', () => observer.onComplete());
+          else if (!settled) safely('reading a stream chunk', () => observer.onChunk(result.value), undefined);
+          return result;
+        },
+        (error: unknown) => {
+          settle('ending a failed stream', () => observer.onError(error));
+          throw error;
+        },
+      );
+    },
+    async return(value?: unknown): Promise<IteratorResult<T>> {
+      if (!arbiter || arbiter.claim(observed)) settle('ending a stream closed early', () => observer.onEarlyReturn());
+      if (typeof source.return === 'function') return source.return(value as never);
+      return { done: true, value: value as never };
+    },
+    async throw(error?: unknown): Promise<IteratorResult<T>> {
+      if (!arbiter || arbiter.claim(observed)) settle('ending a stream thrown into', () => observer.onError(error));
+      if (typeof source.throw === 'function') return source.throw(error);
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return observed;
+}

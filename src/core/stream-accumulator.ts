@@ -2,7 +2,7 @@
  * Assembles a streamed response from chunk fragments: text, reasoning and tool-call deltas per choice
  * (tool calls keyed by their index), finish reasons per choice, ids, model and the final usage chunk.
  * Content fragments are kept only when content is captured, so a stream costs no string building
- * otherwise.
+ * otherwise. A buffer that a provider's chunk handler fills (see ./stream-observer.ts), not a handler.
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { InvocationResponse, MessagePart, OutputMessage, TokenUsage } from './model';

@@ -116,10 +116,11 @@ export class StreamObserver<C = unknown> {
    * Observes a stream object through its iterator factory `owner[key]` (an SDK stream's `iterator` or
    * `Symbol.asyncIterator`: the one place `for await`, `tee()` and the like all go through), leaving the
    * object otherwise untouched. Of the iterators it hands out, the first the app uses reports (see
-   * IteratorArbiter); each is a handle of the call. Returns false, and leaves the object alone, when the
-   * factory is missing or cannot be replaced (a frozen object).
+   * IteratorArbiter); each is a handle of the call. Returns false, and leaves `owner` alone, when it is
+   * no object, or its factory is missing or cannot be replaced (a frozen object).
    */
-  observeIteratorFactory(owner: object, key: PropertyKey, options: ObserveOptions = {}): boolean {
+  observeIteratorFactory(owner: unknown, key: PropertyKey, options: ObserveOptions = {}): boolean {
+    if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) return false;
     const factory = (owner as Record<PropertyKey, unknown>)[key];
     if (typeof factory !== 'function') return false;
     const arbiter = new IteratorArbiter();

@@ -33,8 +33,8 @@ export function recordOutput(output: unknown, invocation: Invocation, results: R
   const observer = new StreamObserver(invocation, withRequestIds(stream.handler(), requestId));
   const iterable = o[stream.property];
   // The event stream object keeps its identity: only its iterator factory is replaced.
-  if (iterable && typeof iterable === 'object' && observer.observeIteratorFactory(iterable, Symbol.asyncIterator)) {
-    observer.waitOnApp(iterable);
+  if (observer.observeIteratorFactory(iterable, Symbol.asyncIterator)) {
+    observer.waitOnApp(iterable as object);
   } else {
     // No event stream, or a frozen one: the call ends now with what is known.
     observer.complete();

@@ -2,7 +2,7 @@
  * The fault suite's app: knows nothing about telemetry (it runs under the register hook), makes chat
  * calls with the real openai SDK to the test's loopback server and records each completed call the
  * moment it completes, synchronously (appendFileSync), so the record survives any way the process ends,
- * SIGKILL included. Record lines: `call <ms> <response id>`, `issued <ms> <model>`, `event <ms> <what>`.
+ * SIGKILL included. Record lines: `call <ms> <response id>`, `issued <ms> <model>` (a call about to start), `event <ms> <what>`.
  *
  * Env: FAULT_LLM_BASE_URL, FAULT_RECORD (the record file), FAULT_MODE (below), FAULT_DURATION_MS (how
  * long calls go on), FAULT_RATE (calls per second, default 10), FAULT_CRASH_AFTER_MS (mode uncaught),
@@ -32,6 +32,8 @@ async function paceCalls(client, durationMs, rate) {
   for (let i = 0; Date.now() - start < durationMs; i++) {
     const wait = start + (i * 1000) / rate - Date.now();
     if (wait > 0) await sleep(wait);
+    // Before the call starts: a call the process ends in may have its span without having reached the server.
+    record('issued', 'gpt-4o-mini');
     if (i % 3 === 2) {
       const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
       let id;

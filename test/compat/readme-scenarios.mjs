@@ -5,8 +5,8 @@
 //   hook-esm, hook-cjs  `run-hook`'s two commands (the endpoint pointed at a loopback OTLP receiver)
 //   in-code-esm         instrumentation.mjs from `in-code-esm`, `node --import ./instrumentation.mjs app.mjs`
 //   in-code-cjs         instrumentation.cjs from `in-code-cjs`, `node -r ./instrumentation.cjs app.js`
-//   bundled             instrumentation.mjs from `bundled`, an entry importing it first, bundled by esbuild,
-//                       `node dist/app.js`
+//   bundled             instrumentation.mjs from `bundled`, an entry importing it first, bundled and run
+//                       by `bundle-esbuild`'s two commands
 // The app (readme-app/) makes one chat call through `openai` against a loopback OpenAI mock and ends on its
 // own; what it exported by then must be at the receiver: exactly the chat span with its attributes and the
 // content the snippet's capture mode records, the details log record when that mode includes events, and
@@ -58,6 +58,20 @@ export async function installReadmeApp({ dir, tarball, versions, openai, npm }) 
   return { ok: true, lines: [`  npm ${shown} (${seconds(r.ms)}): ${installed}`], version };
 }
 
+/** `bundle-esbuild`'s first command, `npx esbuild <args>`: its args. */
+function bundleCommand(snippets) {
+  const [bundle] = shellCommands(snippet(snippets, 'bundle-esbuild').code);
+  if (bundle?.argv[0] !== 'npx' || bundle.argv[1] !== 'esbuild') throw new Error(`README: bundle-esbuild should start with npx esbuild, got ${JSON.stringify(bundle)}`);
+  return bundle.argv.slice(2);
+}
+
+/** `bundle-esbuild`'s second command, the run of the bundle. */
+function bundleRun(snippets) {
+  const commands = shellCommands(snippet(snippets, 'bundle-esbuild').code);
+  if (commands.length !== 2) throw new Error(`README: bundle-esbuild should be two commands (bundle, run), got ${commands.length}`);
+  return commands[1];
+}
+
 /** The scenarios, each `{ name, setup(dir), command: { env, argv }, capture, hook }`, from the README. */
 export function readmeScenarios() {
   const snippets = readReadmeSnippets();
@@ -99,8 +113,8 @@ export function readmeScenarios() {
     {
       name: 'bundled',
       setup: withSnippet('bundled', (dir) => copyFileSync(join(APP, 'bundle-entry.mjs'), join(dir, 'app.mjs'))),
-      bundle: true,
-      command: onlyCommand(snippet(snippets, 'bundled')),
+      bundle: bundleCommand(snippets),
+      command: bundleRun(snippets),
       capture: captureIn(snippet(snippets, 'bundled')),
     },
   ];
@@ -117,7 +131,8 @@ export async function runReadmeScenario(scenario, { appDir, nodePath, env, esbui
   scenario.setup(dir);
   const lines = [];
   if (scenario.bundle) {
-    const b = await run(esbuild, ['app.mjs', '--bundle', '--platform=node', '--outfile=dist/app.js', '--log-level=warning'], { cwd: dir, env, timeoutMs: APP_TIMEOUT_MS });
+    // `npx esbuild` of the README, with the esbuild the test installed (a user has it as a devDependency).
+    const b = await run(esbuild, [...scenario.bundle, '--log-level=warning'], { cwd: dir, env, timeoutMs: APP_TIMEOUT_MS });
     if (b.code !== 0) return { ok: false, lines: [`  ${scenario.name}: esbuild FAILED (exit ${b.code}):`, ...`${b.stdout}\n${b.stderr}`.trim().split('\n').slice(0, 30).map((l) => `    ${l}`)] };
   }
   const mock = await startMockServer();

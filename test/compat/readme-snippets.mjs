@@ -39,11 +39,35 @@ export function proseNodeCommands(s) {
   return [...s.before.matchAll(/`(node [^`]+)`/g)].map((m) => m[1]);
 }
 
+/** Shell words: split on unquoted spaces; '...' and "..." quote (no escapes or expansions inside). */
+export function shellWords(text) {
+  const words = [];
+  let word;
+  let quote;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      word ??= '';
+    } else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (quote) throw new Error(`unbalanced ${quote} in: ${text}`);
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
 /**
  * The commands of a shell snippet, each as `{ env, argv, comment }`. Continuation lines are joined; a line
  * of `NAME=value` words followed by a command sets those variables for it; a commented-out command line
  * (`# node -r ... app.js  # CommonJS`) is an alternative to the command before it and gets the same
- * variables. Words are split on spaces (the snippets quote nothing).
+ * variables. A trailing ` # ...` is the command's comment.
  */
 export function shellCommands(code) {
   const lines = code.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter(Boolean);
@@ -55,7 +79,7 @@ export function shellCommands(code) {
     const hash = line.search(/\s#\s/);
     const command = (hash >= 0 ? line.slice(0, hash) : line).trim();
     const comment = hash >= 0 ? line.slice(hash).replace(/^\s*#\s*/, '').trim() : '';
-    const words = command.split(/\s+/).filter(Boolean);
+    const words = shellWords(command);
     const env = {};
     while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
       const [k, ...v] = words.shift().split('=');

@@ -72,7 +72,8 @@ const LINES = {
   // packages declare node >= 22.15), with whatever openai npm picks for that Node.
   'otel-2.x-node20': {
     node: 'system',
-    openai: '>=4.0.0 <8',
+    label: 'otel-2.x', // what the 2.x apps call their line in their verdicts
+    openai: '^4.0.0', // the apps check the patch on OpenAI.Chat.Completions, where openai 4 and 7 have it
     dependencies: {
       '@opentelemetry/api': '~1.9.0',
       '@opentelemetry/api-logs': '>=0.200.0 <0.300.0',
@@ -89,7 +90,7 @@ const LINES = {
         name: s,
         args: ['app-otel2.cjs', s],
       })),
-      ...registerScenarios('otel-2.x-node20'),
+      ...registerScenarios('otel-2.x'),
     ],
     readme: { versions: {}, openai: 'openai', sdkNode: /^0\.2\d\d\./ },
   },
@@ -246,8 +247,9 @@ async function runLine(name, line, tarball, esbuild) {
     for (const p of problems) out.push(`  npm ls problem: ${p}`);
     for (const s of line.scenarios) {
       const r = await run(node.path, s.args, { cwd: appDir, env: node.env, timeoutMs: APP_TIMEOUT_MS });
-      const verdict = r.stdout.split('\n').find((l) => l.startsWith(`${name} ${s.name}: `));
-      const ok = r.code === 0 && verdict !== undefined && verdict.startsWith(`${name} ${s.name}: ok`);
+      const label = `${line.label ?? name} ${s.name}`;
+      const verdict = r.stdout.split('\n').find((l) => l.startsWith(`${label}: `));
+      const ok = r.code === 0 && verdict !== undefined && verdict.startsWith(`${label}: ok`);
       record(ok);
       if (ok) {
         out.push(`  ${s.name}: ok (${seconds(r.ms)})`);

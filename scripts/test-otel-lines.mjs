@@ -4,17 +4,20 @@
 // line with a logs SDK that drops array/map log attributes (sdk-logs 0.210.0), where content must arrive
 // as JSON strings with a warning, beside 0.211.0, the first that keeps them.
 //
-//   npm run test:otel-lines                  # build, pack, then every line
+//   npm run test:otel-lines                  # pack (npm pack, whose prepare script builds), then every line
 //   npm run test:otel-lines -- otel-3.x      # only this line
-//   npm run test:otel-lines -- --skip-build  # pack the dist/ that is already there
+//   npm run test:otel-lines -- --skip-build  # pack the dist/ that is already there (--ignore-scripts)
 //   npm run test:otel-lines -- --tarball=x.tgz  # test an already packed tarball instead
 //
-// For each line: .cache/otel-lines/<line>/ is recreated with a package.json that depends on the tarball,
-// openai@7 and the line's SDK packages, and installed with a plain `npm install` (no --force, no
+// For each line: .cache/otel-lines/<line>/compat/ is recreated with a package.json that depends on the
+// tarball, openai and the line's SDK packages, and installed with a plain `npm install` (no --force, no
 // --legacy-peer-deps: a peer conflict there is a real finding, and its npm error is printed). Then the
-// line's apps from test/compat/ are copied in and run once per scenario (see the apps' headers). Prints
-// one line per OpenTelemetry line (`otel-2.x: ok`) after its scenarios, and a final `N passed, N failed`
-// counting lines; exits 1 when anything failed. Runs on the pinned Node (>= 22; the 3.x line needs it).
+// line's apps from test/compat/ are copied in and run once per scenario (see the apps' headers). Lines with
+// `readme` also follow the README's Start section in .cache/otel-lines/<line>/readme/
+// (test/compat/readme-scenarios.mjs). A line runs on the pinned Node 24, or with `node: 'system'` on the
+// machine's own node (Node 20 here), npm included. Prints one line per scenario, then per OpenTelemetry line
+// `otel-2.x: ok (N passed, N failed; took Ns)`, and a final `N passed, N failed` counting scenarios (a failed
+// install counts as one failure); exits 1 when anything failed. The script itself runs on the pinned Node.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { installReadmeApp, readmeScenarios, runReadmeScenario } from '../test/compat/readme-scenarios.mjs';

@@ -1,7 +1,10 @@
-// A local OTLP/HTTP JSON receiver for `npm run demo`: the app under the register hook exports to it as it
-// would to a collector (OTEL_EXPORTER_OTLP_PROTOCOL=http/json), so the demo needs no collector. Keeps
-// what it receives in memory.
+// A local OTLP/HTTP receiver for `npm run demo`: the app under the register hook exports to it as it
+// would to a collector, so the demo needs no collector. Takes http/json and http/protobuf (the default
+// protocol; read by otlp-protobuf.mjs into the same JSON form), gzip or not, and keeps what it receives in
+// memory as OTLP JSON.
 import { createServer } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { otlpProtobufToJson } from './otlp-protobuf.mjs';
 
 export async function startOtlpReceiver() {
   const received = { resourceSpans: [], resourceMetrics: [], resourceLogs: [], requests: [] };
@@ -11,14 +14,21 @@ export async function startOtlpReceiver() {
     req.on('end', () => {
       received.requests.push({ url: req.url, headers: req.headers });
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        let raw = Buffer.concat(chunks);
+        if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
+        const protobuf = String(req.headers['content-type']).startsWith('application/x-protobuf');
+        const body = protobuf
+          ? otlpProtobufToJson(req.url, raw)
+          : JSON.parse(raw.toString('utf8') || '{}');
         if (req.url === '/v1/traces') received.resourceSpans.push(...(body.resourceSpans ?? []));
         else if (req.url === '/v1/metrics') received.resourceMetrics.push(...(body.resourceMetrics ?? []));
         else if (req.url === '/v1/logs') received.resourceLogs.push(...(body.resourceLogs ?? []));
         else return void res.writeHead(404).end();
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        // An empty export response: full success (an empty protobuf message is zero bytes).
+        if (protobuf) res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       } catch {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"expected OTLP JSON"}');
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"expected OTLP JSON or protobuf"}');
       }
     });
   });

@@ -1,7 +1,7 @@
 // Helpers shared by scripts/test-versions.mjs and scripts/test-otel-lines.mjs: run on the repo's pinned
 // Node (>= 22), run child processes with a time limit, and run npm with that Node first in PATH.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,6 +46,35 @@ export function childEnv(extra = {}) {
   delete env.NODE_OPTIONS;
   delete env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
   return { ...env, ...extra };
+}
+
+/**
+ * The machine's own `node` (not the repo's pinned one): the first `node` on PATH outside any node_modules
+ * (`npm run` puts the repo's node_modules/.bin, with the pinned node, first). `{ path, version }`, or
+ * undefined when there is none.
+ */
+export function systemNode() {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || dir.includes('node_modules')) continue;
+    const candidate = join(dir, 'node');
+    try {
+      accessSync(candidate, constants.X_OK);
+    } catch {
+      continue;
+    }
+    if (realpathSync(candidate) === realpathSync(process.execPath)) continue;
+    const r = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (r.status === 0) return { path: candidate, version: r.stdout.trim() };
+  }
+  return undefined;
+}
+
+/** childEnv() for running npm and apps on another node: its directory first in PATH, no node_modules/.bin dirs. */
+export function envForNode(nodePath, extra = {}) {
+  const env = childEnv(extra);
+  const rest = env.PATH.split(delimiter).filter((d) => d && !d.includes('node_modules') && d !== dirname(process.execPath));
+  env.PATH = [dirname(nodePath), ...rest].join(delimiter);
+  return env;
 }
 
 /**

@@ -13,12 +13,6 @@ import * as sc from './semconv';
 import { cutStringToJsonBytes, truncateInputMessages, truncateJsonValue, truncateOutputMessages, truncateParts } from './truncation';
 import type { TruncationOutcome } from './truncation';
 
-/** Attributes this package adds about what it did to the content (its own `genai_app.*` namespace). */
-export const ATTR_CONTENT_REDACTIONS = 'genai_app.content.redactions';
-export const ATTR_CONTENT_DROPPED = 'genai_app.content.dropped';
-export const ATTR_CONTENT_TRUNCATED = 'genai_app.content.truncated';
-export const ATTR_INPUT_MESSAGES_ORIGINAL_COUNT = 'genai_app.input.messages.original_count';
-
 export interface PreparedContent {
   /** Content attributes as JSON strings, for the span. */
   readonly json: Record<string, string>;
@@ -98,12 +92,12 @@ export function prepareContent(
     structured[piece.attribute] = fitted.result as AnyValue;
     if (fitted.truncated) truncated = true;
     if (piece.attribute === sc.ATTR_GEN_AI_INPUT_MESSAGES && fitted.droppedCount > 0) {
-      meta[ATTR_INPUT_MESSAGES_ORIGINAL_COUNT] = fitted.originalCount;
+      meta[sc.ATTR_GENAI_APP_INPUT_MESSAGES_ORIGINAL_COUNT] = fitted.originalCount;
     }
   }
-  if (redactions > 0) meta[ATTR_CONTENT_REDACTIONS] = redactions;
-  if (dropped) meta[ATTR_CONTENT_DROPPED] = true;
-  if (truncated) meta[ATTR_CONTENT_TRUNCATED] = true;
+  if (redactions > 0) meta[sc.ATTR_GENAI_APP_CONTENT_REDACTIONS] = redactions;
+  if (dropped) meta[sc.ATTR_GENAI_APP_CONTENT_DROPPED] = true;
+  if (truncated) meta[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
   return { json, structured, meta };
 }
 
@@ -111,10 +105,10 @@ export function prepareContent(
 export type StageContent = Record<string, unknown>;
 
 const STAGE_FIELDS: Readonly<Record<string, RedactionField>> = {
-  'gen_ai.tool.call.arguments': 'tool.call.arguments',
-  'gen_ai.tool.call.result': 'tool.call.result',
-  'gen_ai.retrieval.query.text': 'retrieval.query',
-  'gen_ai.retrieval.documents': 'retrieval.documents',
+  [sc.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]: 'tool.call.arguments',
+  [sc.ATTR_GEN_AI_TOOL_CALL_RESULT]: 'tool.call.result',
+  [sc.ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT]: 'retrieval.query',
+  [sc.ATTR_GEN_AI_RETRIEVAL_DOCUMENTS]: 'retrieval.documents',
 };
 
 /**
@@ -131,21 +125,21 @@ export function prepareStageContent(content: StageContent, policy: ContentPolicy
       const redacted = redactor.redactContent(value, { field: STAGE_FIELDS[attribute] ?? 'tool.call.result' });
       redactions += redacted.count;
       if (redacted.dropped) {
-        attrs[ATTR_CONTENT_DROPPED] = true;
+        attrs[sc.ATTR_GENAI_APP_CONTENT_DROPPED] = true;
         continue;
       }
       value = redacted.value;
     }
     if (typeof value === 'string') {
       const cut = cutStringToJsonBytes(value, truncation.maxAttributeBytes);
-      if (cut !== value) attrs[ATTR_CONTENT_TRUNCATED] = true;
+      if (cut !== value) attrs[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
       attrs[attribute] = cut;
     } else {
       const fitted = truncateJsonValue(value, truncation.maxAttributeBytes, { keepInlineBinary: truncation.keepInlineBinary });
-      if (fitted.truncated) attrs[ATTR_CONTENT_TRUNCATED] = true;
+      if (fitted.truncated) attrs[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
       attrs[attribute] = fitted.json;
     }
   }
-  if (redactions > 0) attrs[ATTR_CONTENT_REDACTIONS] = redactions;
+  if (redactions > 0) attrs[sc.ATTR_GENAI_APP_CONTENT_REDACTIONS] = redactions;
   return attrs;
 }

@@ -7,10 +7,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { ContentPolicy } from './content-policy';
 import { safely } from './safely';
-
-const ATTR_EXCEPTION_TYPE = 'exception.type';
-const ATTR_EXCEPTION_MESSAGE = 'exception.message';
-const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
+import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from './semconv';
 
 /** The most characters of a message kept (before redaction): a status description is not a transcript. */
 const MAX_MESSAGE_CHARS = 4096;

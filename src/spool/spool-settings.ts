@@ -12,6 +12,7 @@
  */
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { ATTR_SERVICE_NAME } from '../core/semconv';
 import { warnOnce } from './spool-report';
 
 export const SPOOL_ENABLED_ENV = 'OTEL_INSTRUMENTATION_GENAI_SPOOL_ENABLED';
@@ -74,7 +75,7 @@ function serviceNameFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   if (own) return own;
   for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',')) {
     const [key, value] = pair.split('=');
-    if (key?.trim() === 'service.name' && value?.trim()) return decodeURIComponentSafe(value.trim());
+    if (key?.trim() === ATTR_SERVICE_NAME && value?.trim()) return decodeURIComponentSafe(value.trim());
   }
   return undefined;
 }

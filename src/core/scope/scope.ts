@@ -27,8 +27,9 @@ import {
   ATTR_GEN_AI_PROMPT_NAME,
   ATTR_GEN_AI_PROMPT_VERSION,
   ATTR_USER_ID,
-  freeFormAttributeName,
-} from './names';
+  GENAI_APP_NAMESPACE,
+  GEN_AI_NAMESPACE,
+} from '../semconv';
 
 /** What the app passes to `withGenAIContext` / `setGenAIContext`. Every field is optional. */
 export interface GenAIContextMetadata {
@@ -252,7 +253,7 @@ function freeFormAttributes(raw: unknown): Attributes {
     const value = read(raw as Record<string, unknown>, key, 'attributes');
     if (value === undefined || value === null) continue;
     // Attribute keys are the app's own names, not its data: they are shown.
-    if (key === '' || key.startsWith('gen_ai.')) {
+    if (key === '' || key.startsWith(`${GEN_AI_NAMESPACE}.`)) {
       warnMetadata('attributes', `attribute ${JSON.stringify(key)} is not allowed (empty or in the gen_ai namespace); it is not recorded`);
       continue;
     }
@@ -328,4 +329,12 @@ function describeType(value: unknown): string {
   if (value === '') return 'an empty string';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`;
+}
+
+/**
+ * The attribute name for a free-form key: a key that already has a namespace (contains a dot, e.g.
+ * `session.id` or `com.acme.team`) is used as is; a bare key (`team`) becomes `genai_app.team`.
+ */
+function freeFormAttributeName(key: string): string {
+  return key.includes('.') ? key : `${GENAI_APP_NAMESPACE}.${key}`;
 }

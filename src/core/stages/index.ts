@@ -2,4 +2,3 @@ export { StageRecorder, type StageTelemetry } from './recorder';
 export { type StageInstruments, createStageInstruments } from './instruments';
 export type { AgentStage, RetrievalDocument, RetrievalStage, StageValue, ToolStage, WorkflowStage } from './plans';
 export { traceAgent, traceRetrieval, traceTool, traceWorkflow } from './global';
-export * from './names';

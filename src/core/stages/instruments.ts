@@ -8,12 +8,13 @@
  * an SDK meter merges both into one metric stream.
  */
 import type { Histogram, Meter } from '@opentelemetry/api';
-import { DURATION_BUCKETS, METRIC_GEN_AI_CLIENT_OPERATION_DURATION } from '../semconv';
 import {
+  DURATION_BUCKETS,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
   METRIC_GEN_AI_INVOKE_AGENT_DURATION,
   METRIC_GEN_AI_INVOKE_WORKFLOW_DURATION,
-} from './names';
+} from '../semconv';
 
 export interface StageInstruments {
   executeToolDuration: Histogram;

@@ -7,9 +7,8 @@ import type { Attributes } from '@opentelemetry/api';
 import { SpanKind, diag } from '@opentelemetry/api';
 import { parseJsonIfPossible } from '../safe-json';
 import type { StageContent } from '../content';
-import { ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_REQUEST_TOP_K } from '../semconv';
 import type { StageInstruments } from './instruments';
-import * as n from './names';
+import * as sc from '../semconv';
 
 /** `execute_tool {name}` (INTERNAL). */
 export interface ToolStage {
@@ -98,25 +97,25 @@ export function toolPlan(tool: unknown, args: unknown): StagePlan {
   const o = options(tool, 'traceTool');
   const name = str(o, 'name', 'traceTool');
   const type = str(o, 'type', 'traceTool');
-  const spanAttributes = op(n.OPERATION_EXECUTE_TOOL);
-  set(spanAttributes, n.ATTR_GEN_AI_TOOL_NAME, name);
-  set(spanAttributes, n.ATTR_GEN_AI_TOOL_CALL_ID, str(o, 'callId', 'traceTool'));
-  set(spanAttributes, n.ATTR_GEN_AI_TOOL_DESCRIPTION, str(o, 'description', 'traceTool'));
-  set(spanAttributes, n.ATTR_GEN_AI_TOOL_TYPE, type);
-  const metricAttributes = op(n.OPERATION_EXECUTE_TOOL);
-  set(metricAttributes, n.ATTR_GEN_AI_TOOL_NAME, name);
-  set(metricAttributes, n.ATTR_GEN_AI_TOOL_TYPE, type);
+  const spanAttributes = op(sc.OPERATION_EXECUTE_TOOL);
+  set(spanAttributes, sc.ATTR_GEN_AI_TOOL_NAME, name);
+  set(spanAttributes, sc.ATTR_GEN_AI_TOOL_CALL_ID, str(o, 'callId', 'traceTool'));
+  set(spanAttributes, sc.ATTR_GEN_AI_TOOL_DESCRIPTION, str(o, 'description', 'traceTool'));
+  set(spanAttributes, sc.ATTR_GEN_AI_TOOL_TYPE, type);
+  const metricAttributes = op(sc.OPERATION_EXECUTE_TOOL);
+  set(metricAttributes, sc.ATTR_GEN_AI_TOOL_NAME, name);
+  set(metricAttributes, sc.ATTR_GEN_AI_TOOL_TYPE, type);
   if (name === undefined && read(o, 'name') == null) diag.warn(`${PREFIX} traceTool: a tool name is required by the conventions`);
   return {
-    spanName: spanName(n.OPERATION_EXECUTE_TOOL, name),
+    spanName: spanName(sc.OPERATION_EXECUTE_TOOL, name),
     kind: SpanKind.INTERNAL,
     spanAttributes,
     metricAttributes,
     histogram: (i) => i.executeToolDuration,
     // Arguments and result are objects in the conventions: a JSON string is parsed first, then the
     // value is stored as a JSON string (span attributes cannot hold maps).
-    startContent: () => (args === undefined ? undefined : { [n.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]: parseJsonIfPossible(args) }),
-    endContent: (value) => (value === undefined ? undefined : { [n.ATTR_GEN_AI_TOOL_CALL_RESULT]: parseJsonIfPossible(value) }),
+    startContent: () => (args === undefined ? undefined : { [sc.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]: parseJsonIfPossible(args) }),
+    endContent: (value) => (value === undefined ? undefined : { [sc.ATTR_GEN_AI_TOOL_CALL_RESULT]: parseJsonIfPossible(value) }),
   };
 }
 
@@ -129,29 +128,29 @@ export function retrievalPlan(retrieval: unknown): StagePlan {
   const topK = read(o, 'topK');
   const mapper = read(o, 'documents');
 
-  const spanAttributes = op(n.OPERATION_RETRIEVAL);
-  set(spanAttributes, ATTR_GEN_AI_PROVIDER_NAME, provider);
-  set(spanAttributes, n.ATTR_GEN_AI_DATA_SOURCE_ID, dataSource);
-  set(spanAttributes, ATTR_GEN_AI_REQUEST_MODEL, model);
-  if (typeof topK === 'number' && Number.isFinite(topK)) spanAttributes[ATTR_GEN_AI_REQUEST_TOP_K] = topK;
+  const spanAttributes = op(sc.OPERATION_RETRIEVAL);
+  set(spanAttributes, sc.ATTR_GEN_AI_PROVIDER_NAME, provider);
+  set(spanAttributes, sc.ATTR_GEN_AI_DATA_SOURCE_ID, dataSource);
+  set(spanAttributes, sc.ATTR_GEN_AI_REQUEST_MODEL, model);
+  if (typeof topK === 'number' && Number.isFinite(topK)) spanAttributes[sc.ATTR_GEN_AI_REQUEST_TOP_K] = topK;
   else if (topK !== undefined && topK !== null) invalid('traceRetrieval', 'topK', 'a finite number', topK);
-  const metricAttributes = op(n.OPERATION_RETRIEVAL);
-  set(metricAttributes, ATTR_GEN_AI_PROVIDER_NAME, provider);
-  set(metricAttributes, ATTR_GEN_AI_REQUEST_MODEL, model);
+  const metricAttributes = op(sc.OPERATION_RETRIEVAL);
+  set(metricAttributes, sc.ATTR_GEN_AI_PROVIDER_NAME, provider);
+  set(metricAttributes, sc.ATTR_GEN_AI_REQUEST_MODEL, model);
   if (mapper !== undefined && mapper !== null && typeof mapper !== 'function') {
     invalid('traceRetrieval', 'documents', 'a function', mapper);
   }
   const extract = typeof mapper === 'function' ? (mapper as (value: unknown) => unknown) : (value: unknown) => value;
   return {
-    spanName: spanName(n.OPERATION_RETRIEVAL, dataSource),
+    spanName: spanName(sc.OPERATION_RETRIEVAL, dataSource),
     kind: SpanKind.CLIENT,
     spanAttributes,
     metricAttributes,
     histogram: (i) => i.operationDuration,
-    startContent: () => (query === undefined ? undefined : { [n.ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT]: query }),
+    startContent: () => (query === undefined ? undefined : { [sc.ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT]: query }),
     endContent: (value) => {
       const documents = normalizeDocuments(extract(value));
-      return documents && { [n.ATTR_GEN_AI_RETRIEVAL_DOCUMENTS]: documents };
+      return documents && { [sc.ATTR_GEN_AI_RETRIEVAL_DOCUMENTS]: documents };
     },
   };
 }
@@ -161,19 +160,19 @@ export function agentPlan(agent: unknown): StagePlan {
   const name = str(o, 'name', 'traceAgent');
   const provider = str(o, 'provider', 'traceAgent');
   const model = str(o, 'model', 'traceAgent');
-  const spanAttributes = op(n.OPERATION_INVOKE_AGENT);
-  set(spanAttributes, ATTR_GEN_AI_PROVIDER_NAME, provider);
-  set(spanAttributes, n.ATTR_GEN_AI_AGENT_NAME, name);
-  set(spanAttributes, n.ATTR_GEN_AI_AGENT_ID, str(o, 'id', 'traceAgent'));
-  set(spanAttributes, n.ATTR_GEN_AI_AGENT_DESCRIPTION, str(o, 'description', 'traceAgent'));
-  set(spanAttributes, n.ATTR_GEN_AI_AGENT_VERSION, str(o, 'version', 'traceAgent'));
-  set(spanAttributes, ATTR_GEN_AI_REQUEST_MODEL, model);
-  const metricAttributes = op(n.OPERATION_INVOKE_AGENT);
-  set(metricAttributes, ATTR_GEN_AI_PROVIDER_NAME, provider);
-  set(metricAttributes, n.ATTR_GEN_AI_AGENT_NAME, name);
-  set(metricAttributes, ATTR_GEN_AI_REQUEST_MODEL, model);
+  const spanAttributes = op(sc.OPERATION_INVOKE_AGENT);
+  set(spanAttributes, sc.ATTR_GEN_AI_PROVIDER_NAME, provider);
+  set(spanAttributes, sc.ATTR_GEN_AI_AGENT_NAME, name);
+  set(spanAttributes, sc.ATTR_GEN_AI_AGENT_ID, str(o, 'id', 'traceAgent'));
+  set(spanAttributes, sc.ATTR_GEN_AI_AGENT_DESCRIPTION, str(o, 'description', 'traceAgent'));
+  set(spanAttributes, sc.ATTR_GEN_AI_AGENT_VERSION, str(o, 'version', 'traceAgent'));
+  set(spanAttributes, sc.ATTR_GEN_AI_REQUEST_MODEL, model);
+  const metricAttributes = op(sc.OPERATION_INVOKE_AGENT);
+  set(metricAttributes, sc.ATTR_GEN_AI_PROVIDER_NAME, provider);
+  set(metricAttributes, sc.ATTR_GEN_AI_AGENT_NAME, name);
+  set(metricAttributes, sc.ATTR_GEN_AI_REQUEST_MODEL, model);
   return {
-    spanName: spanName(n.OPERATION_INVOKE_AGENT, name),
+    spanName: spanName(sc.OPERATION_INVOKE_AGENT, name),
     kind: SpanKind.INTERNAL,
     spanAttributes,
     metricAttributes,
@@ -184,10 +183,10 @@ export function agentPlan(agent: unknown): StagePlan {
 export function workflowPlan(workflow: unknown): StagePlan {
   const o = options(workflow, 'traceWorkflow');
   const name = str(o, 'name', 'traceWorkflow');
-  const spanAttributes = op(n.OPERATION_INVOKE_WORKFLOW);
-  set(spanAttributes, n.ATTR_GEN_AI_WORKFLOW_NAME, name);
+  const spanAttributes = op(sc.OPERATION_INVOKE_WORKFLOW);
+  set(spanAttributes, sc.ATTR_GEN_AI_WORKFLOW_NAME, name);
   return {
-    spanName: spanName(n.OPERATION_INVOKE_WORKFLOW, name),
+    spanName: spanName(sc.OPERATION_INVOKE_WORKFLOW, name),
     kind: SpanKind.INTERNAL,
     spanAttributes,
     metricAttributes: { ...spanAttributes },
@@ -224,8 +223,8 @@ function spanName(operation: string, name: string | undefined): string {
   return name === undefined ? operation : `${operation} ${name}`;
 }
 
-function op(operation: n.StageOperation): Attributes {
-  return { [ATTR_GEN_AI_OPERATION_NAME]: operation };
+function op(operation: sc.StageOperation): Attributes {
+  return { [sc.ATTR_GEN_AI_OPERATION_NAME]: operation };
 }
 
 function set(attrs: Attributes, key: string, value: string | undefined): void {

@@ -22,7 +22,8 @@
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
 import { INVALID_SPAN_CONTEXT, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
 import { type CaptureMode, capturesOnSpan } from '../content-mode';
-import { ATTR_CONTENT_REDACTIONS, prepareStageContent } from '../content';
+import { prepareStageContent } from '../content';
+import { ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
 import type { ContentPolicy } from '../content-policy';
 import { errorRecord } from '../error-record';
 import { errorTypeOf } from '../error-type';
@@ -207,10 +208,10 @@ class Stage {
   private prepare(content: Record<string, unknown> | undefined) {
     if (!content) return undefined;
     const attrs = prepareStageContent(content, this.telemetry.contentPolicy);
-    const count = attrs[ATTR_CONTENT_REDACTIONS];
+    const count = attrs[ATTR_GENAI_APP_CONTENT_REDACTIONS];
     if (typeof count === 'number') {
       this.redactions += count;
-      attrs[ATTR_CONTENT_REDACTIONS] = this.redactions;
+      attrs[ATTR_GENAI_APP_CONTENT_REDACTIONS] = this.redactions;
     }
     return attrs;
   }

@@ -2,9 +2,9 @@
 import { type ChunkHandler, type InvocationRequest, type InvocationResponse, type ServerAddress, requestIdentity as callIdentity } from '../../core';
 
 export const PROVIDER_NAME = 'aws.bedrock';
-export const ATTR_AWS_BEDROCK_GUARDRAIL_ID = 'aws.bedrock.guardrail.id';
-/** General AWS semantic conventions: the request id of the `x-amzn-requestid` response header. */
-export const ATTR_AWS_REQUEST_ID = 'aws.request_id';
+import { ATTR_AWS_BEDROCK_GUARDRAIL_ID, ATTR_AWS_REQUEST_ID } from '../../core/semconv';
+/** The name is in the table (../../core/semconv); command-output.ts takes it from here. */
+export { ATTR_AWS_REQUEST_ID };
 
 /** Where the request went, as the SDK resolved it (the provider is always Bedrock). */
 export type Endpoint = ServerAddress;

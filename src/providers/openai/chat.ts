@@ -9,6 +9,7 @@ import {
 } from '../openai-shaped/chat-completions';
 import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation, readOpenAIChunkAttributes } from './operation';
 import { openaiResponseAttributes, serviceTierAttributes } from './openai-attributes';
+import { ATTR_OPENAI_API_TYPE } from '../../core/semconv';
 
 export const chatOperation: OpenAIOperation = {
   request(body, endpoint) {
@@ -16,7 +17,7 @@ export const chatOperation: OpenAIOperation = {
       ...requestIdentity('chat', asString(body.model), endpoint),
       params: chatCompletionsParams(body),
       attributes: {
-        'openai.api.type': 'chat_completions',
+        [ATTR_OPENAI_API_TYPE]: 'chat_completions',
         ...serviceTierAttributes(body.service_tier),
       },
       content: () => chatCompletionsContent(body),

@@ -5,8 +5,9 @@ import { readChunkEnvelope, samplingParams } from '../openai-shaped/chat-complet
 import { finishReason, tokenUsage } from '../openai-shaped/common';
 import { type OpenAIOperation, readOpenAIChunkAttributes } from './operation';
 import { openaiResponseAttributes } from './openai-attributes';
+import { ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT } from '../../core/semconv';
 
-const METRIC_KEYS = ['openai.response.system_fingerprint'];
+const METRIC_KEYS = [ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT];
 
 function promptMessages(prompt: unknown): InputMessage[] {
   const prompts = typeof prompt === 'string' ? [prompt] : asArray(prompt).filter((p): p is string => typeof p === 'string');

@@ -3,6 +3,7 @@ import type { Json } from '../../core';
 import { openaiResponseAttributes } from './openai-attributes';
 import type { ResultTranslator } from '../stainless/result-translator';
 import type { Endpoint } from './endpoint';
+import { ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT } from '../../core/semconv';
 
 /** The translation for one patched SDK method: its request into the core model, and its results. */
 export interface OpenAIOperation {
@@ -10,12 +11,10 @@ export interface OpenAIOperation {
   results(body: Record<string, unknown>, captureContent: boolean): ResultTranslator;
 }
 
-const SERVICE_TIER = 'openai.response.service_tier';
-const FINGERPRINT = 'openai.response.system_fingerprint';
-export const OPENAI_RESPONSE_METRIC_KEYS = [SERVICE_TIER, FINGERPRINT];
+export const OPENAI_RESPONSE_METRIC_KEYS = [ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT];
 
 /** The `openai.response.*` attributes of a Chat Completions or Completions stream chunk. */
 export function readOpenAIChunkAttributes(acc: StreamAccumulator, chunk: Json): void {
   // Every chunk repeats these; read them once, from the first chunk that has them.
-  if (!acc.attributes[SERVICE_TIER] && !acc.attributes[FINGERPRINT]) Object.assign(acc.attributes, openaiResponseAttributes(chunk));
+  if (!acc.attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER] && !acc.attributes[ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT]) Object.assign(acc.attributes, openaiResponseAttributes(chunk));
 }

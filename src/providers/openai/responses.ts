@@ -1,6 +1,6 @@
 /* responses.create: requests, Response objects and stream events. */
 import { asArray, asNumber, asObject, asString, type InvocationResponse, requestIdentity } from '../../core';
-import { ERROR_TYPE_VALUE_OTHER } from '../../core/semconv';
+import { ATTR_OPENAI_API_TYPE, ERROR_TYPE_VALUE_OTHER } from '../../core/semconv';
 import { outputType, tokenUsage } from '../openai-shaped/common';
 import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation } from './operation';
 import { openaiResponseAttributes, serviceTierAttributes } from './openai-attributes';
@@ -72,7 +72,7 @@ export const responsesOperation: OpenAIOperation = {
         reasoningLevel: asString(asObject(body.reasoning)?.effort),
       },
       attributes: {
-        'openai.api.type': 'responses',
+        [ATTR_OPENAI_API_TYPE]: 'responses',
         ...serviceTierAttributes(body.service_tier),
       },
       content: () => ({

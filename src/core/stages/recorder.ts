@@ -23,12 +23,11 @@ import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetr
 import { INVALID_SPAN_CONTEXT, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
 import { type CaptureMode, capturesOnSpan } from '../content-mode';
 import { prepareStageContent } from '../content';
-import { ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
 import type { ContentPolicy } from '../content-policy';
 import { errorRecord } from '../error-record';
 import { errorTypeOf } from '../error-type';
 import { safely } from '../safely';
-import { ATTR_ERROR_TYPE } from '../semconv';
+import { ATTR_ERROR_TYPE, ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
 import { observeAsyncIterator } from '../iterator-observer';
 import { bindAsyncIterator, isAsyncIterator, isThenable } from '../scope/bind';
 import { getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from '../scope/scope';

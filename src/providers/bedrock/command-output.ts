@@ -5,7 +5,8 @@
 import type { ChunkHandler, Invocation, InvocationResponse } from '../../core';
 import { asObject, asString, safely, StreamObserver } from '../../core';
 import type { CallState } from './middleware';
-import { ATTR_AWS_REQUEST_ID, type ResultTranslator } from './operation';
+import { ATTR_AWS_REQUEST_ID } from '../../core/semconv';
+import type { ResultTranslator } from './operation';
 
 function requestIdAttributes(metadata: unknown): Record<string, string> {
   const requestId = asString(asObject(metadata)?.requestId);

@@ -1,10 +1,8 @@
 /* What each Bedrock translation (Converse, InvokeModel per model family) provides to the instrumentation. */
 import { type ChunkHandler, type InvocationRequest, type InvocationResponse, type ServerAddress, requestIdentity as callIdentity } from '../../core';
+import { ATTR_AWS_BEDROCK_GUARDRAIL_ID } from '../../core/semconv';
 
 export const PROVIDER_NAME = 'aws.bedrock';
-import { ATTR_AWS_BEDROCK_GUARDRAIL_ID, ATTR_AWS_REQUEST_ID } from '../../core/semconv';
-/** The name is in the table (../../core/semconv); command-output.ts takes it from here. */
-export { ATTR_AWS_REQUEST_ID };
 
 /** Where the request went, as the SDK resolved it (the provider is always Bedrock). */
 export type Endpoint = ServerAddress;

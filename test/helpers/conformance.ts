@@ -1,7 +1,8 @@
 /*
- * Conformance checks for the GenAI telemetry this package emits, written from the project's digest of
- * the OpenTelemetry GenAI semantic conventions v1.41 (/work/shared/genai-semconv.md), including the §6
- * JSON shapes of the content attributes.
+ * Conformance checks for the GenAI telemetry this package emits, written from the OpenTelemetry GenAI
+ * semantic conventions v1.41 (https://opentelemetry.io/docs/specs/semconv/gen-ai/: spans, events,
+ * metrics), including the JSON schemas of the content attributes (gen-ai-input-messages.json,
+ * gen-ai-output-messages.json, gen-ai-system-instructions.json in the semantic-conventions repository).
  *
  * `checkGenAISpan` and `checkDetailsEvent` return a list of violations (empty when the signal conforms).
  * `ConformanceCollector` wires both into an SDK pipeline so that every GenAI span and log record a test
@@ -122,7 +123,7 @@ const ATTRIBUTE_KINDS: Readonly<Record<string, ValueKind>> = {
   'aws.request_id': 'string',
 };
 
-/** Deprecated or renamed attributes, with what replaces them (§9). */
+/** Deprecated or renamed attributes, with what replaces them (the conventions' GenAI changelog). */
 const REPLACED_ATTRIBUTES: Readonly<Record<string, string>> = {
   'gen_ai.system': PROVIDER,
   'gen_ai.usage.prompt_tokens': INPUT_TOKENS,
@@ -182,7 +183,7 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
 const CLIENT_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 const INFERENCE_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
 
-/** Attributes an embeddings span never carries: no content, no output tokens (§3). */
+/** Attributes an embeddings span never carries: no content, no output tokens (the conventions' embeddings span). */
 const NOT_ON_EMBEDDINGS = [SYSTEM_INSTRUCTIONS, INPUT_MESSAGES, OUTPUT_MESSAGES, TOOL_DEFINITIONS, OUTPUT_TOKENS];
 
 const CONTENT_ATTRIBUTES = new Set([SYSTEM_INSTRUCTIONS, INPUT_MESSAGES, OUTPUT_MESSAGES, TOOL_DEFINITIONS]);
@@ -324,7 +325,7 @@ function checkKind(key: string, kind: ValueKind, value: unknown, v: string[]): b
   return problem === undefined;
 }
 
-/** §8: cache read/creation are subsets of input, reasoning is a subset of output. */
+/** Token usage (the conventions' gen_ai.usage.* notes): cache read/creation are subsets of input, reasoning is a subset of output. */
 function checkTokenSubsets(attrs: Record<string, unknown>, v: string[]): void {
   const n = (key: string): number | undefined => (Number.isInteger(attrs[key]) ? (attrs[key] as number) : undefined);
   const input = n(INPUT_TOKENS);
@@ -365,7 +366,7 @@ function checkFinishReasons(attrs: Record<string, unknown>, outputMessages: unkn
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Content (§6 JSON shapes)
+// Content (the conventions' JSON schemas for messages, parts and system instructions)
 // ---------------------------------------------------------------------------------------------------
 
 /** The structured value of a content attribute: parsed from a JSON string on spans, as-is on events. */
@@ -510,7 +511,7 @@ function checkToolDefinitions(path: string, value: unknown, v: string[]): void {
   });
 }
 
-/** Standard base64 alphabet with optional padding (the digest's examples may be truncated, so no length check). */
+/** Standard base64 alphabet with optional padding (no length check: examples in the conventions may be cut short). */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function requireString(obj: Record<string, unknown>, field: string, at: string, v: string[]): boolean {
@@ -584,7 +585,7 @@ export function checkDetailsEvent(record: LogRecordLike, spans?: readonly Readab
   return v;
 }
 
-/** The details event carries the same attributes as its span (§4). */
+/** The details event carries the same attributes as its span (the conventions' inference operation details event). */
 function compareWithSpan(event: Record<string, unknown>, span: Record<string, unknown>, v: string[]): void {
   const keys = new Set([...Object.keys(span), ...Object.keys(event)]);
   for (const key of keys) {
@@ -612,7 +613,7 @@ function compareWithSpan(event: Record<string, unknown>, span: Record<string, un
 
 const WARN_SEVERITY = 13;
 
-/** Violations by a `gen_ai.client.operation.exception` log record (§4). */
+/** Violations by a `gen_ai.client.operation.exception` log record (the conventions' GenAI events). */
 export function checkExceptionEvent(record: LogRecordLike): string[] {
   const v: string[] = [];
   const attrs = record.attributes;
@@ -634,7 +635,7 @@ export function checkExceptionEvent(record: LogRecordLike): string[] {
   return v;
 }
 
-/** Deprecated per-message events (§4), replaced by the details event. */
+/** Deprecated per-message events, replaced by the details event (the conventions' GenAI events). */
 const DEPRECATED_EVENTS = new Set([
   'gen_ai.system.message',
   'gen_ai.user.message',

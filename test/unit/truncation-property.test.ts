@@ -117,7 +117,7 @@ const budget = fc.oneof(fc.integer({ min: MIN_CONTENT_BYTES, max: 3000 }), fc.in
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optionalString = (v: unknown) => v === undefined || v === null || typeof v === 'string';
 
-/** Violations of the §6 part shape (placeholders count as blob content). */
+/** Violations of the conventions' message part schema (placeholders count as blob content). */
 function partProblems(p: unknown, at: string): string[] {
   if (!isObject(p)) return [`${at} is not an object`];
   if (typeof p.type !== 'string') return [`${at}.type is not a string`];

@@ -1,7 +1,7 @@
 /*
  * Fits one content attribute (input/output messages, system instructions, tool definitions) into a byte
  * budget: the UTF-8 bytes of its JSON text. The result is always plain JSON data in the conventions'
- * shape (§6 of the digest), its JSON text is returned with it, and the input is never modified.
+ * shape (the semantic conventions' message JSON schemas), its JSON text is returned with it, and the input is never modified.
  *
  * The steps, each taken only if the previous one left the content over the budget:
  *

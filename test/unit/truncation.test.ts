@@ -12,7 +12,7 @@ import {
   base64DecodedBytes,
   cutStringToJsonBytes,
   omitInlineBinary,
-  parseDataUrl,
+  dataUrlSize,
   resolveTruncationSettings,
   truncateInputMessages,
   truncateJsonValue,
@@ -165,12 +165,12 @@ describe('inline binary', () => {
   });
 
   it('parses data: URLs (base64 and percent-encoded), and nothing else', () => {
-    expect(parseDataUrl(`data:image/png;base64,${base64Of(2048)}`)).toEqual({ mediaType: 'image/png', bytes: 2048 });
-    expect(parseDataUrl('data:text/plain;charset=utf-8,a%20b')).toEqual({ mediaType: 'text/plain', bytes: 3 });
-    expect(parseDataUrl('DATA:;base64,AAAA')).toEqual({ mediaType: 'text/plain', bytes: 3 });
-    expect(parseDataUrl('data:,')).toEqual({ mediaType: 'text/plain', bytes: 0 });
-    expect(parseDataUrl('data: this is prose, not a URL')).toBeUndefined();
-    expect(parseDataUrl('https://ex.com/a.png')).toBeUndefined();
+    expect(dataUrlSize(`data:image/png;base64,${base64Of(2048)}`)).toEqual({ mediaType: 'image/png', bytes: 2048 });
+    expect(dataUrlSize('data:text/plain;charset=utf-8,a%20b')).toEqual({ mediaType: 'text/plain', bytes: 3 });
+    expect(dataUrlSize('DATA:;base64,AAAA')).toEqual({ mediaType: 'text/plain', bytes: 3 });
+    expect(dataUrlSize('data:,')).toEqual({ mediaType: 'text/plain', bytes: 0 });
+    expect(dataUrlSize('data: this is prose, not a URL')).toBeUndefined();
+    expect(dataUrlSize('https://ex.com/a.png')).toBeUndefined();
   });
 
   it('omitInlineBinary leaves content without binary as the same object', () => {

@@ -65,7 +65,7 @@ function percentDecodedBytes(s: string): number {
 }
 
 /** A string that is a data: URL as a whole → its media type (RFC 2397 default `text/plain`) and decoded size. */
-export function parseDataUrl(s: string): { mediaType: string; bytes: number } | undefined {
+export function dataUrlSize(s: string): { mediaType: string; bytes: number } | undefined {
   if (s.length < 6 || !/^data:/i.test(s)) return undefined;
   const head = DATA_URL_HEAD.exec(s.slice(0, 1024));
   if (!head) return undefined;
@@ -86,7 +86,7 @@ function mediaTypeOf(value: unknown): string | undefined {
 /** A string with its data: URLs replaced by placeholders, and how many there were. */
 export function replaceDataUrls(s: string): { value: string; count: number } {
   if (!/data:/i.test(s)) return { value: s, count: 0 };
-  const whole = parseDataUrl(s);
+  const whole = dataUrlSize(s);
   if (whole) return { value: dataUrlPlaceholder(whole.mediaType, whole.bytes), count: 1 };
   let count = 0;
   const value = s.replace(EMBEDDED_BASE64_DATA_URL, (match: string, mediaType: string | undefined) => {
@@ -98,7 +98,7 @@ export function replaceDataUrls(s: string): { value: string; count: number } {
 }
 
 function blobPlaceholder(part: Record<string, unknown>, content: string): string {
-  const asUrl = parseDataUrl(content);
+  const asUrl = dataUrlSize(content);
   const mediaType =
     mediaTypeOf(part.mime_type) ?? asUrl?.mediaType ?? mediaTypeOf(part.modality) ?? 'application/octet-stream';
   return binaryPlaceholder(mediaType, asUrl ? asUrl.bytes : base64DecodedBytes(content));

@@ -17,7 +17,7 @@ export {
   binaryPlaceholder,
   dataUrlPlaceholder,
   omitInlineBinary,
-  parseDataUrl,
+  dataUrlSize,
 } from './binary';
 export { cutStringToJsonBytes, jsonBytes, truncationMarker, utf8Bytes } from './measure';
 export {

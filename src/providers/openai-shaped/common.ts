@@ -30,8 +30,8 @@ export function outputType(formatType: unknown): string | undefined {
   return undefined;
 }
 
-/** A `data:` URL → its mime type and base64 payload; undefined for any other URL. */
-export function parseDataUrl(url: string): { mimeType?: string; base64: string } | undefined {
+/** A `data:` URL → its mime type and payload as base64 (for a blob part); undefined for any other URL. */
+export function dataUrlPayload(url: string): { mimeType?: string; base64: string } | undefined {
   const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(url);
   if (!match) return undefined;
   const payload = match[2] ? match[3]! : Buffer.from(percentDecode(match[3]!)).toString('base64');
@@ -49,7 +49,7 @@ function percentDecode(text: string): string {
 
 /** An image by URL: a `data:` URL is inline binary (a blob part), any other URL a uri part. */
 export function imageUrlPart(url: string): MessagePart {
-  const data = parseDataUrl(url);
+  const data = dataUrlPayload(url);
   return data
     ? { type: 'blob', modality: 'image', ...(data.mimeType ? { mime_type: data.mimeType } : {}), content: data.base64 }
     : { type: 'uri', modality: 'image', uri: url };
@@ -63,7 +63,7 @@ export function inputAudioPart(audio: Json | undefined): MessagePart {
 
 /** Inline file data (a `data:` URL, or bare base64) as a blob part. */
 export function fileDataPart(fileData: unknown): MessagePart {
-  const data = parseDataUrl(asString(fileData) ?? '');
+  const data = dataUrlPayload(asString(fileData) ?? '');
   const mime = data?.mimeType;
   return { type: 'blob', modality: modalityOf(mime, 'document'), ...(mime ? { mime_type: mime } : {}), content: data?.base64 ?? asString(fileData) ?? '' };
 }

@@ -1,5 +1,10 @@
-/* OpenAI request attributes shared by Chat Completions and Responses. */
+/* OpenAI's own attributes (`openai.*`), of requests, responses and stream chunks. */
 import type { Attributes } from '@opentelemetry/api';
+import type { Json, StreamAccumulator } from '../../core';
+
+const SERVICE_TIER = 'openai.response.service_tier';
+const FINGERPRINT = 'openai.response.system_fingerprint';
+export const OPENAI_RESPONSE_METRIC_KEYS = [SERVICE_TIER, FINGERPRINT];
 
 /** Conditionally required when the request sets a tier other than `auto` (the API's default). */
 export function serviceTierAttributes(tier: unknown): Attributes {
@@ -12,4 +17,10 @@ export function openaiResponseAttributes(r: Record<string, unknown>): Record<str
   if (typeof r.service_tier === 'string') attrs['openai.response.service_tier'] = r.service_tier;
   if (typeof r.system_fingerprint === 'string') attrs['openai.response.system_fingerprint'] = r.system_fingerprint;
   return attrs;
+}
+
+/** The `openai.response.*` attributes of a Chat Completions or Completions stream chunk. */
+export function readOpenAIChunkAttributes(acc: StreamAccumulator, chunk: Json): void {
+  // Every chunk repeats these; read them once, from the first chunk that has them.
+  if (!acc.attributes[SERVICE_TIER] && !acc.attributes[FINGERPRINT]) Object.assign(acc.attributes, openaiResponseAttributes(chunk));
 }

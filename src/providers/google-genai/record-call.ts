@@ -39,15 +39,19 @@ function asPromise(invoke: () => unknown): unknown {
   }
 }
 
-/** Ends the invocation when the SDK's promise settles; the caller gets the SDK's result or error unchanged. */
-async function settle(returned: unknown, call: GoogleCall): Promise<unknown> {
-  let result: unknown;
+/** What the SDK's promise resolves to; a rejection fails the call and reaches the caller unchanged. */
+async function settled(returned: unknown, call: GoogleCall): Promise<unknown> {
   try {
-    result = await returned;
+    return await returned;
   } catch (error) {
     call.fail(error);
     throw error;
   }
+}
+
+/** Ends the invocation when the SDK's promise settles; the caller gets the SDK's result or error unchanged. */
+async function settle(returned: unknown, call: GoogleCall): Promise<unknown> {
+  const result = await settled(returned, call);
   call.end(result);
   return result;
 }
@@ -57,13 +61,7 @@ async function settle(returned: unknown, call: GoogleCall): Promise<unknown> {
  * same chunks, with its steps run in the call's context (./stream-wrapper.ts).
  */
 async function observeStream(returned: unknown, call: GoogleCall): Promise<unknown> {
-  let source: unknown;
-  try {
-    source = await returned;
-  } catch (error) {
-    call.fail(error);
-    throw error;
-  }
+  const source = await settled(returned, call);
   if (!isAsyncIterator(source) || !call.results.stream) {
     call.invocation.end({});
     return source;

@@ -10,6 +10,7 @@ import * as api from '@opentelemetry/api';
 import { logs as apiLogsGlobal } from '@opentelemetry/api-logs';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { type CallTranslation, RecordedCall, type ResultTranslation } from './call-translation';
 import type { GenAIInstrumentationConfig } from './config';
 import { offerContentSettings } from './configured-content';
 import { type CaptureMode, resolveCaptureMode } from './content-mode';
@@ -114,12 +115,47 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     (this._rememberedModules ??= new Set()).add(moduleExports);
   }
 
-  /** Builds what describes a call from the SDK's arguments; undefined (and a diag error) if that throws. */
-  protected safeRequest<T>(build: () => T, what = 'the request'): T | undefined {
+  /**
+   * Runs one SDK call and records it. `translate` reads the call (if it throws, the call runs unrecorded,
+   * with a diag error); `invoke` makes the SDK call as the app made it: with a RecordedCall, in the
+   * invocation's context, or without one when the call is not recorded. A synchronous throw is recorded
+   * and reaches the app unchanged; anything returned goes to `observe` (the provider family's observer
+   * of its SDK's return values), and what `observe` returns is what the app gets.
+   */
+  recordCall<Results extends ResultTranslation>(
+    translate: () => CallTranslation<Results>,
+    invoke: (call?: RecordedCall<Results>) => unknown,
+    observe: (returned: unknown, call: RecordedCall<Results>) => unknown,
+  ): unknown {
+    const translation = this.safeTranslate(translate);
+    const invocation = translation && this.startInvocation(translation.request);
+    if (!invocation) return invoke();
+    // The invocation's own mode: a GenAI context scope may override the instrumentation's, and a
+    // sampled-out span needs no span content.
+    const results = safely('reading the result translation', () => translation.results(invocation.capturesContent), undefined);
+    if (!results) {
+      invocation.end({});
+      this.standDownUnpatchedWatch();
+      return invoke();
+    }
+    const call = new RecordedCall(invocation, results);
+    let returned: unknown;
     try {
-      return build();
+      returned = api.context.with(invocation.context, () => invoke(call));
+    } catch (error) {
+      // Synchronous validation errors from the SDK reach the caller unchanged.
+      call.fail(error);
+      throw error;
+    }
+    return observe(returned, call);
+  }
+
+  /** Translates a call from the SDK's arguments; undefined (and a diag error) if that throws. */
+  private safeTranslate<T>(translate: () => T): T | undefined {
+    try {
+      return translate();
     } catch (err) {
-      this._diag.error(`could not read ${what}; this call is not traced`, err);
+      this._diag.error('could not read the request; this call is not traced', err);
       this.standDownUnpatchedWatch();
       return undefined;
     }

@@ -1,3 +1,4 @@
+export * from './call-translation';
 export * from './config';
 export * from './content-mode';
 export { nonRecordingTracer, withTracingSuppressed } from './foreign-spans';
@@ -7,6 +8,8 @@ export * from './invocation';
 export { endOpenInvocations, openInvocationCount, type AbandonCause } from './open-invocations';
 export { IDLE_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT_MS } from './idle-timeout';
 export * from './model';
+export * from './module-exports';
+export { perClient } from './per-client';
 export * from './readers';
 export * from './scope';
 export * from './stages';

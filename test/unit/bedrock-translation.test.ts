@@ -76,14 +76,14 @@ describe('readers never throw', () => {
       { role: 'user', parts: [] },
       { role: 'user', parts: [{ type: 'newBlock' }, { type: 'image' }, { type: 'tool_call_response', response: [] }] },
     ]);
-    expect(t.results(true).response({ output: 'nope', usage: [] }, {})).toEqual({ finishReasons: ['error'], usage: undefined, outputMessages: undefined });
+    expect(t.results(true).response({ output: { output: 'nope', usage: [] }, headers: {} })).toEqual({ finishReasons: ['error'], usage: undefined, outputMessages: undefined });
   });
 
   it('InvokeModel translation of a body with the wrong types', () => {
     const t = invokeModelCommand({ modelId: 'anthropic.claude-3', body: JSON.stringify({ max_tokens: 'many', messages: 'hi', system: 5 }) }, {}, true);
     expect(t.request.params).toEqual({ stream: true, maxTokens: undefined, temperature: undefined, topP: undefined, topK: undefined, stopSequences: undefined });
     expect(t.request.content!()).toEqual({ systemInstructions: [], inputMessages: [], toolDefinitions: undefined });
-    const handler = t.results(true).stream!.handler();
+    const handler = t.results(true).stream!();
     handler.onChunk({ chunk: { bytes: new TextEncoder().encode('not json') } });
     handler.onChunk({ chunk: { bytes: new TextEncoder().encode(JSON.stringify({ type: 'content_block_delta', index: 'x', delta: null })) } });
     handler.onChunk(null);

@@ -3,7 +3,7 @@
  * Foundry clients (separate packages built on BaseAnthropic) reach the same patched resource classes when
  * they resolve the same copy of @anthropic-ai/sdk.
  */
-import { type Endpoint, lookupByClassName, serverOfUrl } from '../../core';
+import { type Endpoint, lookupByClassName, perClient, serverOfUrl } from '../../core';
 
 export type AnthropicEndpoint = Endpoint;
 
@@ -13,18 +13,8 @@ const CLASS_PROVIDERS: Readonly<Record<string, string>> = {
   AnthropicVertex: 'gcp.vertex_ai',
 };
 
-const cache = new WeakMap<object, AnthropicEndpoint>();
-
 /** Reads the endpoint of a client once (baseURL is fixed at construction; `withOptions()` copies are new clients). */
-export function endpointOf(client: unknown): AnthropicEndpoint {
-  if (!client || typeof client !== 'object') return { provider: 'anthropic' };
-  let endpoint = cache.get(client);
-  if (!endpoint) {
-    endpoint = computeEndpoint(client as { baseURL?: unknown; _genAIProviderName?: unknown });
-    cache.set(client, endpoint);
-  }
-  return endpoint;
-}
+export const endpointOf: (client: unknown) => AnthropicEndpoint = perClient(computeEndpoint, { provider: 'anthropic' });
 
 function computeEndpoint(client: { baseURL?: unknown; _genAIProviderName?: unknown }): AnthropicEndpoint {
   // An unparsable base URL leaves server.* unset.

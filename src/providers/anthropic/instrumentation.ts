@@ -13,14 +13,14 @@
  * `Anthropic.Beta.Messages` statics. Verified on 0.137 (latest 0.x) and 1.14 (latest 1.x). The older "v4"
  * layout (<= 0.41) predates most of the Messages API features mapped here and is not tested.
  */
-import { context, diag } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from '../../core';
-import { GenAIInstrumentationBase } from '../../core';
+import { GenAIInstrumentationBase, moduleExportsOf } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
-import { observeApiPromise } from '../stainless/api-promise';
+import { type CreateMethod, wrapCreate } from '../stainless/create-wrapper';
 import { endpointOf } from './endpoint';
-import { messagesRequest, messagesResults } from './messages';
+import { messagesCall } from './messages';
 import { type SdkTelemetryPolicy, runCreate, runStreamHelper, sdkRecordsContent, suppressesSdkSpans } from './sdk-telemetry';
 import { ANTHROPIC_REQUEST_SIGNATURE } from './request-signature';
 
@@ -41,8 +41,7 @@ type Patchable = Record<'create' | 'stream', SdkMethod | undefined>;
 
 /** The resource prototypes to patch, found through the client class's static aliases. */
 function patchTargets(moduleExports: unknown): Array<[Patchable | undefined, string]> {
-  const ns = moduleExports as Record<string | symbol, unknown> | undefined;
-  const unwrapped = ns && ns[Symbol.toStringTag] === 'Module' ? (ns.default as Record<string, unknown>) : ns;
+  const unwrapped = moduleExportsOf(moduleExports);
   // The client class: `.Anthropic` of the CommonJS exports, or the ESM default export itself (whose own
   // static `Anthropic` is BaseAnthropic, which has no resources): the first candidate with `Messages`.
   const Anthropic = [unwrapped?.Anthropic, unwrapped].find(
@@ -57,8 +56,7 @@ function patchTargets(moduleExports: unknown): Array<[Patchable | undefined, str
 
 /** The SDK's APIError class, to rebuild the error of an SSE `error` event on a body observed raw. */
 function apiErrorClass(moduleExports: unknown): (new (...args: unknown[]) => unknown) | undefined {
-  const ns = moduleExports as Record<string | symbol, any> | undefined;
-  const unwrapped = ns && ns[Symbol.toStringTag] === 'Module' ? ns.default : ns;
+  const unwrapped = moduleExportsOf(moduleExports);
   const cls = unwrapped?.APIError ?? unwrapped?.Anthropic?.APIError;
   return typeof cls === 'function' ? cls : undefined;
 }
@@ -86,7 +84,12 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
         continue;
       }
       if (isWrapped(target.create)) this._unwrap(target, 'create');
-      this._wrap(target, 'create', (original) => this.wrapCreate(original as SdkMethod, APIError));
+      this._wrap(target, 'create', (original) =>
+        wrapCreate(this, original as CreateMethod, {
+          translate: (body, client) => messagesCall(body, endpointOf(client), APIError),
+          run: (client, invoke) => runCreate(client, this.suppressSdkSpans(client), invoke),
+        }),
+      );
       if (typeof target.stream === 'function') {
         if (isWrapped(target.stream)) this._unwrap(target, 'stream');
         this._wrap(target, 'stream', (original) => this.wrapStreamHelper(original as SdkMethod));
@@ -113,30 +116,6 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
       );
     }
     return suppress;
-  }
-
-  private wrapCreate(original: SdkMethod, APIError: (new (...args: unknown[]) => unknown) | undefined): SdkMethod {
-    const instrumentation = this;
-    return function patchedCreate(this: { _client?: unknown }, body: unknown, ...rest: unknown[]) {
-      const client = this?._client;
-      // A body that is not an object still makes a request (that the API refuses): it gets its span too.
-      const params = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-      const request = instrumentation.safeRequest(() => messagesRequest(params, endpointOf(client)));
-      const invocation = request && instrumentation.startInvocation(request);
-      if (!invocation) return original.call(this, body, ...rest);
-      let returned: unknown;
-      try {
-        const suppress = instrumentation.suppressSdkSpans(client);
-        returned = context.with(invocation.context, () => runCreate(client, suppress, () => original.call(this, body, ...rest)));
-      } catch (error) {
-        // Synchronous validation errors from the SDK reach the caller unchanged.
-        invocation.fail(error);
-        throw error;
-      }
-      // The invocation's own mode: a GenAI context scope may override the instrumentation's, and a
-      // sampled-out span needs no span content.
-      return observeApiPromise(returned, invocation, messagesResults(invocation.capturesContent, APIError));
-    };
   }
 
   private wrapStreamHelper(original: SdkMethod): SdkMethod {

@@ -3,9 +3,16 @@
  */
 import type { ChunkHandler, InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
 import { asArray, asNumber, asObject, asString, inputIncludingCache, type Json, parseJsonIfPossible, requestIdentity } from '../../core';
-import type { ResultTranslator } from '../stainless/result-translator';
+import type { StainlessCallTranslation, StainlessResultTranslation } from '../stainless/result-translation';
 import { finishReason, inputMessages, outputMessage, systemInstructions, toolDefinitions } from './content';
 import type { AnthropicEndpoint } from './endpoint';
+
+type APIErrorClass = new (...args: unknown[]) => unknown;
+
+/** One create call; `APIError`: the SDK's error class, to rebuild the error of an SSE `error` event. */
+export function messagesCall(body: Json, endpoint: AnthropicEndpoint, APIError?: APIErrorClass): StainlessCallTranslation {
+  return { request: messagesRequest(body, endpoint), results: (captureContent) => messagesResults(captureContent, APIError) };
+}
 
 /** The request of one create call, in the core model (content built lazily, only when captured). */
 export function messagesRequest(body: Json, endpoint: AnthropicEndpoint): InvocationRequest {
@@ -70,10 +77,7 @@ function lastFallbackModel(content: unknown): string | undefined {
 }
 
 /** The results of one create call: a `Message`, or the events of a stream. */
-export function messagesResults(
-  captureContent: boolean,
-  APIError?: new (...args: unknown[]) => unknown,
-): ResultTranslator {
+export function messagesResults(captureContent: boolean, APIError?: APIErrorClass): StainlessResultTranslation {
   return {
     response(result): InvocationResponse {
       const m = asObject(result) ?? {};
@@ -101,7 +105,7 @@ export function messagesResults(
 }
 
 /** The error the SDK throws for an SSE `error` event: its APIError, built as its Stream builds it. */
-function streamError(data: string, response: unknown, APIError?: new (...args: unknown[]) => unknown): unknown {
+function streamError(data: string, response: unknown, APIError?: APIErrorClass): unknown {
   const body = parseJsonIfPossible(data);
   const headers = asObject(response)?.headers;
   if (APIError) {

@@ -2,11 +2,10 @@
  * Ends a call's invocation from the command's output or error: the translated response with the AWS
  * request id, and for a streamed output its event stream, observed in place until it ends.
  */
-import type { ChunkHandler, Invocation, InvocationResponse } from '../../core';
+import type { CallFailure, ChunkHandler, InvocationResponse, RecordedCall } from '../../core';
 import { asObject, asString, safely, StreamObserver } from '../../core';
-import type { CallState } from './middleware';
 import { ATTR_AWS_REQUEST_ID } from '../../core/semconv';
-import type { ResultTranslator } from './operation';
+import type { BedrockResultTranslation, ResponseHeaders } from './operation';
 
 function requestIdAttributes(metadata: unknown): Record<string, string> {
   const requestId = asString(asObject(metadata)?.requestId);
@@ -18,21 +17,21 @@ function withAttributes(response: InvocationResponse, attributes: Record<string,
 }
 
 /** The failure of a call: the AWS request id, when the service answered. */
-export function failure(error: unknown): InvocationResponse {
-  return withAttributes({}, requestIdAttributes(asObject(error)?.$metadata));
+export function commandFailure(error: unknown): CallFailure {
+  return { response: withAttributes({}, requestIdAttributes(asObject(error)?.$metadata)) };
 }
 
 /** Records a command output; for a streamed one, observes its event stream (in place) until it ends. */
-export function recordOutput(output: unknown, invocation: Invocation, results: ResultTranslator, state: CallState): void {
+export function recordOutput(output: unknown, call: RecordedCall<BedrockResultTranslation>, headers: ResponseHeaders): void {
+  const { invocation, results } = call;
   const o = asObject(output) ?? {};
   const requestId = requestIdAttributes(o.$metadata);
-  const stream = results.stream;
-  if (!stream) {
-    invocation.end(withAttributes(safely('reading a Bedrock response', () => results.response(o, state.headers), {}), requestId));
+  if (!results.stream || !results.streamProperty) {
+    invocation.end(withAttributes(safely('reading a Bedrock response', () => results.response({ output: o, headers }), {}), requestId));
     return;
   }
-  const observer = new StreamObserver(invocation, withRequestIds(stream.handler(), requestId));
-  const iterable = o[stream.property];
+  const observer = new StreamObserver(invocation, withRequestIds(results.stream(), requestId));
+  const iterable = o[results.streamProperty];
   // The event stream object keeps its identity: only its iterator factory is replaced.
   if (observer.observeIteratorFactory(iterable, Symbol.asyncIterator)) {
     observer.waitOnApp(iterable as object);

@@ -1,8 +1,8 @@
 /* The four instrumented commands: telling them apart by class, and the translation of each. */
-import type { Json } from '../../core';
+import type { CallTranslation, Json } from '../../core';
 import { converseCommand } from './converse';
 import { invokeModelCommand } from './invoke-model';
-import type { CommandTranslation, Endpoint } from './operation';
+import type { BedrockResultTranslation, Endpoint } from './operation';
 
 export type CommandKind = 'Converse' | 'ConverseStream' | 'InvokeModel' | 'InvokeModelWithResponseStream';
 const KINDS = new Set<string>(['Converse', 'ConverseStream', 'InvokeModel', 'InvokeModelWithResponseStream']);
@@ -20,7 +20,7 @@ export function commandKind(command: unknown): CommandKind | undefined {
   return undefined;
 }
 
-export function translate(kind: CommandKind, input: Json, endpoint: Endpoint): CommandTranslation {
+export function translate(kind: CommandKind, input: Json, endpoint: Endpoint): CallTranslation<BedrockResultTranslation> {
   switch (kind) {
     case 'Converse':
       return converseCommand(input, endpoint, false);

@@ -1,5 +1,5 @@
 /* ConverseCommand and ConverseStreamCommand: request, response and stream events. */
-import type { ChunkHandler, InvocationRequest, InvocationResponse } from '../../core';
+import type { CallTranslation, ChunkHandler, InvocationRequest, InvocationResponse } from '../../core';
 import { asNumber, asObject, asString, asStrings, type Json } from '../../core';
 import { BlockAccumulator } from './block-accumulator';
 import {
@@ -10,7 +10,8 @@ import {
   converseToolDefinitions,
 } from './converse-content';
 import { bedrockUsage } from './json';
-import { type CommandTranslation, type Endpoint, guardrailAttributes, requestIdentity } from './operation';
+import { commandFailure } from './command-output';
+import { type BedrockResultTranslation, type Endpoint, guardrailAttributes, requestIdentity } from './operation';
 
 /** Converse `usage` (also Nova's `usage` in InvokeModel bodies, with its `...Count` spellings). */
 export function converseUsage(u: unknown) {
@@ -79,7 +80,7 @@ function reasoningLevel(input: Json, fields: Json | undefined): string | undefin
   return level || undefined;
 }
 
-export function converseCommand(input: Json, endpoint: Endpoint, streamed: boolean): CommandTranslation {
+export function converseCommand(input: Json, endpoint: Endpoint, streamed: boolean): CallTranslation<BedrockResultTranslation> {
   const inference = asObject(input.inferenceConfig) ?? {};
   const fields = asObject(input.additionalModelRequestFields);
   const textFormat = asObject(asObject(input.outputConfig)?.textFormat);
@@ -106,20 +107,21 @@ export function converseCommand(input: Json, endpoint: Endpoint, streamed: boole
   return {
     request,
     results: (captureContent) => ({
-      response: (output) => converseResponse(output, captureContent),
-      stream: streamed ? {
-        property: 'stream',
-        handler(): ChunkHandler {
-          const acc = new BlockAccumulator(captureContent);
-          return {
-            onChunk(event) {
-              const e = asObject(event);
-              if (e) applyConverseEvent(acc, e);
-            },
-            toResponse: () => acc.toResponse(),
-          };
-        },
-      } : undefined,
+      response: ({ output }) => converseResponse(output, captureContent),
+      failure: commandFailure,
+      streamProperty: streamed ? 'stream' : undefined,
+      stream: streamed
+        ? (): ChunkHandler => {
+            const acc = new BlockAccumulator(captureContent);
+            return {
+              onChunk(event) {
+                const e = asObject(event);
+                if (e) applyConverseEvent(acc, e);
+              },
+              toResponse: () => acc.toResponse(),
+            };
+          }
+        : undefined,
     }),
   };
 }

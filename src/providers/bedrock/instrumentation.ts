@@ -33,13 +33,14 @@
  */
 import { context } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
-import type { GenAIInstrumentationConfig } from '../../core';
-import { asObject, GenAIInstrumentationBase, safely, tapSettlement, withTracingSuppressed } from '../../core';
+import type { GenAIInstrumentationConfig, RecordedCall } from '../../core';
+import { asObject, GenAIInstrumentationBase, safely, sdkExport, tapSettlement, withTracingSuppressed } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
-import { failure, recordOutput } from './command-output';
+import { recordOutput } from './command-output';
 import { commandKind, translate } from './commands';
 import { endpointAtStart, recordConstruction, stopRecordingConstruction } from './client-config';
 import { addMiddleware, type CallState, knownEndpoint, withCallState } from './middleware';
+import type { BedrockResultTranslation } from './operation';
 import { BEDROCK_RUNTIME_REQUEST_SIGNATURE } from './request-signature';
 
 /** ConverseCommand and ConverseStreamCommand first shipped in 3.587.0. */
@@ -62,10 +63,7 @@ type WrappedSend = SendFn & { __wrapped?: boolean; __original?: SendFn; __unwrap
 
 /** `BedrockRuntimeClient.prototype` of a module's exports (or its ESM namespace). */
 function clientPrototype(moduleExports: unknown): ClientPrototype | undefined {
-  const ns = moduleExports as Record<string | symbol, unknown> | undefined;
-  if (!ns) return undefined;
-  const exportsObject = (ns.BedrockRuntimeClient ? ns : (ns.default as Record<string, unknown> | undefined)) ?? {};
-  const Client = exportsObject.BedrockRuntimeClient;
+  const Client = sdkExport(moduleExports, 'BedrockRuntimeClient');
   return typeof Client === 'function' ? (Client.prototype as ClientPrototype) : undefined;
 }
 
@@ -123,45 +121,43 @@ export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<Bedr
       const original = target();
       const kind = commandKind(args[0]);
       if (!kind) return original.apply(this, args);
-      const input = asObject((args[0] as { input?: unknown }).input) ?? {};
-      const translation = instrumentation.safeRequest(() => translate(kind, input, knownEndpoint(this) ?? endpointAtStart(this) ?? {}), 'the Bedrock request');
-      const invocation = translation && instrumentation.startInvocation(translation.request);
-      if (!translation || !invocation) return original.apply(this, args);
-
-      const state: CallState = { invocation, client: this, context: invocation.context, restoreContext: false, headers: {} };
-      state.context = withCallState(invocation.context, state);
-      const middlewareRuns = addMiddleware(this);
-      state.restoreContext = middlewareRuns && instrumentation.getConfig().suppressAwsSdkSpans !== false && isWrapped(original);
-      const runContext = state.restoreContext ? withTracingSuppressed(state.context) : state.context;
-      const results = translation.results(invocation.capturesContent);
-      const onOutput = (output: unknown) => safely('recording a Bedrock response', () => recordOutput(output, invocation, results, state), undefined);
-      const onError = (error: unknown) => invocation.fail(error, failure(error));
-
-      // Callback forms: send(command, cb) and send(command, options, cb). We see the outcome first.
+      const client = this;
+      // Callback forms: send(command, cb) and send(command, options, cb).
       const callbackIndex = typeof args[1] === 'function' ? 1 : typeof args[2] === 'function' ? 2 : -1;
-      if (callbackIndex >= 0) {
-        const callback = args[callbackIndex] as (...cbArgs: unknown[]) => unknown;
-        args[callbackIndex] = function (this: unknown, ...cbArgs: unknown[]) {
-          if (cbArgs[0]) onError(cbArgs[0]);
-          else onOutput(cbArgs[1]);
-          return callback.apply(this, cbArgs);
-        };
-      }
-
-      let returned: unknown;
-      try {
-        returned = context.with(runContext, () => original.apply(this, args));
-      } catch (error) {
-        invocation.fail(error, failure(error));
-        throw error;
-      }
-      if (callbackIndex < 0) {
-        // The caller gets a promise that settles as the SDK's does, after the output (and its stream)
-        // was observed; a failure it never awaits stays an unhandled rejection (see tapSettlement).
-        if (returned instanceof Promise) return tapSettlement(returned, onOutput, onError);
-        invocation.end({});
-      }
-      return returned;
+      let state: CallState | undefined;
+      const onOutput = (output: unknown, call: RecordedCall<BedrockResultTranslation>) =>
+        safely('recording a Bedrock response', () => recordOutput(output, call, state?.headers ?? {}), undefined);
+      return instrumentation.recordCall(
+        () => translate(kind, asObject((args[0] as { input?: unknown }).input) ?? {}, knownEndpoint(client) ?? endpointAtStart(client) ?? {}),
+        (call) => {
+          if (!call) return original.apply(client, args);
+          const { invocation } = call;
+          const callState: CallState = { invocation, client, context: invocation.context, restoreContext: false, headers: {} };
+          state = callState;
+          callState.context = withCallState(invocation.context, callState);
+          const middlewareRuns = addMiddleware(client);
+          callState.restoreContext = middlewareRuns && instrumentation.getConfig().suppressAwsSdkSpans !== false && isWrapped(original);
+          const runContext = callState.restoreContext ? withTracingSuppressed(callState.context) : callState.context;
+          if (callbackIndex >= 0) {
+            // We see the outcome first.
+            const callback = args[callbackIndex] as (...cbArgs: unknown[]) => unknown;
+            args[callbackIndex] = function (this: unknown, ...cbArgs: unknown[]) {
+              if (cbArgs[0]) call.fail(cbArgs[0]);
+              else onOutput(cbArgs[1], call);
+              return callback.apply(this, cbArgs);
+            };
+          }
+          return context.with(runContext, () => original.apply(client, args));
+        },
+        (returned, call) => {
+          if (callbackIndex >= 0) return returned;
+          // The caller gets a promise that settles as the SDK's does, after the output (and its stream)
+          // was observed; a failure it never awaits stays an unhandled rejection (see tapSettlement).
+          if (returned instanceof Promise) return tapSettlement(returned, (output) => onOutput(output, call), (error) => call.fail(error));
+          call.invocation.end({});
+          return returned;
+        },
+      );
     };
   }
 }

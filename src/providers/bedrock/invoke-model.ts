@@ -4,7 +4,7 @@
  * such as `us.anthropic.claude-...`, and ARNs all contain `{provider}.{model}`), then by unmistakable body
  * shapes (an opaque application inference profile or provisioned model ARN), else it is unknown.
  */
-import type { ChunkHandler, InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
+import type { CallTranslation, ChunkHandler, InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
 import { asObject, type Json } from '../../core';
 import { anthropicFamily } from './families/anthropic';
 import { cohereChatFamily, cohereEmbedFamily, cohereGenerateFamily } from './families/cohere';
@@ -16,14 +16,8 @@ import { novaFamily } from './families/nova';
 import { openaiChatFamily } from './families/openai-chat';
 import { titanEmbeddingsFamily, titanTextFamily } from './families/titan';
 import { bedrockUsage, invocationMetricsUsage, parseJsonBody } from './json';
-import {
-  type CommandTranslation,
-  type Endpoint,
-  type ResponseHeaders,
-  guardrailAttributes,
-  headerCounts,
-  requestIdentity,
-} from './operation';
+import { commandFailure } from './command-output';
+import { type BedrockResultTranslation, type Endpoint, guardrailAttributes, headerCounts, requestIdentity } from './operation';
 
 export function modelFamily(modelId: string, body: Json): ModelFamily {
   const id = modelId.toLowerCase();
@@ -63,7 +57,7 @@ function forOperation(operation: InvocationRequest['operation'], usage: TokenUsa
   return usage.inputTokens === undefined ? undefined : { inputTokens: usage.inputTokens };
 }
 
-export function invokeModelCommand(input: Json, endpoint: Endpoint, streamed: boolean): CommandTranslation {
+export function invokeModelCommand(input: Json, endpoint: Endpoint, streamed: boolean): CallTranslation<BedrockResultTranslation> {
   const modelId = typeof input.modelId === 'string' ? input.modelId : '';
   // A body we cannot read (a stream, or not JSON) still gets a span: model, guardrail, usage from headers.
   const parsed = parseJsonBody(input.body);
@@ -82,7 +76,7 @@ export function invokeModelCommand(input: Json, endpoint: Endpoint, streamed: bo
   return {
     request,
     results: (captureContent) => ({
-      response(output, headers: ResponseHeaders): InvocationResponse {
+      response({ output, headers }): InvocationResponse {
         const responseBody = parseJsonBody(output.body);
         let response = responseBody ? family.response(responseBody, captureContent, body) : {};
         // Bedrock's own token counts (response headers) for the families whose body has none.
@@ -91,28 +85,27 @@ export function invokeModelCommand(input: Json, endpoint: Endpoint, streamed: bo
         if (responseBody && guardrailIntervened(responseBody)) response = asContentFilter(response);
         return response;
       },
+      failure: commandFailure,
+      streamProperty: streamed ? 'body' : undefined,
       stream: streamed
-        ? {
-            property: 'body',
-            handler(): ChunkHandler {
-              const familyStream = family.stream?.(body, captureContent);
-              let metricsUsage: TokenUsage | undefined;
-              let intervened = false;
-              return {
-                onChunk(event) {
-                  const chunk = parseJsonBody(asObject(asObject(event)?.chunk)?.bytes);
-                  if (!chunk) return;
-                  metricsUsage = invocationMetricsUsage(chunk) ?? metricsUsage;
-                  if (guardrailIntervened(chunk)) intervened = true;
-                  familyStream?.onChunk(chunk);
-                },
-                toResponse(interrupted) {
-                  let response = familyStream?.toResponse(interrupted) ?? {};
-                  response = { ...response, usage: forOperation(operation, response.usage ?? metricsUsage) };
-                  return intervened ? asContentFilter(response) : response;
-                },
-              };
-            },
+        ? (): ChunkHandler => {
+            const familyStream = family.stream?.(body, captureContent);
+            let metricsUsage: TokenUsage | undefined;
+            let intervened = false;
+            return {
+              onChunk(event) {
+                const chunk = parseJsonBody(asObject(asObject(event)?.chunk)?.bytes);
+                if (!chunk) return;
+                metricsUsage = invocationMetricsUsage(chunk) ?? metricsUsage;
+                if (guardrailIntervened(chunk)) intervened = true;
+                familyStream?.onChunk(chunk);
+              },
+              toResponse(interrupted) {
+                let response = familyStream?.toResponse(interrupted) ?? {};
+                response = { ...response, usage: forOperation(operation, response.usage ?? metricsUsage) };
+                return intervened ? asContentFilter(response) : response;
+              },
+            };
           }
         : undefined,
     }),

@@ -10,7 +10,7 @@
  */
 import { type Context, context, createContextKey } from '@opentelemetry/api';
 import type { Invocation } from '../../core';
-import { asObject, safely, serverOf } from '../../core';
+import { asObject, perClient, safely, serverOf } from '../../core';
 import type { Endpoint, ResponseHeaders } from './operation';
 
 const CALL_STATE_KEY = createContextKey('opentelemetry-instrumentation-genai bedrock call');
@@ -34,8 +34,6 @@ export function withCallState(invocationContext: Context, state: CallState): Con
 
 /** Where each client's requests went (learned by the middleware), for the next call's span start. */
 const clientEndpoints = new WeakMap<object, Endpoint>();
-/** Clients the middleware was added to; the value says whether it runs on every call (see addMiddleware). */
-const clientsWithMiddleware = new WeakMap<object, boolean>();
 
 /** Where this client's requests went, as the middleware last saw. */
 export function knownEndpoint(client: object): Endpoint | undefined {
@@ -84,10 +82,7 @@ interface MiddlewareStackLike {
  * Adds the middleware to a client's stack once. It runs on every later call unless the client caches
  * its resolved handlers (`cacheMiddleware: true`) and already had some: those were built without it.
  */
-export function addMiddleware(client: object): boolean {
-  if (!client || (typeof client !== 'object' && typeof client !== 'function')) return false;
-  const known = clientsWithMiddleware.get(client);
-  if (known !== undefined) return known;
+export const addMiddleware: (client: object) => boolean = perClient((client: object) => {
   let runsEveryCall = false;
   try {
     const stack = (client as { middlewareStack?: Partial<MiddlewareStackLike> }).middlewareStack;
@@ -98,6 +93,5 @@ export function addMiddleware(client: object): boolean {
   } catch {
     runsEveryCall = false;
   }
-  clientsWithMiddleware.set(client, runsEveryCall);
   return runsEveryCall;
-}
+}, false);

@@ -1,5 +1,5 @@
 /* What each Bedrock translation (Converse, InvokeModel per model family) provides to the instrumentation. */
-import { type ChunkHandler, type InvocationRequest, type InvocationResponse, type ServerAddress, requestIdentity as callIdentity } from '../../core';
+import { type InvocationRequest, type Json, type ResultTranslation, type ServerAddress, requestIdentity as callIdentity } from '../../core';
 import { ATTR_AWS_BEDROCK_GUARDRAIL_ID } from '../../core/semconv';
 
 export const PROVIDER_NAME = 'aws.bedrock';
@@ -10,20 +10,18 @@ export type Endpoint = ServerAddress;
 /** Response headers of the HTTP exchange (lower-case names), when the middleware saw them. */
 export type ResponseHeaders = Readonly<Record<string, string | undefined>>;
 
-export interface ResultTranslator {
-  /** A non-streamed command output. */
-  response(output: Record<string, unknown>, headers: ResponseHeaders): InvocationResponse;
-  /**
-   * For streamed commands: the output property holding the event stream, and a fresh chunk handler for
-   * its events (a ConverseStream event, or an InvokeModel chunk whose bytes hold the family's JSON).
-   */
-  stream?: { property: 'stream' | 'body'; handler(): ChunkHandler };
+/** What a command returned: its output, and the response headers of its HTTP exchange. */
+export interface CommandResult {
+  output: Json;
+  headers: ResponseHeaders;
 }
 
-export interface CommandTranslation {
-  request: InvocationRequest;
-  /** The result side, for the call's own capture mode (known once its span has started). */
-  results(captureContent: boolean): ResultTranslator;
+/**
+ * The results of a command. A streamed command's chunk handler (`stream`) reads the events of the output
+ * property `streamProperty`: ConverseStream events, or InvokeModel chunks whose bytes hold the family's JSON.
+ */
+export interface BedrockResultTranslation extends ResultTranslation<CommandResult> {
+  readonly streamProperty?: 'stream' | 'body';
 }
 
 /** The part of every request that names the call (the provider is always Bedrock; an empty model id is none). */

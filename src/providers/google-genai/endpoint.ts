@@ -4,7 +4,7 @@
  * its base URL (the default host, or `httpOptions.baseUrl`); a request's own `config.httpOptions.baseUrl`
  * wins over the client's, as in the SDK.
  */
-import { asObject, asString, type Endpoint, serverOfUrl } from '../../core';
+import { asObject, asString, type Endpoint, perClient, serverOfUrl } from '../../core';
 
 export type { Endpoint };
 
@@ -20,7 +20,8 @@ interface ApiClientLike {
   clientOptions?: { vertexai?: unknown };
 }
 
-const cache = new WeakMap<object, { baseUrl: string | undefined; endpoint: Endpoint }>();
+/** Per ApiClient: the endpoint of its last base URL (a request may override it). */
+const lastEndpoint = perClient((): { baseUrl?: string; endpoint?: Endpoint } => ({}), {});
 
 /** The endpoint of a call made through this `Models` instance with these params. */
 export function endpointOf(models: unknown, params: unknown): Endpoint {
@@ -28,11 +29,12 @@ export function endpointOf(models: unknown, params: unknown): Endpoint {
   const requestBaseUrl = asString(asObject(asObject(asObject(params)?.config)?.httpOptions)?.baseUrl);
   if (!apiClient) return fromBaseUrl(PROVIDER_GEMINI, requestBaseUrl, undefined);
   const baseUrl = requestBaseUrl ?? clientBaseUrl(apiClient);
-  const cached = cache.get(apiClient);
-  if (cached && cached.baseUrl === baseUrl) return cached.endpoint;
+  const last = lastEndpoint(apiClient);
+  if (last.endpoint && last.baseUrl === baseUrl) return last.endpoint;
   const vertex = isVertex(apiClient);
   const endpoint = fromBaseUrl(vertex ? PROVIDER_VERTEX_AI : PROVIDER_GEMINI, baseUrl, vertex ? vertexHost(apiClient) : GEMINI_HOST);
-  cache.set(apiClient, { baseUrl, endpoint });
+  last.baseUrl = baseUrl;
+  last.endpoint = endpoint;
   return endpoint;
 }
 

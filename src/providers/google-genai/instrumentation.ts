@@ -25,8 +25,8 @@
  * what one recorded call does is in ./record-call.ts.
  */
 import { isWrapped } from '@opentelemetry/instrumentation';
-import type { GenAIInstrumentationConfig, Invocation, InvocationRequest } from '../../core';
-import { asObject, GenAIInstrumentationBase } from '../../core';
+import type { GenAIInstrumentationConfig } from '../../core';
+import { GenAIInstrumentationBase, sdkExport } from '../../core';
 import { PACKAGE_VERSION } from '../../version';
 import type { AnyFunction, PatchState, RecordCall } from './method-wrappers';
 import { accessor, INTERNAL, internalWrapper, isOurAccessor, METHODS, prototypeWrapper } from './method-wrappers';
@@ -39,8 +39,7 @@ export type GoogleGenAIInstrumentationConfig = GenAIInstrumentationConfig;
 
 /** The `Models` class of a module's exports (CommonJS exports or an ES module namespace). */
 function modelsClass(moduleExports: unknown): { prototype: Record<string, unknown> } | undefined {
-  const ns = moduleExports as Record<string, unknown> | undefined;
-  const Models = ns?.Models ?? asObject(ns?.default)?.Models;
+  const Models = sdkExport(moduleExports, 'Models');
   return typeof Models === 'function' ? (Models as unknown as { prototype: Record<string, unknown> }) : undefined;
 }
 
@@ -72,8 +71,7 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
     states.set(Models, state);
     state.active = true;
     const proto = Models.prototype;
-    const start = (build: () => InvocationRequest) => this.startCall(build);
-    const record: RecordCall = (method, models, params, invoke) => recordCall(start, method, models, params, invoke);
+    const record: RecordCall = (method, models, params, invoke) => recordCall(this, method, models, params, invoke);
     for (const method of METHODS) {
       const own = Object.getOwnPropertyDescriptor(proto, method);
       if (own && typeof own.value === 'function') {
@@ -105,11 +103,5 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
       else if (isWrapped(proto[method])) this._unwrap(proto, method);
       if (isWrapped(proto[INTERNAL[method]])) this._unwrap(proto, INTERNAL[method]);
     }
-  }
-
-  /** Starts the invocation of the request `build` reads; undefined when the call is not recorded. */
-  private startCall(build: () => InvocationRequest): Invocation | undefined {
-    const request = this.safeRequest(build);
-    return request && this.startInvocation(request);
   }
 }

@@ -1,113 +1,70 @@
 /*
- * One recorded call of a `Models` method: the invocation starts with the request, the SDK call runs in
- * the invocation's context with the call's record in it (./call-record.ts), and the invocation ends with
- * the response, the failure, or the end of the stream. The caller gets the SDK's result or error unchanged.
+ * One recorded call of a `Models` method: the SDK call runs in the invocation's context with the call's
+ * record in it (./call-record.ts), and the invocation ends with the response, the failure, or the end of
+ * the stream. The caller gets the SDK's result or error unchanged.
  */
 import type { Context } from '@opentelemetry/api';
 import { context } from '@opentelemetry/api';
-import type { Invocation, InvocationRequest } from '../../core';
-import { asObject, isAsyncIterator, type Json, safely } from '../../core';
-import { CallRecord, withCallRecord } from './call-record';
-import { embedContentRequest, embedContentResponse } from './embeddings';
-import { endpointOf } from './endpoint';
-import { generateContentRequest, requestFacts } from './generate-content-request';
-import { failedCallResponse, geminiErrorType, generateContentResponse } from './generate-content-response';
-import { GeminiChunkHandler } from './generate-content-stream';
+import type { GenAIInstrumentationBase, RecordedCall } from '../../core';
+import { asObject, isAsyncIterator } from '../../core';
+import { withCallRecord } from './call-record';
+import { type GoogleResultTranslation, translateCall } from './call-translation';
 import type { Method } from './method-wrappers';
 import { observeGenerator } from './stream-wrapper';
 
-/** Starts the invocation of the request `build` reads; undefined when the call is not recorded. */
-export type StartInvocation = (build: () => InvocationRequest) => Invocation | undefined;
+type GoogleCall = RecordedCall<GoogleResultTranslation>;
 
 /** Records one call of `method` on `models` with `params`; `invoke` makes the SDK call. */
-export function recordCall(start: StartInvocation, method: Method, models: unknown, params: unknown, invoke: () => unknown): unknown {
+export function recordCall(instrumentation: GenAIInstrumentationBase, method: Method, models: unknown, params: unknown, invoke: () => unknown): unknown {
   // Parameters that are not an object still make a call (that the SDK or the API refuses): it gets its span too.
   const body = asObject(params) ?? {};
-  switch (method) {
-    case 'generateContent':
-      return recordGenerateContent(start, models, body, invoke);
-    case 'generateContentStream':
-      return recordStream(start, models, body, invoke);
-    case 'embedContent':
-      return recordEmbedContent(start, models, body, invoke);
+  return instrumentation.recordCall(
+    () => translateCall(method, models, body),
+    (call) => (call ? context.with(callContext(call), () => asPromise(invoke)) : invoke()),
+    (returned, call) => (method === 'generateContentStream' ? observeStream(returned, call) : settle(returned, call)),
+  );
+}
+
+/** The context the call's SDK code runs in: the invocation's, with the call's record in it. */
+function callContext(call: GoogleCall): Context {
+  return withCallRecord(call.invocation.context, call.results.record);
+}
+
+/** The SDK's methods are async: what they throw, a caller of a recorded call gets as a rejection. */
+function asPromise(invoke: () => unknown): unknown {
+  try {
+    return invoke();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
-function begin(
-  start: StartInvocation,
-  method: Method,
-  models: unknown,
-  build: () => InvocationRequest,
-): { invocation: Invocation; call: CallRecord; callContext: Context } | undefined {
-  const invocation = start(build);
-  if (!invocation) return undefined;
-  const call = new CallRecord(models, method, invocation.capturesContent);
-  return { invocation, call, callContext: withCallRecord(invocation.context, call) };
+/** What the SDK's promise resolves to; a rejection fails the call and reaches the caller unchanged. */
+async function settled(returned: unknown, call: GoogleCall): Promise<unknown> {
+  try {
+    return await returned;
+  } catch (error) {
+    call.fail(error);
+    throw error;
+  }
 }
 
-function recordGenerateContent(start: StartInvocation, models: unknown, params: Json, invoke: () => unknown): unknown {
-  const facts = requestFacts(params);
-  const started = begin(start, 'generateContent', models, () => generateContentRequest(params, endpointOf(models, params), false));
-  if (!started) return invoke();
-  const { invocation, call, callContext } = started;
-  const capture = invocation.capturesContent;
-  return settle(
-    invocation,
-    () => context.with(callContext, invoke),
-    (result) => generateContentResponse(result, call, facts, capture),
-    () => failedCallResponse(call, facts, capture),
-  );
-}
-
-function recordEmbedContent(start: StartInvocation, models: unknown, params: Json, invoke: () => unknown): unknown {
-  const started = begin(start, 'embedContent', models, () => embedContentRequest(params, endpointOf(models, params)));
-  if (!started) return invoke();
-  const { invocation, callContext } = started;
-  return settle(
-    invocation,
-    () => context.with(callContext, invoke),
-    (result) => embedContentResponse(params, result),
-    () => ({}),
-  );
+/** Ends the invocation when the SDK's promise settles; the caller gets the SDK's result or error unchanged. */
+async function settle(returned: unknown, call: GoogleCall): Promise<unknown> {
+  const result = await settled(returned, call);
+  call.end(result);
+  return result;
 }
 
 /**
  * generateContentStream resolves to a plain async generator: the caller gets one of ours that yields the
  * same chunks, with its steps run in the call's context (./stream-wrapper.ts).
  */
-async function recordStream(start: StartInvocation, models: unknown, params: Json, invoke: () => unknown): Promise<unknown> {
-  const facts = requestFacts(params);
-  const started = begin(start, 'generateContentStream', models, () => generateContentRequest(params, endpointOf(models, params), true));
-  if (!started) return invoke();
-  const { invocation, call, callContext } = started;
-  let source: unknown;
-  try {
-    source = await context.with(callContext, invoke);
-  } catch (error) {
-    invocation.fail(error, safely('assembling a failed call', () => failedCallResponse(call, facts, invocation.capturesContent), {}), geminiErrorType(error));
-    throw error;
-  }
-  if (!isAsyncIterator(source)) {
-    invocation.end({});
+async function observeStream(returned: unknown, call: GoogleCall): Promise<unknown> {
+  const source = await settled(returned, call);
+  if (!isAsyncIterator(source) || !call.results.stream) {
+    call.invocation.end({});
     return source;
   }
-  return observeGenerator(source, invocation, callContext, new GeminiChunkHandler(invocation.capturesContent, facts, call));
-}
-
-/** Ends the invocation when the SDK's promise settles; the caller gets the SDK's result or error unchanged. */
-async function settle(
-  invocation: Invocation,
-  invoke: () => unknown,
-  onResult: (result: unknown) => ReturnType<typeof generateContentResponse>,
-  onFailure: () => ReturnType<typeof failedCallResponse>,
-): Promise<unknown> {
-  let result: unknown;
-  try {
-    result = await invoke();
-  } catch (error) {
-    invocation.fail(error, safely('assembling a failed call', onFailure, {}), geminiErrorType(error));
-    throw error;
-  }
-  invocation.end(safely('reading an SDK response', () => onResult(result), {}));
-  return result;
+  return observeGenerator(source, call.invocation, callContext(call), call.results.stream());
 }

@@ -5,9 +5,8 @@
  * under the GenAI span), and reports the chunks and the end of the stream to the core's StreamObserver.
  */
 import type { Context } from '@opentelemetry/api';
-import type { Invocation } from '../../core';
+import type { ChunkHandler, Invocation } from '../../core';
 import { bindAsyncIterator, StreamObserver } from '../../core';
-import type { GeminiChunkHandler } from './generate-content-stream';
 
 /**
  * Wraps the SDK's async generator in one of ours that delegates to it (`yield*`): same chunks, same
@@ -19,7 +18,7 @@ export function observeGenerator(
   source: AsyncIterator<unknown>,
   invocation: Invocation,
   callContext: Context,
-  handler: GeminiChunkHandler,
+  handler: ChunkHandler,
 ): AsyncGenerator<unknown> {
   const stream = new StreamObserver(invocation, handler);
   const observed = stream.observe(bindAsyncIterator(source, callContext));

@@ -1,20 +1,18 @@
 /* embeddings.create. Embeddings carry no content attributes in the conventions. */
 import { tokenUsage } from '../openai-shaped/common';
-import { asArray, asNumber, asObject, asString, requestIdentity } from '../../core';
-import { type OpenAIOperation } from './operation';
+import { asArray, asNumber, asObject, asString, type Json, requestIdentity } from '../../core';
+import type { StainlessCallTranslation } from '../stainless/result-translation';
+import type { Endpoint } from './endpoint';
 
-export const embeddingsOperation: OpenAIOperation = {
-  request(body, endpoint) {
-    // The SDK (5+) sends base64 on the wire when the caller set no format; record what the caller asked.
-    const format = asString(body.encoding_format);
-    return {
+export function embeddingsCall(body: Json, endpoint: Endpoint): StainlessCallTranslation {
+  // The SDK (5+) sends base64 on the wire when the caller set no format; record what the caller asked.
+  const format = asString(body.encoding_format);
+  return {
+    request: {
       ...requestIdentity('embeddings', asString(body.model), endpoint),
       params: { encodingFormats: format ? [format] : undefined },
-    };
-  },
-
-  results(body) {
-    return {
+    },
+    results: () => ({
       response(result) {
         const r = asObject(result) ?? {};
         const first = asObject(asArray(r.data)[0])?.embedding;
@@ -26,6 +24,6 @@ export const embeddingsOperation: OpenAIOperation = {
           embeddingsDimensionCount: dimensions,
         };
       },
-    };
-  },
-};
+    }),
+  };
+}

@@ -3,7 +3,7 @@
  * OpenAI, Azure OpenAI, Bedrock's OpenAI-compatible endpoint and many OpenAI-compatible hosts; the
  * conventions name a provider value for several of them. An unknown host stays `openai`.
  */
-import { type Endpoint, lookupByClassName, serverOfUrl } from '../../core';
+import { type Endpoint, lookupByClassName, perClient, serverOfUrl } from '../../core';
 
 export type { Endpoint };
 
@@ -50,17 +50,8 @@ export function providerForHost(host: string | undefined): string | undefined {
   return HOST_PROVIDERS.find(([suffix]) => hostMatches(lower, suffix))?.[1];
 }
 
-const endpointCache = new WeakMap<object, Endpoint>();
-
 /** Reads the endpoint of a client once (clients are long-lived; baseURL is fixed at construction). */
-export function endpointOf(client: unknown): Endpoint {
-  if (!client || typeof client !== 'object') return { provider: 'openai' };
-  const cached = endpointCache.get(client);
-  if (cached) return cached;
-  const endpoint = computeEndpoint(client as { baseURL?: unknown });
-  endpointCache.set(client, endpoint);
-  return endpoint;
-}
+export const endpointOf: (client: unknown) => Endpoint = perClient(computeEndpoint, { provider: 'openai' });
 
 function computeEndpoint(client: { baseURL?: unknown }): Endpoint {
   // An unparsable base URL leaves server.* unset.

@@ -1,6 +1,9 @@
-/* OpenAI request attributes shared by Chat Completions and Responses. */
+/* OpenAI's own attributes (`openai.*`), of requests, responses and stream chunks. */
 import type { Attributes } from '@opentelemetry/api';
+import type { Json, StreamAccumulator } from '../../core';
 import { ATTR_OPENAI_REQUEST_SERVICE_TIER, ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT } from '../../core/semconv';
+
+export const OPENAI_RESPONSE_METRIC_KEYS = [ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT];
 
 /** Conditionally required when the request sets a tier other than `auto` (the API's default). */
 export function serviceTierAttributes(tier: unknown): Attributes {
@@ -13,4 +16,10 @@ export function openaiResponseAttributes(r: Record<string, unknown>): Record<str
   if (typeof r.service_tier === 'string') attrs[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = r.service_tier;
   if (typeof r.system_fingerprint === 'string') attrs[ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = r.system_fingerprint;
   return attrs;
+}
+
+/** The `openai.response.*` attributes of a Chat Completions or Completions stream chunk. */
+export function readOpenAIChunkAttributes(acc: StreamAccumulator, chunk: Json): void {
+  // Every chunk repeats these; read them once, from the first chunk that has them.
+  if (!acc.attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER] && !acc.attributes[ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT]) Object.assign(acc.attributes, openaiResponseAttributes(chunk));
 }

@@ -1,10 +1,11 @@
 /* responses.create: requests, Response objects and stream events. */
-import { asArray, asNumber, asObject, asString, type InvocationResponse, requestIdentity } from '../../core';
+import { asArray, asNumber, asObject, asString, type InvocationResponse, type Json, requestIdentity } from '../../core';
 import { ATTR_OPENAI_API_TYPE, ERROR_TYPE_VALUE_OTHER } from '../../core/semconv';
 import { outputType, tokenUsage } from '../openai-shaped/common';
-import { OPENAI_RESPONSE_METRIC_KEYS, type OpenAIOperation } from './operation';
-import { openaiResponseAttributes, serviceTierAttributes } from './openai-attributes';
+import { OPENAI_RESPONSE_METRIC_KEYS, openaiResponseAttributes, serviceTierAttributes } from './openai-attributes';
 import { responsesInputMessages, responsesOutputMessage, responsesSystemInstructions, responsesToolDefinitions } from './responses-messages';
+import type { StainlessCallTranslation, StainlessResultTranslation } from '../stainless/result-translation';
+import type { Endpoint } from './endpoint';
 
 /** A Response has no finish reason: derive one from its status, incomplete reason and output items. */
 export function responsesFinishReason(response: Record<string, unknown>): string | undefined {
@@ -57,10 +58,10 @@ function conversationId(conversation: unknown): string | undefined {
   return asString(conversation) ?? asString(asObject(conversation)?.id);
 }
 
-export const responsesOperation: OpenAIOperation = {
-  request(body, endpoint) {
-    const text = asObject(body.text);
-    return {
+export function responsesCall(body: Json, endpoint: Endpoint): StainlessCallTranslation {
+  const text = asObject(body.text);
+  return {
+    request: {
       ...requestIdentity('chat', asString(body.model), endpoint),
       conversationId: conversationId(body.conversation),
       params: {
@@ -80,38 +81,39 @@ export const responsesOperation: OpenAIOperation = {
         inputMessages: responsesInputMessages(body.input),
         toolDefinitions: responsesToolDefinitions(body.tools),
       }),
-    };
-  },
+    },
+    results: (captureContent) => responsesResults(captureContent),
+  };
+}
 
-  results(_body, captureContent) {
-    return {
-      response: (result) => fromResponse(result, captureContent),
-      stream() {
-        // Every event counts as a chunk; the terminal event carries the whole Response.
-        let latest: unknown;
-        let reported: ReportedError | undefined;
-        return {
-          onChunk(chunk) {
-            const event = asObject(chunk);
-            const response = asObject(event?.response);
-            if (response) latest = response;
-            // An `error` event the SDK passed through instead of throwing (sent without `event: error`).
-            else if (event?.type === 'error') {
-              reported ??= { type: asString(event.code) ?? ERROR_TYPE_VALUE_OTHER, message: asString(event.message) };
-            }
-          },
-          toResponse: (interrupted) => {
-            // An `error` event ends the call in error whether the SDK threw it (4.x, 7.x: `interrupted`)
-            // or yielded it and ended the stream normally (5.x, 6.x).
-            const response = latest
-              ? fromResponse(latest, captureContent, true)
-              : interrupted || reported
-                ? { finishReasons: ['error'] }
-                : {};
-            return reported && !response.error ? { ...response, error: reported } : response;
-          },
-        };
-      },
-    };
-  },
-};
+function responsesResults(captureContent: boolean): StainlessResultTranslation {
+  return {
+    response: (result) => fromResponse(result, captureContent),
+    stream() {
+      // Every event counts as a chunk; the terminal event carries the whole Response.
+      let latest: unknown;
+      let reported: ReportedError | undefined;
+      return {
+        onChunk(chunk) {
+          const event = asObject(chunk);
+          const response = asObject(event?.response);
+          if (response) latest = response;
+          // An `error` event the SDK passed through instead of throwing (sent without `event: error`).
+          else if (event?.type === 'error') {
+            reported ??= { type: asString(event.code) ?? ERROR_TYPE_VALUE_OTHER, message: asString(event.message) };
+          }
+        },
+        toResponse: (interrupted) => {
+          // An `error` event ends the call in error whether the SDK threw it (4.x, 7.x: `interrupted`)
+          // or yielded it and ended the stream normally (5.x, 6.x).
+          const response = latest
+            ? fromResponse(latest, captureContent, true)
+            : interrupted || reported
+              ? { finishReasons: ['error'] }
+              : {};
+          return reported && !response.error ? { ...response, error: reported } : response;
+        },
+      };
+    },
+  };
+}

@@ -19,10 +19,10 @@
  * their own.
  */
 import { diag } from '@opentelemetry/api';
-import type { ChunkHandler, Invocation } from '../../core';
+import type { ChunkHandler, Invocation, RecordedCall } from '../../core';
 import { StreamObserver, safely, tapSettlement } from '../../core';
 import { tapResponseProps } from './response-props-tap';
-import type { ResultTranslator } from './result-translator';
+import type { StainlessResultTranslation } from './result-translation';
 
 interface APIPromiseLike {
   parseResponse: (...args: unknown[]) => unknown;
@@ -53,8 +53,9 @@ function isStreamLike(value: unknown): value is StreamLike {
 }
 
 /** Attaches the invocation to the SDK's return value and returns that same value. */
-export function observeApiPromise<T>(returned: T, invocation: Invocation, translator: ResultTranslator): T {
-  if (!isAPIPromiseLike(returned)) return observeUnknownReturn(returned, invocation, translator) as T;
+export function observeApiPromise<T>(returned: T, call: RecordedCall<StainlessResultTranslation>): T {
+  if (!isAPIPromiseLike(returned)) return observeUnknownReturn(returned, call) as T;
+  const { invocation, results: translator } = call;
   const apiPromise = returned;
   /** Whether the stream is observed: its Stream's iterator wrapped, or its body tapped (`_responseProps`). */
   let streamObserved = false;
@@ -71,17 +72,17 @@ export function observeApiPromise<T>(returned: T, invocation: Invocation, transl
     if (translator.stream && isStreamLike(result)) {
       if (claimStream()) observeStream(result, invocation, translator.stream());
     } else {
-      invocation.end(safely('reading an SDK response', () => translator.response(result), {}));
+      call.end(result);
     }
   };
-  observeParsing(apiPromise, invocation, onParsed, (error) => invocation.fail(error));
+  observeParsing(apiPromise, invocation, onParsed, (error) => call.fail(error));
 
   // The response has arrived: the call now waits on the app to parse it. Observed on a promise that
   // takes the original's place, so a failure nobody awaits stays an unhandled rejection.
   apiPromise.responsePromise = tapSettlement(
     apiPromise.responsePromise,
     () => invocation.waitOnApp(),
-    (error) => invocation.fail(error),
+    (error) => call.fail(error),
   );
 
   const originalAsResponse = apiPromise.asResponse;
@@ -174,15 +175,15 @@ function observeStream(stream: StreamLike, invocation: Invocation, handler: Chun
  * A return value of an unknown shape (a future SDK major): record what a plain promise tells us. The
  * caller gets a promise that settles as the SDK's does (see tapSettlement), or the value itself.
  */
-function observeUnknownReturn(returned: unknown, invocation: Invocation, translator: ResultTranslator): unknown {
+function observeUnknownReturn(returned: unknown, call: RecordedCall<StainlessResultTranslation>): unknown {
   diag.debug('opentelemetry-instrumentation-genai: SDK method returned an unrecognised value; recording it as a plain promise');
   if (!(returned instanceof Promise)) {
-    invocation.end({});
+    call.invocation.end({});
     return returned;
   }
   return tapSettlement(
     returned,
-    (result) => invocation.end(safely('reading an SDK response', () => translator.response(result), {})),
-    (error) => invocation.fail(error),
+    (result) => call.end(result),
+    (error) => call.fail(error),
   );
 }

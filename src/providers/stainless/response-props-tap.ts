@@ -6,7 +6,7 @@
  */
 import type { Invocation } from '../../core';
 import { StreamObserver, safely, tapSettlement } from '../../core';
-import type { ResultTranslator } from './result-translator';
+import type { StainlessResultTranslation } from './result-translation';
 import { SseDecoder } from './sse';
 
 /** What `_responseProps()` resolves to: the fetch Response and the request's options and controller. */
@@ -23,7 +23,7 @@ interface ResponsePropsLike {
 export function tapResponseProps(
   apiPromise: { _responseProps?: (...args: unknown[]) => unknown },
   invocation: Invocation,
-  translator: ResultTranslator,
+  translator: StainlessResultTranslation,
   claimStream: () => boolean,
 ): void {
   const originalResponseProps = apiPromise._responseProps;
@@ -66,7 +66,7 @@ function isStreamingProps(value: unknown): value is ResponsePropsLike {
 function observeSseBody(
   props: ResponsePropsLike,
   stream: StreamObserver,
-  sseEvent: NonNullable<ResultTranslator['sseEvent']>,
+  sseEvent: NonNullable<StainlessResultTranslation['sseEvent']>,
 ): void {
   const response = props.response;
   const source = response.body as ReadableStream<Uint8Array> | null | undefined;

@@ -3,16 +3,14 @@
  * content) and its response body, whole or as the decoded chunks of InvokeModelWithResponseStream.
  * Also the few shapes the text-completion families share (a prompt in, one text per choice out).
  */
-import type { InvocationResponse, OutputMessage, RequestContent, RequestParameters } from '../../../core';
+import type { ChunkHandler, InvocationResponse, OutputMessage, RequestContent, RequestParameters } from '../../../core';
 import { asString, type Json, StreamAccumulator } from '../../../core';
 import type { GenAIOperationName } from '../../../core/semconv';
 
-export interface FamilyStream {
-  /** One chunk's decoded JSON. */
-  onChunk(chunk: Json): void;
-  toResponse(interrupted: boolean): InvocationResponse;
-}
-
+/**
+ * The parts of an InvokeModel call's translation (../invoke-model.ts) that depend on the model family:
+ * the request body's operation, parameters and content, and the response body, whole or streamed.
+ */
 export interface ModelFamily {
   /** For diagnostics and tests. */
   readonly name: string;
@@ -22,7 +20,8 @@ export interface ModelFamily {
   content?(body: Json): RequestContent;
   /** `body` is the parsed response body, `request` the parsed request body. */
   response(body: Json, captureContent: boolean, request: Json): InvocationResponse;
-  stream?(body: Json, captureContent: boolean): FamilyStream;
+  /** A chunk handler of the stream's decoded chunks (each chunk's JSON). */
+  stream?(body: Json, captureContent: boolean): ChunkHandler<Json>;
 }
 
 /** A text-completion prompt as the request content: one user message (none when the prompt is not a string). */
@@ -46,7 +45,7 @@ export interface TextStream {
  * A single- or multi-choice text stream on the core StreamAccumulator. A stream that ended without a
  * finish reason was cut off: every choice then gets `error`, as for an interrupted one.
  */
-export function textStream(captureContent: boolean, onChunk: (chunk: Json, stream: TextStream) => void): FamilyStream {
+export function textStream(captureContent: boolean, onChunk: (chunk: Json, stream: TextStream) => void): ChunkHandler<Json> {
   let finished = false;
   const stream: TextStream = {
     acc: new StreamAccumulator(captureContent),

@@ -11,7 +11,8 @@ import {
   chatCompletionsResponse,
   readChatCompletionsChunk,
 } from '../../openai-shaped/chat-completions';
-import type { FamilyStream, ModelFamily } from './family';
+import type { ChunkHandler } from '../../../core';
+import type { ModelFamily } from './family';
 
 export const openaiChatFamily: ModelFamily = {
   name: 'openai-chat',
@@ -20,7 +21,7 @@ export const openaiChatFamily: ModelFamily = {
   params: (body) => ({ ...chatCompletionsParams(body), stream: undefined }),
   content: chatCompletionsContent,
   response: (body, captureContent) => chatCompletionsResponse(body, captureContent),
-  stream(_request, captureContent): FamilyStream {
+  stream(_request, captureContent): ChunkHandler<Json> {
     const acc = new StreamAccumulator(captureContent);
     let finished = false;
     return {

@@ -35,7 +35,7 @@ export class RecordedSpan {
   /** performance.now() just after the span started: durations are timed from here, so none exceeds the span's. */
   readonly startedAt: number;
   /** Where this span's content may go: decided once, at the start (see contentGate). */
-  readonly captureMode: CaptureMode;
+  private readonly captureMode: CaptureMode;
   /** The app's GenAI context metadata in effect where the span started (see ./scope). */
   private readonly metadata: GenAIScope | undefined;
   private ended = false;
@@ -120,9 +120,10 @@ export class RecordedSpan {
 }
 
 /**
- * The mode in effect for one span: the context metadata's override, else the telemetry's default; then,
- * for a span that is not recording (sampled out), without the span: it would drop the content, which is
- * then not even converted. Log records are not sampled with traces: content for them stays.
+ * The content gate, for every span: `mode` is the context metadata's override, else the telemetry's
+ * default. A span that is not recording (sampled out) would drop content put on it, so the span part is
+ * taken away (nothing is converted for it); log records are not sampled with traces, so the event part
+ * stays. Stage spans have no log record: for them only the span part counts.
  */
 function contentGate(mode: CaptureMode, spanIsRecording: boolean): CaptureMode {
   if (spanIsRecording) return mode;

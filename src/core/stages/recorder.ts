@@ -90,8 +90,6 @@ class Stage {
   private readonly recorded: RecordedSpan;
   private readonly histogram: Histogram;
   private readonly metricAttributes: Attributes;
-  /** Stage spans have no details event: their content goes on the span or nowhere. */
-  private readonly capture: boolean;
   private redactions = 0;
 
   constructor(
@@ -106,11 +104,15 @@ class Stage {
       parentContext: contextApi.active(),
     });
     this.metricAttributes = this.recorded.metricAttributes(plan.metricAttributes);
-    this.capture = this.recorded.capturesOnSpan;
     if (this.capture && plan.startContent) {
       const content = safely('capturing GenAI stage content', () => this.prepare(plan.startContent!()), undefined);
       if (content) this.span.setAttributes(content);
     }
+  }
+
+  /** Stage spans have no details event: their content goes on the span or nowhere. */
+  private get capture(): boolean {
+    return this.recorded.capturesOnSpan;
   }
 
   get span(): Span {

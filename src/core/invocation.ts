@@ -4,16 +4,15 @@
  * finished, broken out of or aborted, or when the app abandons it: see ./open-invocations.ts).
  */
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
-import { type CaptureMode, capturesOnEvent, capturesOnSpan } from './content-mode';
+import { SpanKind, context as contextApi } from '@opentelemetry/api';
 import { type PreparedContent, prepareContent } from './content';
 import { type ErrorRecord, errorRecord } from './error-record';
 import { eventContent } from './event-content';
 import { errorTypeOf } from './error-type';
 import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
 import { type AbandonCause, type OpenCall, trackOpenCall, untrackOpenCall, watchHandle } from './open-invocations';
+import { type FailureKind, RecordedSpan } from './recorded-span';
 import { safely } from './safely';
-import { type GenAIScope, getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from './scope';
 import * as sc from './semconv';
 import { markRecordedCall } from './unpatched-sdk';
 import { metricAttributes, requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
@@ -21,24 +20,16 @@ import type { GenAITelemetry } from './telemetry';
 
 const INFO_SEVERITY = 9;
 const WARN_SEVERITY = 13;
-/** The span event the OpenTelemetry API's recordException writes. */
-const SPAN_EXCEPTION_EVENT = 'exception';
 
 export class Invocation implements OpenCall {
-  readonly span: Span;
+  private readonly recorded: RecordedSpan;
   /** The context to run the SDK call in, so transport spans nest under the GenAI span. */
   readonly context: Context;
-  /** When the span started (performance.now()): duration and time to first chunk are timed from here. */
-  private readonly startedAt: number;
   private readonly requestContent: RequestContent | undefined;
-  private readonly captureMode: CaptureMode;
-  /** The app's GenAI context metadata in effect where the call started (see ./scope). */
-  private readonly scope: GenAIScope | undefined;
   private firstChunkAt: number | undefined;
   private lastChunkAt: number | undefined;
   /** Gaps between chunks (s), recorded when the call ends so they carry the response attributes. */
   private readonly chunkGaps: number[] = [];
-  private ended = false;
   /** See OpenCall: set once the call waits on the app, moved on by every chunk. */
   idleSince: number | undefined;
   readonly idleTimeoutMs: number;
@@ -52,34 +43,34 @@ export class Invocation implements OpenCall {
     private request: InvocationRequest,
     parentContext: Context = contextApi.active(),
   ) {
-    this.scope = getGenAIScope(parentContext);
-    this.span = telemetry.tracer.startSpan(
-      spanName(request),
-      // Scope first: the call's own attributes win (an SDK-level conversation id replaces the scope's at the end).
-      { kind: SpanKind.CLIENT, attributes: { ...scopeSpanAttributes(this.scope), ...samplingAttributes(request) } },
+    this.recorded = new RecordedSpan(telemetry, {
+      name: spanName(request),
+      kind: SpanKind.CLIENT,
+      attributes: samplingAttributes(request),
       parentContext,
-    );
-    // After the span's own start time: the time to first chunk never exceeds the span's duration.
-    this.startedAt = performance.now();
+    });
     // Marked as a recorded call: the SDK's HTTP request inside it is known to come from a patched copy (./unpatched-sdk.ts).
-    this.context = markRecordedCall(trace.setSpan(parentContext, this.span));
-    this.captureMode = effectiveCaptureMode(scopedCaptureMode(parentContext, telemetry.captureMode), this.span.isRecording());
+    this.context = markRecordedCall(this.recorded.context);
     // Content is captured at the start: the app may mutate its message array while a stream runs.
     this.requestContent =
-      this.captureMode !== 'NO_CONTENT' && request.content
+      this.recorded.capturesContent && request.content
         ? safely('converting request content', request.content, undefined)
         : undefined;
     this.idleTimeoutMs = telemetry.idleTimeoutMs ?? 0;
     trackOpenCall(this);
   }
 
+  get span(): Span {
+    return this.recorded.span;
+  }
+
   /** Whether this call records content (its effective capture mode is not NO_CONTENT). */
   get capturesContent(): boolean {
-    return this.captureMode !== 'NO_CONTENT';
+    return this.recorded.capturesContent;
   }
 
   get isEnded(): boolean {
-    return this.ended;
+    return this.recorded.isEnded;
   }
 
   /**
@@ -98,12 +89,12 @@ export class Invocation implements OpenCall {
    * an iterator taken from it): once every watched handle is garbage collected, the call is abandoned.
    */
   watch(handle: object): void {
-    if (!this.ended) watchHandle(handle, this);
+    if (!this.isEnded) watchHandle(handle, this);
   }
 
   /** Ends the call as not finished by the app: what it received so far, marked with the cause. */
   abandon(cause: AbandonCause): void {
-    if (this.ended) return;
+    if (this.isEnded) return;
     const receivedSoFar = this.receivedSoFar;
     const partial = receivedSoFar ? safely('assembling an abandoned response', () => receivedSoFar(true), {}) : {};
     this.end({ ...partial, attributes: { ...partial.attributes, [sc.ATTR_GENAI_APP_CALL_ABANDONED]: cause } });
@@ -127,17 +118,17 @@ export class Invocation implements OpenCall {
    * and details event at the end. Ignored once the call has ended.
    */
   setServer(serverAddress: string | undefined, serverPort: number | undefined): void {
-    if (this.ended) return;
+    if (this.isEnded) return;
     if (serverAddress === this.request.serverAddress && serverPort === this.request.serverPort) return;
     this.request = { ...this.request, serverAddress, serverPort };
     safely('recording the server address', () => this.span.setAttributes(samplingAttributes(this.request)), undefined);
   }
 
   end(response: InvocationResponse): void {
-    if (this.ended) return;
-    this.ended = true;
+    const durationS = this.recorded.claimEnd();
+    if (durationS === undefined) return;
     this.close();
-    safely('recording a GenAI call', () => this.finish(response, undefined), undefined);
+    safely('recording a GenAI call', () => this.finish(durationS, response, undefined), undefined);
   }
 
   /**
@@ -145,10 +136,10 @@ export class Invocation implements OpenCall {
    * error class name would say less; default: see errorTypeOf.
    */
   fail(error: unknown, partial: InvocationResponse = {}, errorType?: string): void {
-    if (this.ended) return;
-    this.ended = true;
+    const durationS = this.recorded.claimEnd();
+    if (durationS === undefined) return;
     this.close();
-    safely('recording a failed GenAI call', () => this.finish(partial, error, errorType), undefined);
+    safely('recording a failed GenAI call', () => this.finish(durationS, partial, error, errorType), undefined);
   }
 
   private close(): void {
@@ -156,39 +147,28 @@ export class Invocation implements OpenCall {
     untrackOpenCall(this);
   }
 
-  private finish(response: InvocationResponse, error: unknown, providerErrorType?: string): void {
-    const durationS = (performance.now() - this.startedAt) / 1000;
-    const span = this.span;
+  private finish(durationS: number, response: InvocationResponse, error: unknown, providerErrorType?: string): void {
+    const recorded = this.recorded;
+    const span = recorded.span;
     const attrs: Attributes = { ...requestAttributes(this.request), ...responseAttributes(response) };
-    const ttfc = this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - this.startedAt) / 1000;
+    const ttfc = this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - recorded.startedAt) / 1000;
     if (ttfc !== undefined) {
       attrs[sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ttfc;
       // The SDK streamed although the request's `stream` was not `true` (openai 4-6 stream on any truthy value).
       if (this.request.params.stream !== true) attrs[sc.ATTR_GEN_AI_REQUEST_STREAM] = true;
     }
 
-    const mode = this.captureMode;
-    const policy = this.telemetry.contentPolicy;
-    let errorType: string | undefined;
-    /** What failed, for the exception log record: the thrown error, or the error the response reported. */
-    let failure: { cause: unknown; type?: string } | undefined;
+    /** What failed: the thrown error, or the error the response reported (then no exception event on the span). */
+    let failure: { errorType: string; cause: unknown; kind: FailureKind; exceptionType?: string } | undefined;
     if (error !== undefined) {
-      errorType = providerErrorType ?? errorTypeOf(error);
-      attrs[sc.ATTR_ERROR_TYPE] = errorType;
-      const recorded = errorRecord(error, capturesOnSpan(mode), policy);
-      span.addEvent(SPAN_EXCEPTION_EVENT, recorded.exception);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: recorded.statusMessage });
-      failure = { cause: error };
+      failure = { errorType: providerErrorType ?? errorTypeOf(error), cause: error, kind: 'thrown' };
     } else if (response.error) {
-      // Reported in the response, not thrown: an error span, but no exception event on it.
-      errorType = response.error.type;
-      attrs[sc.ATTR_ERROR_TYPE] = errorType;
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorRecord(response.error.message, capturesOnSpan(mode), policy).statusMessage });
-      failure = { cause: response.error.message, type: errorType };
+      failure = { errorType: response.error.type, cause: response.error.message, kind: 'reported', exceptionType: response.error.type };
     }
+    if (failure) attrs[sc.ATTR_ERROR_TYPE] = failure.errorType;
 
     const content =
-      mode === 'NO_CONTENT'
+      !recorded.capturesContent
         ? undefined
         : safely(
             'preparing captured content',
@@ -204,13 +184,18 @@ export class Invocation implements OpenCall {
     const callAttrs = failure ? { ...attrs } : attrs;
     if (content) Object.assign(attrs, content.meta);
     span.setAttributes(attrs);
-    if (content && capturesOnSpan(mode)) span.setAttributes(content.json);
+    if (content && recorded.capturesOnSpan) span.setAttributes(content.json);
+    if (failure) recorded.recordFailure(failure.errorType, failure.cause, failure.kind);
     // The details event describes inference operations; embeddings carry no content and get none.
-    if (content && capturesOnEvent(mode) && this.request.operation !== 'embeddings') this.emitDetailsEvent(attrs, content);
-    if (failure) this.emitExceptionEvent(callAttrs, errorRecord(failure.cause, capturesOnEvent(mode), policy, failure.type));
+    if (content && recorded.capturesOnEvent && this.request.operation !== 'embeddings') this.emitDetailsEvent(attrs, content);
+    if (failure) {
+      const exception = errorRecord(failure.cause, recorded.capturesOnEvent, this.telemetry.contentPolicy, failure.exceptionType);
+      this.emitExceptionEvent(callAttrs, exception);
+    }
 
-    this.recordMetrics(response, durationS, ttfc, errorType);
-    span.end();
+    const metricAttrs = recorded.metricAttributes(metricAttributes(this.request, response));
+    this.recordTokenAndChunkMetrics(response, metricAttrs, ttfc);
+    recorded.end(durationS, this.telemetry.instruments.operationDuration, metricAttrs, failure?.errorType);
   }
 
   /**
@@ -231,31 +216,14 @@ export class Invocation implements OpenCall {
       eventName,
       severityNumber,
       severityText,
-      attributes: {
-        ...scopeSpanAttributes(this.scope),
-        ...samplingAttributes(this.request),
-        ...spanAttrs,
-        ...own,
-      } as never,
+      attributes: this.recorded.withContextMetadata({ ...samplingAttributes(this.request), ...spanAttrs, ...own }) as never,
       context: this.context,
     });
   }
 
-  private recordMetrics(
-    response: InvocationResponse,
-    durationS: number,
-    ttfc: number | undefined,
-    errorType: string | undefined,
-  ): void {
+  /** The call's metrics besides its duration (see RecordedSpan.end). */
+  private recordTokenAndChunkMetrics(response: InvocationResponse, base: Attributes, ttfc: number | undefined): void {
     const { instruments } = this.telemetry;
-    const base = {
-      ...scopeMetricAttributes(this.scope, this.telemetry.scopeAttributesOnMetrics !== false),
-      ...metricAttributes(this.request, response),
-    };
-    instruments.operationDuration.record(
-      durationS,
-      errorType === undefined ? base : { ...base, [sc.ATTR_ERROR_TYPE]: errorType },
-    );
     const usage = response.usage;
     if (usage?.inputTokens !== undefined) {
       instruments.tokenUsage.record(usage.inputTokens, {
@@ -285,16 +253,4 @@ function withContentUpdate(captured: RequestContent | undefined, response: Invoc
   }
   if (update.toolDefinitions) merged.toolDefinitions = update.toolDefinitions;
   return merged;
-}
-
-/**
- * A span that is not recording (sampled out) drops whatever is put on it: content meant only for the
- * span is then not even converted. The details event is still emitted (logs are not sampled with
- * traces), but not its span copy.
- */
-function effectiveCaptureMode(mode: CaptureMode, spanIsRecording: boolean): CaptureMode {
-  if (spanIsRecording) return mode;
-  if (mode === 'SPAN_ONLY') return 'NO_CONTENT';
-  if (mode === 'SPAN_AND_EVENT') return 'EVENT_ONLY';
-  return mode;
 }

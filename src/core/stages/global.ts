@@ -13,7 +13,8 @@ import { configuredContentSettings } from '../configured-content';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { type StageInstruments, createStageInstruments } from './instruments';
 import type { AgentStage, RetrievalStage, ToolStage, WorkflowStage } from './plans';
-import { StageRecorder, type StageTelemetry } from './recorder';
+import type { StageTelemetry } from '../telemetry';
+import { StageRecorder } from './recorder';
 
 class GlobalStageTelemetry implements StageTelemetry {
   private meterProvider: MeterProvider | undefined;

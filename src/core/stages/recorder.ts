@@ -19,19 +19,16 @@
  * Errors are recorded as on the LLM spans (status ERROR, `error.type`, an exception event) and rethrown
  * unchanged. Telemetry failures never reach the app: `fn` always runs, exactly once.
  */
-import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
-import { INVALID_SPAN_CONTEXT, SpanStatusCode, context as contextApi, trace } from '@opentelemetry/api';
-import { type CaptureMode, capturesOnSpan } from '../content-mode';
+import type { Attributes, Context, Histogram, Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, context as contextApi, trace } from '@opentelemetry/api';
 import { prepareStageContent } from '../content';
-import type { ContentPolicy } from '../content-policy';
-import { errorRecord } from '../error-record';
 import { errorTypeOf } from '../error-type';
+import { RecordedSpan } from '../recorded-span';
 import { safely } from '../safely';
-import { ATTR_ERROR_TYPE, ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
+import { ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
 import { observeAsyncIterator } from '../iterator-observer';
 import { bindAsyncIterator, isAsyncIterator, isThenable } from '../scope/bind';
-import { getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from '../scope/scope';
-import type { StageInstruments } from './instruments';
+import type { StageTelemetry } from '../telemetry';
 import {
   type AgentStage,
   type RetrievalStage,
@@ -43,21 +40,6 @@ import {
   toolPlan,
   workflowPlan,
 } from './plans';
-
-/**
- * What a StageRecorder needs. The properties are read at the start of every stage, so getters backed
- * by an instrumentation's providers and config (see ../telemetry.ts) take changes into account.
- */
-export interface StageTelemetry {
-  readonly tracer: Tracer;
-  readonly stageInstruments: StageInstruments;
-  /** The default content capture mode; a GenAI context scope may override it. */
-  readonly captureMode: CaptureMode;
-  /** Whether the scope's low-cardinality attributes (prompt name and version, environment) go on metrics. Default true. */
-  readonly scopeAttributesOnMetrics?: boolean;
-  /** Redaction and size budget for captured content. */
-  readonly contentPolicy: ContentPolicy;
-}
 
 export class StageRecorder {
   constructor(private readonly telemetry: StageTelemetry) {}
@@ -105,41 +87,41 @@ export class StageRecorder {
 }
 
 class Stage {
-  readonly span: Span;
-  /** The context `fn` runs in: the parent context (with its GenAI scope) plus the stage span. */
-  readonly context: Context;
-  private readonly startedAt = performance.now();
-  private readonly capture: boolean;
+  private readonly recorded: RecordedSpan;
   private readonly histogram: Histogram;
   private readonly metricAttributes: Attributes;
-  private ended = false;
   private redactions = 0;
 
   constructor(
     private readonly telemetry: StageTelemetry,
     private readonly plan: StagePlan,
   ) {
-    const parent = contextApi.active();
-    const scope = getGenAIScope(parent);
     this.histogram = plan.histogram(telemetry.stageInstruments);
-    this.metricAttributes = {
-      ...scopeMetricAttributes(scope, telemetry.scopeAttributesOnMetrics !== false),
-      ...plan.metricAttributes,
-    };
-    this.span = telemetry.tracer.startSpan(
-      plan.spanName,
-      // The stage's own attributes win over the scope's free-form ones.
-      { kind: plan.kind, attributes: { ...scopeSpanAttributes(scope), ...plan.spanAttributes } },
-      parent,
-    );
-    this.context = trace.setSpan(parent, this.span);
-    // Stage spans have no details event: their content goes on the span or nowhere. A span that is not
-    // recording would drop it: nothing is serialized then.
-    this.capture = capturesOnSpan(scopedCaptureMode(parent, telemetry.captureMode)) && this.span.isRecording();
+    this.recorded = new RecordedSpan(telemetry, {
+      name: plan.spanName,
+      kind: plan.kind,
+      attributes: plan.spanAttributes,
+      parentContext: contextApi.active(),
+    });
+    this.metricAttributes = this.recorded.metricAttributes(plan.metricAttributes);
     if (this.capture && plan.startContent) {
       const content = safely('capturing GenAI stage content', () => this.prepare(plan.startContent!()), undefined);
       if (content) this.span.setAttributes(content);
     }
+  }
+
+  /** Stage spans have no details event: their content goes on the span or nowhere. */
+  private get capture(): boolean {
+    return this.recorded.capturesOnSpan;
+  }
+
+  get span(): Span {
+    return this.recorded.span;
+  }
+
+  /** The context `fn` runs in: the parent context (with its GenAI context metadata) plus the stage span. */
+  get context(): Context {
+    return this.recorded.context;
   }
 
   settle<R>(result: R): R {
@@ -174,33 +156,22 @@ class Stage {
   }
 
   end(value: unknown): void {
-    if (this.ended) return;
-    this.ended = true;
-    const durationS = this.elapsed();
+    const durationS = this.recorded.claimEnd();
+    if (durationS === undefined) return;
     if (this.capture && this.plan.endContent) {
       const content = safely('capturing GenAI stage content', () => this.prepare(this.plan.endContent!(value)), undefined);
       if (content) safely('capturing GenAI stage content', () => this.span.setAttributes(content), undefined);
     }
-    this.finish(durationS, this.metricAttributes);
+    this.recorded.end(durationS, this.histogram, this.metricAttributes, undefined);
   }
 
   fail(error: unknown): void {
-    if (this.ended) return;
-    this.ended = true;
-    const durationS = this.elapsed();
+    const durationS = this.recorded.claimEnd();
+    if (durationS === undefined) return;
     const errorType = errorTypeOf(error);
-    safely(
-      'recording a failed GenAI stage',
-      () => {
-        // The message is content (a tool's error often quotes its arguments): see ../error-record.ts.
-        const recorded = errorRecord(error, this.capture, this.telemetry.contentPolicy);
-        this.span.setAttribute(ATTR_ERROR_TYPE, errorType);
-        this.span.addEvent('exception', recorded.exception);
-        this.span.setStatus({ code: SpanStatusCode.ERROR, message: recorded.statusMessage });
-      },
-      undefined,
-    );
-    this.finish(durationS, { ...this.metricAttributes, [ATTR_ERROR_TYPE]: errorType });
+    // The message is content (a tool's error often quotes its arguments): see ../error-record.ts.
+    this.recorded.recordFailure(errorType, error, 'thrown');
+    this.recorded.end(durationS, this.histogram, this.metricAttributes, errorType);
   }
 
   /** Redacts and fits stage content; the redaction count adds up over the start and end content. */
@@ -213,14 +184,5 @@ class Stage {
       attrs[ATTR_GENAI_APP_CONTENT_REDACTIONS] = this.redactions;
     }
     return attrs;
-  }
-
-  private elapsed(): number {
-    return (performance.now() - this.startedAt) / 1000;
-  }
-
-  private finish(durationS: number, metricAttributes: Attributes): void {
-    safely('ending a GenAI stage span', () => this.span.end(), undefined);
-    safely('recording a GenAI stage duration', () => this.histogram.record(durationS, metricAttributes), undefined);
   }
 }

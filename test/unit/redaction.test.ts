@@ -904,6 +904,27 @@ describe('properties', () => {
     );
   });
 
+  it('a secret-keyed number in JSON text becomes a quoted marker, never an unquoted one', () => {
+    expect(r.redactString('{"pwD":-5e-324}', { field: 'tool.call.arguments' })).toBe('{"pwD":"[REDACTED:SECRET]"}');
+    expect(r.redactString('[{"token": 987654321}]', { field: 'tool.call.arguments' })).toBe('[{"token":"[REDACTED:SECRET]"}]');
+    // Every key the rules know × scalar kinds × positions: valid JSON, the other values untouched, the
+    // keyed value either kept or exactly the marker.
+    const keys = ['pwd', 'password', 'token', 'secret', 'api_key', 'PIN', 'passwd'];
+    const scalars = [987654321, -5e-324, 12.5e3, 0, true, false, null, 4111111111111111];
+    for (const key of keys) {
+      for (const scalar of scalars) {
+        const shapes = [{ [key]: scalar }, { a: 'x', [key]: scalar, b: 2 }, [{ n: [1, { [key]: scalar }] }]];
+        for (const shape of shapes) {
+          const out = JSON.parse(r.redactString(JSON.stringify(shape), { field: 'tool.call.arguments' }));
+          const keyed = (v: unknown): unknown => (Array.isArray(v) ? keyed(v[0].n[1]) : v);
+          const got = keyed(out) as Record<string, unknown>;
+          expect([scalar, '[REDACTED:SECRET]', '[REDACTED:CARD]']).toContainEqual(got[key]);
+          if (!Array.isArray(out) && 'a' in shape) expect([out.a, out.b]).toEqual(['x', 2]);
+        }
+      }
+    }
+  });
+
   it('JSON text stays valid JSON after redaction', () => {
     const value = fc.oneof(text, fc.constantFrom(4111111111111111, 5555555555554444, 1234567890123, 7), fc.double());
     fc.assert(

@@ -39,7 +39,37 @@ export function scanMaybeJson(text: string, rules: readonly CompiledRule[]): Sca
     return r.text;
   };
   const inner = walkJson(parsed, visit, visit);
-  const outer = scanText(JSON.stringify(inner), rules);
+  const outer = scanOuterJson(inner, rules);
   count += outer.count;
   return count > 0 ? { text: outer.text, count } : { text, count: 0 };
+}
+
+/**
+ * The raw scan over the re-serialized value. A rule keyed on the property name (`"token": 987654321`)
+ * may cover a whole number, boolean or null, whose marker would then stand unquoted: not JSON. Such
+ * markers are quoted (`"token":"[REDACTED:SECRET]"`). Should the text still not be JSON (a finding that
+ * covered part of a token), the scan runs over a copy whose non-string scalars are strings, so every
+ * marker lands inside quotes; and if even that is not JSON, the raw scan's findings are left out (the
+ * values themselves were scanned one by one already) rather than the JSON broken.
+ */
+function scanOuterJson(value: unknown, rules: readonly CompiledRule[]): ScanResult {
+  const json = JSON.stringify(value);
+  const outer = scanText(json, rules);
+  if (outer.count === 0 || isJson(outer.text)) return outer;
+  const quotedMarkers = outer.text.replace(BARE_MARKER, '$1"$2"');
+  if (isJson(quotedMarkers)) return { text: quotedMarkers, count: outer.count };
+  const asStrings = scanText(JSON.stringify(value, (_key, v: unknown) => (v === null || typeof v === 'number' || typeof v === 'boolean' ? String(v) : v)), rules);
+  return isJson(asStrings.text) ? asStrings : { text: json, count: 0 };
+}
+
+/** A marker standing where compact JSON has a value: after `:`, `,` or `[`, before `,`, `}` or `]`. */
+const BARE_MARKER = /([:,[])(\[REDACTED:[A-Z_]+\])(?=[,}\]])/g;
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -6,6 +6,7 @@ import type { GenAIInstrumentationConfig } from './core';
 import { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from './providers/anthropic/instrumentation';
 import { BedrockRuntimeInstrumentation, type BedrockRuntimeInstrumentationConfig } from './providers/bedrock/instrumentation';
 import { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } from './providers/google-genai/instrumentation';
+import { GroqInstrumentation, type GroqInstrumentationConfig } from './providers/groq/instrumentation';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
 
 export { OpenAIInstrumentation, OPENAI_SUPPORTED_VERSIONS } from './providers/openai/instrumentation';
@@ -17,6 +18,8 @@ export { GoogleGenAIInstrumentation, GOOGLE_GENAI_SUPPORTED_VERSIONS } from './p
 export type { GoogleGenAIInstrumentationConfig } from './providers/google-genai/instrumentation';
 export { BedrockRuntimeInstrumentation, BEDROCK_RUNTIME_SUPPORTED_VERSIONS } from './providers/bedrock/instrumentation';
 export type { BedrockRuntimeInstrumentationConfig } from './providers/bedrock/instrumentation';
+export { GroqInstrumentation, GROQ_SUPPORTED_VERSIONS } from './providers/groq/instrumentation';
+export type { GroqInstrumentationConfig } from './providers/groq/instrumentation';
 export type { GenAIInstrumentationConfig } from './core/config';
 export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/content-mode';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -59,6 +62,7 @@ export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig 
   anthropic?: AnthropicInstrumentationConfig;
   googleGenAI?: GoogleGenAIInstrumentationConfig;
   bedrock?: BedrockRuntimeInstrumentationConfig;
+  groq?: GroqInstrumentationConfig;
 }
 
 /**
@@ -66,11 +70,12 @@ export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig 
  * `registerInstrumentations`.
  */
 export function getGenAIInstrumentations(config: GenAIInstrumentationsConfig = {}): Instrumentation[] {
-  const { openai, anthropic, googleGenAI, bedrock, ...shared } = config;
+  const { openai, anthropic, googleGenAI, bedrock, groq, ...shared } = config;
   return [
     new OpenAIInstrumentation({ ...shared, ...openai }),
     new AnthropicInstrumentation({ ...shared, ...anthropic }),
     new GoogleGenAIInstrumentation({ ...shared, ...googleGenAI }),
     new BedrockRuntimeInstrumentation({ ...shared, ...bedrock }),
+    new GroqInstrumentation({ ...shared, ...groq }),
   ];
 }

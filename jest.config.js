@@ -33,6 +33,17 @@ const googleGenAIMapping = googleGenAISdkDir
     }
   : {};
 
+// GROQ_SDK_DIR: the same for `groq-sdk` (e.g. .cache/sdk-versions/groq-0/node_modules/groq-sdk). 0.x has
+// openai 4's layout, shims included: `groq-sdk/_shims/auto/*` maps to the Node shims, as for openai 4.
+const groqSdkDir = process.env.GROQ_SDK_DIR ? require('node:path').resolve(process.env.GROQ_SDK_DIR) : undefined;
+const groqMapping = groqSdkDir
+  ? {
+      ...(require('node:fs').existsSync(`${groqSdkDir}/_shims/auto`) && { '^groq-sdk/_shims/auto/(.*)$': `${groqSdkDir}/_shims/auto/$1-node` }),
+      '^groq-sdk$': groqSdkDir,
+      '^groq-sdk/(.*)$': `${groqSdkDir}/$1`,
+    }
+  : {};
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -42,11 +53,12 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   transform: { '^.+\\.(m?js|tsx?)$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   testTimeout: 30000,
-  ...((openaiSdkDir || anthropicSdkDir || googleGenAISdkDir) && {
+  ...((openaiSdkDir || anthropicSdkDir || googleGenAISdkDir || groqSdkDir) && {
     moduleNameMapper: {
       ...(openaiSdkDir && { ...openaiShims, '^openai$': openaiSdkDir, '^openai/(.*)$': `${openaiSdkDir}/$1` }),
       ...anthropicMapping,
       ...googleGenAIMapping,
+      ...groqMapping,
     },
   }),
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],

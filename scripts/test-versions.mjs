@@ -28,6 +28,7 @@ const SDKS = {
   openai: { pkg: 'openai', majors: ['4', '5', '6', '7'], env: 'OPENAI', tests: ['chat', 'completions', 'content', 'context', 'embeddings', 'endpoints', 'responses', 'sdk-compat'] },
   anthropic: { pkg: '@anthropic-ai/sdk', majors: ['0', '1'], env: 'ANTHROPIC', tests: ['anthropic'] },
   'google-genai': { pkg: '@google/genai', majors: ['1', '2', '3'], env: 'GOOGLE_GENAI', tests: ['google-genai'] },
+  groq: { pkg: 'groq-sdk', majors: ['0', '1'], env: 'GROQ', tests: ['groq'] },
 };
 
 const args = process.argv.slice(2);

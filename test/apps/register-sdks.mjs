@@ -6,6 +6,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { Models } from '@google/genai';
+import Groq from 'groq-sdk';
 import OpenAI from 'openai';
 
 const wrapped = (fn) => typeof fn === 'function' && typeof fn.__original === 'function';
@@ -15,5 +16,6 @@ console.log(
     anthropic: wrapped(Anthropic.Messages.prototype.create),
     googleGenAI: typeof Object.getOwnPropertyDescriptor(Models.prototype, 'generateContent')?.set === 'function',
     bedrock: Object.prototype.hasOwnProperty.call(BedrockRuntimeClient.prototype, 'send'),
+    groq: wrapped(Groq.Chat.Completions.prototype.create),
   }),
 );

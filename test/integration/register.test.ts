@@ -232,9 +232,9 @@ describe('opentelemetry-instrumentation-genai/register (zero-code start)', () =>
   test('ESM: every supported SDK is patched under the hook (its loader include list), none without it', async () => {
     const env = otlpEnv({ OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
     const hooked = await startApp(['--import', 'opentelemetry-instrumentation-genai/register', 'test/apps/register-sdks.mjs'], env);
-    expect(hooked).toEqual({ code: 0, signal: null, stdout: '{"openai":true,"anthropic":true,"googleGenAI":true,"bedrock":true}\n', stderr: '' });
+    expect(hooked).toEqual({ code: 0, signal: null, stdout: '{"openai":true,"anthropic":true,"googleGenAI":true,"bedrock":true,"groq":true}\n', stderr: '' });
     const plain = await startApp(['test/apps/register-sdks.mjs'], env);
-    expect(plain.stdout).toBe('{"openai":false,"anthropic":false,"googleGenAI":false,"bedrock":false}\n');
+    expect(plain.stdout).toBe('{"openai":false,"anthropic":false,"googleGenAI":false,"bedrock":false,"groq":false}\n');
   });
 
   test('the hook loaded from two copies of the package (`-r` a copy, `--import` the installed one) starts telemetry once', async () => {

@@ -262,6 +262,32 @@ describe('groq chat.completions.create, streamed', () => {
   });
 });
 
+describe('the app gets what the SDK gives', () => {
+  it('`.withResponse()` on the returned APIPromise gives the parsed body and the raw response; the call is recorded once', async () => {
+    const body = groqChatCompletion({ id: 'chatcmpl-with-response', message: { role: 'assistant', content: 'ok' } });
+    server.enqueue(json(body));
+
+    const { data, response } = await client().chat.completions.create(hello).withResponse();
+
+    expect(data).toEqual(body);
+    expect(response.status).toBe(200);
+    expect(onlySpan(tel).attributes['gen_ai.response.id']).toBe('chatcmpl-with-response');
+  });
+
+  it("a streamed call returns the SDK's Stream, with its controller and tee()", async () => {
+    server.enqueue(sse(groqTextStream(['a', 'b'])));
+
+    const stream = await client().chat.completions.create({ ...hello, stream: true });
+
+    expect(stream.constructor.name).toBe('Stream');
+    expect(stream.controller).toBeInstanceOf(AbortController);
+    const [left, right] = stream.tee();
+    expect((await collect(left)).length).toBe(4);
+    expect((await collect(right)).length).toBe(4);
+    expect(contentAttribute(onlySpan(tel), OUTPUT_MESSAGES)).toEqual([assistantTextOutput('ab')]);
+  });
+});
+
 describe('groq embeddings.create', () => {
   it('records the model, the dimension count and the input tokens', async () => {
     const body = groqEmbeddings([[0.1, -0.2, 0.3, 0.4]], 6);

@@ -11,7 +11,7 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { BedrockRuntimeInstrumentation, OpenAIInstrumentation } from '../../src';
+import { BedrockRuntimeInstrumentation, GroqInstrumentation, OpenAIInstrumentation } from '../../src';
 import { forgetUserWarnings } from '../../src/core/user-warning';
 import type { GenAIInstrumentationBase } from '../../src/core';
 import { useMockServer } from '../helpers/testbed';
@@ -60,6 +60,36 @@ beforeEach(() => {
 afterEach(() => {
   for (const instrumentation of enabled.splice(0)) instrumentation.disable();
   jest.restoreAllMocks();
+});
+
+describe('groq-sdk (fetch): its OpenAI-style paths are told apart from openai by the user agent', () => {
+  const server = useMockServer(new MockOpenAIServer());
+  type GroqClass = typeof import('groq-sdk').default;
+  const CHAT = { id: 'c1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop', logprobs: null }] };
+  const chat = (Groq: GroqClass) => new Groq({ apiKey: 'test-key', baseURL: server.origin, maxRetries: 0 }).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hello' }] });
+
+  it('a copy nobody patched: its recorded calls warn, once, naming groq-sdk (not openai)', async () => {
+    enable(new OpenAIInstrumentation());
+    enable(new GroqInstrumentation());
+    const Groq = freshCopy<GroqClass>('groq-sdk');
+    server.enqueue(json(CHAT), json(CHAT));
+    await chat(Groq);
+    await chat(Groq);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /openai/v1/chat/completions', 'POST /openai/v1/chat/completions']);
+    expect(warned).toEqual(['opentelemetry-instrumentation-genai: a call of groq-sdk was not recorded']);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('the copy given to manuallyInstrument: recorded, no warning', async () => {
+    enable(new OpenAIInstrumentation());
+    const instrumentation = enable(new GroqInstrumentation());
+    const sdk = freshCopy<{ default: GroqClass }>('groq-sdk');
+    instrumentation.manuallyInstrument(sdk);
+    server.enqueue(json(CHAT));
+    await chat(sdk.default);
+    expect(exporter.getFinishedSpans().map((s) => [s.name, s.attributes['gen_ai.provider.name']])).toEqual([['chat m', 'groq']]);
+    expect(warned).toEqual([]);
+  });
 });
 
 describe('openai (fetch)', () => {

@@ -240,7 +240,7 @@ describe('the instrumentation resolves the mode from env and config', () => {
     captured = [];
     for (let i = 0; i < 5; i++) expect(inst.captureMode).toBe('SPAN_ONLY');
     expect(warnings().filter((w) => w.message.includes(CAPTURE_CONTENT_ENV))).toHaveLength(1);
-    // Another instrumentation (getGenAIInstrumentations makes four) resolves the same value: no second line.
+    // Another instrumentation (getGenAIInstrumentations makes five) resolves the same value: no second line.
     expect(new OpenAIInstrumentation({ enabled: false }).captureMode).toBe('NO_CONTENT');
     expect(nodeWarnings).toEqual([{ message: ENV_WARNING('maybe'), code: 'OTEL_GENAI_CAPTURE_SETTING' }]);
   });

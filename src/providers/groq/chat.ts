@@ -39,8 +39,10 @@ export const chatOperation: GroqOperation = {
           outputMessages: () =>
             outputMessages().map((message, i) => {
               const reasoning = reasoningOf(choices[i], 'message');
-              const part: MessagePart = { type: 'reasoning', content: reasoning ?? '' };
-              return reasoning ? { ...message, parts: [part, ...message.parts] } : message;
+              if (!reasoning) return message;
+              // First, where the Chat Completions translation places `reasoning_content`.
+              const part: MessagePart = { type: 'reasoning', content: reasoning };
+              return { ...message, parts: [part, ...message.parts] };
             }),
         };
       },

@@ -5,7 +5,7 @@
  * OpenAI-shaped servers send `reasoning_content`.
  */
 import type { InvocationResponse, MessagePart } from '../../core';
-import { asArray, asNumber, asObject, asString, requestIdentity, StreamAccumulator } from '../../core';
+import { asArray, asNumber, asObject, asString, type Json, requestIdentity, StreamAccumulator } from '../../core';
 import {
   chatCompletionsContent,
   chatCompletionsParams,
@@ -13,53 +13,55 @@ import {
   readChatCompletionsChunk,
 } from '../openai-shaped/chat-completions';
 import { tokenUsage } from '../openai-shaped/common';
-import type { GroqOperation } from './operation';
+import type { StainlessCallTranslation, StainlessResultTranslation } from '../stainless/result-translation';
+import type { Endpoint } from './endpoint';
 
 /** Groq's `reasoning` of a choice's message or delta. */
 const reasoningOf = (choice: unknown, field: 'message' | 'delta') => asString(asObject(asObject(choice)?.[field])?.reasoning);
 
-export const chatOperation: GroqOperation = {
-  request(body, endpoint) {
-    return {
+export function chatCall(body: Json, endpoint: Endpoint): StainlessCallTranslation {
+  return {
+    request: {
       ...requestIdentity('chat', asString(body.model), endpoint),
       params: chatCompletionsParams(body),
       content: () => chatCompletionsContent(body),
-    };
-  },
+    },
+    results: (captureContent) => chatResults(captureContent),
+  };
+}
 
-  results(_body, captureContent) {
-    return {
-      response(result): InvocationResponse {
-        const response = chatCompletionsResponse(result, captureContent);
-        const outputMessages = response.outputMessages;
-        if (!outputMessages) return response;
-        const choices = asArray(asObject(result)?.choices);
-        return {
-          ...response,
-          outputMessages: () =>
-            outputMessages().map((message, i) => {
-              const reasoning = reasoningOf(choices[i], 'message');
-              if (!reasoning) return message;
-              // First, where the Chat Completions translation places `reasoning_content`.
-              const part: MessagePart = { type: 'reasoning', content: reasoning };
-              return { ...message, parts: [part, ...message.parts] };
-            }),
-        };
-      },
-      stream() {
-        const acc = new StreamAccumulator(captureContent);
-        return {
-          onChunk(chunk) {
-            const c = asObject(chunk);
-            if (!c) return;
-            for (const choice of asArray(c.choices)) acc.appendReasoning(asNumber(asObject(choice)?.index) ?? 0, reasoningOf(choice, 'delta'));
-            readChatCompletionsChunk(acc, c);
-            const groqUsage = tokenUsage(asObject(c.x_groq)?.usage);
-            if (groqUsage) acc.usage = groqUsage;
-          },
-          toResponse: (interrupted) => acc.toResponse(interrupted),
-        };
-      },
-    };
-  },
-};
+function chatResults(captureContent: boolean): StainlessResultTranslation {
+  return {
+    response(result): InvocationResponse {
+      const response = chatCompletionsResponse(result, captureContent);
+      const outputMessages = response.outputMessages;
+      if (!outputMessages) return response;
+      const choices = asArray(asObject(result)?.choices);
+      return {
+        ...response,
+        outputMessages: () =>
+          outputMessages().map((message, i) => {
+            const reasoning = reasoningOf(choices[i], 'message');
+            if (!reasoning) return message;
+            // First, where the Chat Completions translation places `reasoning_content`.
+            const part: MessagePart = { type: 'reasoning', content: reasoning };
+            return { ...message, parts: [part, ...message.parts] };
+          }),
+      };
+    },
+    stream() {
+      const acc = new StreamAccumulator(captureContent);
+      return {
+        onChunk(chunk) {
+          const c = asObject(chunk);
+          if (!c) return;
+          for (const choice of asArray(c.choices)) acc.appendReasoning(asNumber(asObject(choice)?.index) ?? 0, reasoningOf(choice, 'delta'));
+          readChatCompletionsChunk(acc, c);
+          const groqUsage = tokenUsage(asObject(c.x_groq)?.usage);
+          if (groqUsage) acc.usage = groqUsage;
+        },
+        toResponse: (interrupted) => acc.toResponse(interrupted),
+      };
+    },
+  };
+}

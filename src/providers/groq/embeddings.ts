@@ -1,19 +1,17 @@
 /* embeddings.create. Embeddings carry no content attributes in the conventions. */
-import { asArray, asNumber, asObject, asString, requestIdentity } from '../../core';
+import { asArray, asNumber, asObject, asString, type Json, requestIdentity } from '../../core';
 import { tokenUsage } from '../openai-shaped/common';
-import type { GroqOperation } from './operation';
+import type { StainlessCallTranslation } from '../stainless/result-translation';
+import type { Endpoint } from './endpoint';
 
-export const embeddingsOperation: GroqOperation = {
-  request(body, endpoint) {
-    const format = asString(body.encoding_format);
-    return {
+export function embeddingsCall(body: Json, endpoint: Endpoint): StainlessCallTranslation {
+  const format = asString(body.encoding_format);
+  return {
+    request: {
       ...requestIdentity('embeddings', asString(body.model), endpoint),
       params: { encodingFormats: format ? [format] : undefined },
-    };
-  },
-
-  results(body) {
-    return {
+    },
+    results: () => ({
       response(result) {
         const r = asObject(result) ?? {};
         const first = asObject(asArray(r.data)[0])?.embedding;
@@ -25,6 +23,6 @@ export const embeddingsOperation: GroqOperation = {
           embeddingsDimensionCount: dimensions,
         };
       },
-    };
-  },
-};
+    }),
+  };
+}

@@ -3,13 +3,17 @@
  * `/openai/v1` prefix is part of each call's path). The SDK only speaks to Groq, so the provider is
  * always `groq`, whatever host a proxy or test server has.
  */
-import { type Endpoint, serverOfUrl } from '../../core';
+import { type Endpoint, perClient, serverOfUrl } from '../../core';
+
+export type { Endpoint };
 
 export const GROQ_PROVIDER = 'groq';
 
-export function endpointOf(client: unknown): Endpoint {
-  const baseURL = (client as { baseURL?: unknown } | null | undefined)?.baseURL;
+/** Reads the endpoint of a client once (clients are long-lived; baseURL is fixed at construction). */
+export const endpointOf: (client: unknown) => Endpoint = perClient(computeEndpoint, { provider: GROQ_PROVIDER });
+
+function computeEndpoint(client: { baseURL?: unknown }): Endpoint {
   // An unparsable base URL leaves server.* unset (the SDK then fails the call itself).
-  const { serverAddress, serverPort } = (typeof baseURL === 'string' ? serverOfUrl(baseURL) : undefined) ?? {};
+  const { serverAddress, serverPort } = (typeof client.baseURL === 'string' ? serverOfUrl(client.baseURL) : undefined) ?? {};
   return { provider: GROQ_PROVIDER, serverAddress, serverPort };
 }

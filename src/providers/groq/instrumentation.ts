@@ -11,7 +11,7 @@ import { PACKAGE_VERSION } from '../../version';
 import { type CreateMethod, wrapCreate } from '../stainless/create-wrapper';
 import type { StainlessCallTranslation } from '../stainless/result-translation';
 import { chatCall } from './chat';
-import { embeddingsCall } from './embeddings';
+import { embeddingsCall } from '../openai-shaped/embeddings';
 import { type Endpoint, endpointOf } from './endpoint';
 import { GROQ_REQUEST_SIGNATURE } from './request-signature';
 

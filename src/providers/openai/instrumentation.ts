@@ -13,7 +13,7 @@ import { type CreateMethod, wrapCreate } from '../stainless/create-wrapper';
 import type { StainlessCallTranslation } from '../stainless/result-translation';
 import { chatCall } from './chat';
 import { completionsCall } from './completions';
-import { embeddingsCall } from './embeddings';
+import { embeddingsCall } from '../openai-shaped/embeddings';
 import { type Endpoint, endpointOf } from './endpoint';
 import { responsesCall } from './responses';
 import { OPENAI_REQUEST_SIGNATURE } from './request-signature';

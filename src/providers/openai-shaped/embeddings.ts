@@ -1,10 +1,12 @@
-/* embeddings.create. Embeddings carry no content attributes in the conventions. */
-import { asArray, asNumber, asObject, asString, type Json, requestIdentity } from '../../core';
-import { tokenUsage } from '../openai-shaped/common';
-import type { StainlessCallTranslation } from '../stainless/result-translation';
-import type { Endpoint } from './endpoint';
+/*
+ * OpenAI-shaped embeddings requests and responses (openai's and groq-sdk's `embeddings.create`). Embeddings
+ * carry no content attributes in the conventions.
+ */
+import { asArray, asNumber, asObject, asString, type CallTranslation, type Endpoint, type Json, requestIdentity } from '../../core';
+import { tokenUsage } from './common';
 
-export function embeddingsCall(body: Json, endpoint: Endpoint): StainlessCallTranslation {
+export function embeddingsCall(body: Json, endpoint: Endpoint): CallTranslation {
+  // The SDK (5+) sends base64 on the wire when the caller set no format; record what the caller asked.
   const format = asString(body.encoding_format);
   return {
     request: {

@@ -9,7 +9,7 @@
 import * as api from '@opentelemetry/api';
 import { logs as apiLogsGlobal } from '@opentelemetry/api-logs';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import { type CallTranslation, RecordedCall, type ResultTranslation } from './call-translation';
 import type { GenAIInstrumentationConfig } from './config';
 import { offerContentSettings } from './configured-content';
@@ -17,12 +17,14 @@ import { type CaptureMode, resolveCaptureMode } from './content-mode';
 import { type ContentPolicy, resolveContentPolicy } from './content-policy';
 import { resolveIdleTimeout } from './idle-timeout';
 import { type GenAIInstruments, createGenAIInstruments } from './instruments';
+import type { InstrumentedSdk } from './instrumented-sdk';
 import { Invocation } from './invocation';
 import type { InvocationRequest } from './model';
 import { safely } from './safely';
 import { type StageInstruments, StageRecorder, type StageTelemetry, createStageInstruments } from './stages';
 import type { EventLogger, GenAITelemetry } from './telemetry';
-import { type SdkRequestSignature, unwatchUnpatchedCalls, watchUnpatchedCalls } from './unpatched-sdk';
+import { unwatchUnpatchedCalls, watchUnpatchedCalls } from './unpatched-sdk';
+import { PACKAGE_VERSION } from '../version';
 
 export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentationConfig = GenAIInstrumentationConfig>
   extends InstrumentationBase<Config>
@@ -44,25 +46,54 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   /** Set once a call of a patched copy went unrecorded by our own failure: from then on the watch could not tell. */
   declare private _unpatchedWatchStoodDown: boolean | undefined;
 
+  /**
+   * What the provider instruments. A static, not a field: the base constructor needs it (init() and
+   * enable() run from InstrumentationBase's constructor, before any field of a subclass is set).
+   */
+  declare static readonly sdk: InstrumentedSdk;
+
+  constructor(config: Config = {} as Config) {
+    super(`opentelemetry-instrumentation-genai/${(new.target as unknown as { sdk: InstrumentedSdk }).sdk.name}`, PACKAGE_VERSION, config);
+  }
+
   /** Patches one loaded copy of the SDK (CommonJS exports or ESM namespace); may be called again on a copy it patched. */
   protected abstract patch(moduleExports: unknown): void;
 
   /** Undoes patch() on one loaded copy of the SDK. */
   protected abstract unpatch(moduleExports: unknown): void;
 
-  /**
-   * How the calls this instrumentation records look on the wire (the provider's facts: method, paths,
-   * the SDK's own headers), so that a copy of the SDK that was loaded but never patched is reported once;
-   * undefined: not watched. A method, not a field: enable() runs from the base constructor.
-   */
-  protected requestSignature(): SdkRequestSignature | undefined {
-    return undefined;
+  private get sdk(): InstrumentedSdk {
+    return (this.constructor as unknown as { sdk: InstrumentedSdk }).sdk;
+  }
+
+  protected override init(): InstrumentationNodeModuleDefinition[] {
+    return [this.sdkModuleDefinition(this.sdk)];
   }
 
   override enable(): void {
     super.enable();
     for (const moduleExports of this._rememberedModules ?? []) this.patch(moduleExports);
-    if (!this._unpatchedWatchStoodDown) watchUnpatchedCalls(this, safely('reading the request signature', () => this.requestSignature(), undefined));
+    if (!this._unpatchedWatchStoodDown) watchUnpatchedCalls(this, safely('reading the request signature', () => this.sdk.requestSignature, undefined));
+  }
+
+  /**
+   * Wraps `target[method]` (a copy patched before is re-wrapped, not wrapped twice). A target without the
+   * method (an SDK version that lacks it) is skipped with a diag line naming `label`.
+   */
+  protected wrapMethod<T extends object>(target: T | undefined, method: string, label: string, wrapper: (original: never) => unknown): void {
+    const methods = target as Record<string, unknown> | undefined;
+    if (!methods || typeof methods[method] !== 'function') {
+      this._diag.debug(`${this.sdk.module}: ${label} not found in this version; not instrumented`);
+      return;
+    }
+    if (isWrapped(methods[method])) this._unwrap(methods, method);
+    this._wrap(methods, method, wrapper as never);
+  }
+
+  /** Undoes wrapMethod() (nothing to do on a target or method it never wrapped). */
+  protected unwrapMethod<T extends object>(target: T | undefined, method: string): void {
+    const methods = target as Record<string, unknown> | undefined;
+    if (methods && isWrapped(methods[method])) this._unwrap(methods, method);
   }
 
   override disable(): void {
@@ -77,22 +108,14 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     unwatchUnpatchedCalls(this);
   }
 
-  /**
-   * The module hook for one SDK package: patches each copy as it loads, unpatches it when disabled.
-   * `rememberEveryCopy`: also re-patch every hooked copy on enable(), for SDKs that ship one bundle per
-   * module system (the hook's own bookkeeping keeps only the last copy it saw).
-   */
-  protected sdkModuleDefinition(
-    name: string,
-    supportedVersions: string[],
-    options: { rememberEveryCopy?: boolean } = {},
-  ): InstrumentationNodeModuleDefinition {
+  /** The module hook for the SDK package: patches each copy as it loads, unpatches it when disabled. */
+  private sdkModuleDefinition(sdk: InstrumentedSdk): InstrumentationNodeModuleDefinition {
     return new InstrumentationNodeModuleDefinition(
-      name,
-      supportedVersions,
+      sdk.module,
+      sdk.supportedVersions,
       (moduleExports, version) => {
-        this._diag.debug(`patching ${name}@${version}`);
-        if (options.rememberEveryCopy) this.remember(moduleExports);
+        this._diag.debug(`patching ${sdk.module}@${version}`);
+        if (sdk.rememberEveryCopy) this.remember(moduleExports);
         this.patch(moduleExports);
         return moduleExports;
       },

@@ -4,6 +4,7 @@ export * from './content-mode';
 export { nonRecordingTracer, withTracingSuppressed } from './foreign-spans';
 export * from './endpoint';
 export * from './genai-instrumentation';
+export type { InstrumentedSdk } from './instrumented-sdk';
 export * from './invocation';
 export { endOpenInvocations, openInvocationCount, type AbandonCause } from './open-invocations';
 export { IDLE_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT_MS } from './idle-timeout';

@@ -14,11 +14,9 @@
  * layout (<= 0.41) predates most of the Messages API features mapped here and is not tested.
  */
 import { diag } from '@opentelemetry/api';
-import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig } from '../../core';
-import { GenAIInstrumentationBase, moduleExportsOf } from '../../core';
-import { PACKAGE_VERSION } from '../../version';
-import { type CreateMethod, wrapCreate } from '../stainless/create-wrapper';
+import { type InstrumentedSdk, moduleExportsOf } from '../../core';
+import { type CreateTarget, StainlessInstrumentation } from '../stainless/stainless-instrumentation';
 import { endpointOf } from './endpoint';
 import { messagesCall } from './messages';
 import { type SdkTelemetryPolicy, runCreate, runStreamHelper, sdkRecordsContent, suppressesSdkSpans } from './sdk-telemetry';
@@ -37,20 +35,18 @@ export interface AnthropicInstrumentationConfig extends GenAIInstrumentationConf
 }
 
 type SdkMethod = (this: { _client?: unknown }, body: unknown, ...rest: unknown[]) => unknown;
-type Patchable = Record<'create' | 'stream', SdkMethod | undefined>;
 
-/** The resource prototypes to patch, found through the client class's static aliases. */
-function patchTargets(moduleExports: unknown): Array<[Patchable | undefined, string]> {
+/** The Messages resource classes, found through the client class's static aliases. */
+function messagesClasses(moduleExports: unknown): Array<[unknown, string]> {
   const unwrapped = moduleExportsOf(moduleExports);
   // The client class: `.Anthropic` of the CommonJS exports, or the ESM default export itself (whose own
   // static `Anthropic` is BaseAnthropic, which has no resources): the first candidate with `Messages`.
   const Anthropic = [unwrapped?.Anthropic, unwrapped].find(
     (c) => typeof (c as Record<string, unknown> | undefined)?.Messages === 'function',
   ) as Record<string, any> | undefined;
-  const proto = (cls: unknown) => (typeof cls === 'function' ? (cls.prototype as Patchable) : undefined);
   return [
-    [proto(Anthropic?.Messages), 'messages'],
-    [proto(Anthropic?.Beta?.Messages), 'beta.messages'],
+    [Anthropic?.Messages, 'messages'],
+    [Anthropic?.Beta?.Messages, 'beta.messages'],
   ];
 }
 
@@ -61,47 +57,41 @@ function apiErrorClass(moduleExports: unknown): (new (...args: unknown[]) => unk
   return typeof cls === 'function' ? cls : undefined;
 }
 
-export class AnthropicInstrumentation extends GenAIInstrumentationBase<AnthropicInstrumentationConfig> {
+export class AnthropicInstrumentation extends StainlessInstrumentation<AnthropicInstrumentationConfig> {
+  static override readonly sdk: InstrumentedSdk = {
+    name: 'anthropic',
+    module: '@anthropic-ai/sdk',
+    supportedVersions: ANTHROPIC_SUPPORTED_VERSIONS,
+    requestSignature: ANTHROPIC_REQUEST_SIGNATURE,
+  };
+
   declare private _warnedSdkContent: boolean | undefined;
 
-  constructor(config: AnthropicInstrumentationConfig = {}) {
-    super('opentelemetry-instrumentation-genai/anthropic', PACKAGE_VERSION, config);
-  }
-
-  protected override init() {
-    return [this.sdkModuleDefinition('@anthropic-ai/sdk', ANTHROPIC_SUPPORTED_VERSIONS)];
-  }
-
-  protected override requestSignature() {
-    return ANTHROPIC_REQUEST_SIGNATURE;
-  }
-
-  protected override patch(moduleExports: unknown): void {
+  protected override createTargets(moduleExports: unknown): CreateTarget[] {
     const APIError = apiErrorClass(moduleExports);
-    for (const [target, name] of patchTargets(moduleExports)) {
-      if (!target || typeof target.create !== 'function') {
-        this._diag.debug(`@anthropic-ai/sdk: ${name}.create not found in this version; not instrumented`);
-        continue;
-      }
-      if (isWrapped(target.create)) this._unwrap(target, 'create');
-      this._wrap(target, 'create', (original) =>
-        wrapCreate(this, original as CreateMethod, {
-          translate: (body, client) => messagesCall(body, endpointOf(client), APIError),
-          run: (client, invoke) => runCreate(client, this.suppressSdkSpans(client), invoke),
-        }),
-      );
-      if (typeof target.stream === 'function') {
-        if (isWrapped(target.stream)) this._unwrap(target, 'stream');
-        this._wrap(target, 'stream', (original) => this.wrapStreamHelper(original as SdkMethod));
+    return messagesClasses(moduleExports).map(([cls, label]) => ({
+      resource: typeof cls === 'function' ? (cls.prototype as object) : undefined,
+      label,
+      recording: {
+        translate: (body, client) => messagesCall(body, endpointOf(client), APIError),
+        run: (client, invoke) => runCreate(client, this.suppressSdkSpans(client), invoke),
+      },
+    }));
+  }
+
+  /** Also the `stream` helpers, only to apply the policy for the SDK's own spans (./sdk-telemetry). */
+  protected override patch(moduleExports: unknown): void {
+    super.patch(moduleExports);
+    for (const { resource, label } of this.createTargets(moduleExports)) {
+      if (typeof (resource as { stream?: unknown } | undefined)?.stream === 'function') {
+        this.wrapMethod(resource, 'stream', `${label}.stream`, (original: SdkMethod) => this.wrapStreamHelper(original));
       }
     }
   }
 
   protected override unpatch(moduleExports: unknown): void {
-    for (const [target] of patchTargets(moduleExports)) {
-      if (target && isWrapped(target.create)) this._unwrap(target, 'create');
-      if (target && isWrapped(target.stream)) this._unwrap(target, 'stream');
-    }
+    super.unpatch(moduleExports);
+    for (const { resource } of this.createTargets(moduleExports)) this.unwrapMethod(resource, 'stream');
   }
 
   /** Whether the SDK's own span is left out for a call of this client (see ./sdk-telemetry). */

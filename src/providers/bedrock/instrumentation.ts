@@ -33,9 +33,8 @@
  */
 import { context } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
-import type { GenAIInstrumentationConfig, RecordedCall } from '../../core';
+import type { GenAIInstrumentationConfig, InstrumentedSdk, RecordedCall } from '../../core';
 import { asObject, GenAIInstrumentationBase, safely, sdkExport, tapSettlement, withTracingSuppressed } from '../../core';
-import { PACKAGE_VERSION } from '../../version';
 import { recordOutput } from './command-output';
 import { commandKind, translate } from './commands';
 import { endpointAtStart, recordConstruction, stopRecordingConstruction } from './client-config';
@@ -68,17 +67,12 @@ function clientPrototype(moduleExports: unknown): ClientPrototype | undefined {
 }
 
 export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<BedrockRuntimeInstrumentationConfig> {
-  constructor(config: BedrockRuntimeInstrumentationConfig = {}) {
-    super('opentelemetry-instrumentation-genai/bedrock-runtime', PACKAGE_VERSION, config);
-  }
-
-  protected override init() {
-    return [this.sdkModuleDefinition('@aws-sdk/client-bedrock-runtime', BEDROCK_RUNTIME_SUPPORTED_VERSIONS)];
-  }
-
-  protected override requestSignature() {
-    return BEDROCK_RUNTIME_REQUEST_SIGNATURE;
-  }
+  static override readonly sdk: InstrumentedSdk = {
+    name: 'bedrock-runtime',
+    module: '@aws-sdk/client-bedrock-runtime',
+    supportedVersions: BEDROCK_RUNTIME_SUPPORTED_VERSIONS,
+    requestSignature: BEDROCK_RUNTIME_REQUEST_SIGNATURE,
+  };
 
   protected override patch(moduleExports: unknown): void {
     const proto = clientPrototype(moduleExports);

@@ -24,10 +24,8 @@
  * so such a client is still traced, one span per model request. The wrappers are in ./method-wrappers.ts;
  * what one recorded call does is in ./record-call.ts.
  */
-import { isWrapped } from '@opentelemetry/instrumentation';
-import type { GenAIInstrumentationConfig } from '../../core';
+import type { GenAIInstrumentationConfig, InstrumentedSdk } from '../../core';
 import { GenAIInstrumentationBase, sdkExport } from '../../core';
-import { PACKAGE_VERSION } from '../../version';
 import type { AnyFunction, PatchState, RecordCall } from './method-wrappers';
 import { accessor, INTERNAL, internalWrapper, isOurAccessor, METHODS, prototypeWrapper } from './method-wrappers';
 import { recordCall } from './record-call';
@@ -47,18 +45,14 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
   /** One patch state per `Models` class, kept across disable()/enable() so earlier clients follow it. */
   declare private _patchStates: WeakMap<object, PatchState> | undefined;
 
-  constructor(config: GoogleGenAIInstrumentationConfig = {}) {
-    super('opentelemetry-instrumentation-genai/google-genai', PACKAGE_VERSION, config);
-  }
-
-  protected override init() {
+  static override readonly sdk: InstrumentedSdk = {
+    name: 'google-genai',
+    module: '@google/genai',
+    supportedVersions: GOOGLE_GENAI_SUPPORTED_VERSIONS,
+    requestSignature: GOOGLE_GENAI_REQUEST_SIGNATURE,
     // Both bundles (require and import) may be loaded in one process: every hooked copy is re-patched on enable().
-    return [this.sdkModuleDefinition('@google/genai', GOOGLE_GENAI_SUPPORTED_VERSIONS, { rememberEveryCopy: true })];
-  }
-
-  protected override requestSignature() {
-    return GOOGLE_GENAI_REQUEST_SIGNATURE;
-  }
+    rememberEveryCopy: true,
+  };
 
   protected override patch(moduleExports: unknown): void {
     const Models = modelsClass(moduleExports);
@@ -76,18 +70,14 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
       const own = Object.getOwnPropertyDescriptor(proto, method);
       if (own && typeof own.value === 'function') {
         // A prototype method (embedContent before the arrows came in 1.x).
-        if (isWrapped(own.value)) this._unwrap(proto, method);
-        this._wrap(proto, method, (original) => prototypeWrapper(original as AnyFunction, method, state, record));
+        this.wrapMethod(proto, method, `Models.prototype.${method}`, (original: AnyFunction) => prototypeWrapper(original, method, state, record));
       } else if (!own || isOurAccessor(own)) {
         Object.defineProperty(proto, method, accessor(method, state, record));
       } else {
         this._diag.debug(`@google/genai: Models.prototype.${method} has an unexpected shape; not instrumented`);
       }
       const internal = INTERNAL[method];
-      if (typeof proto[internal] === 'function') {
-        if (isWrapped(proto[internal])) this._unwrap(proto, internal);
-        this._wrap(proto, internal, (original) => internalWrapper(original as AnyFunction, method, state, record));
-      }
+      this.wrapMethod(proto, internal, `Models.prototype.${internal}`, (original: AnyFunction) => internalWrapper(original, method, state, record));
     }
   }
 
@@ -100,8 +90,8 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
     for (const method of METHODS) {
       const own = Object.getOwnPropertyDescriptor(proto, method);
       if (isOurAccessor(own)) delete proto[method];
-      else if (isWrapped(proto[method])) this._unwrap(proto, method);
-      if (isWrapped(proto[INTERNAL[method]])) this._unwrap(proto, INTERNAL[method]);
+      else this.unwrapMethod(proto, method);
+      this.unwrapMethod(proto, INTERNAL[method]);
     }
   }
 }

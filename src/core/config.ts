@@ -17,7 +17,7 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
    * environment; see `withGenAIContext`) are added to metrics. Default true. Ids (conversation, user,
    * tenant) and free-form context attributes never go on metrics.
    */
-  scopeAttributesOnMetrics?: boolean;
+  contextAttributesOnMetrics?: boolean;
   /**
    * Redaction of captured content: built-in detectors (default `secrets` and `cards`), the app's own
    * patterns and hook. `OTEL_INSTRUMENTATION_GENAI_REDACT` wins over `detectors` when set.

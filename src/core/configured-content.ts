@@ -10,7 +10,7 @@ import type { ContentPolicy } from './content-policy';
 export interface ContentSettings {
   readonly captureMode: CaptureMode;
   readonly contentPolicy: ContentPolicy;
-  readonly scopeAttributesOnMetrics?: boolean;
+  readonly contextAttributesOnMetrics?: boolean;
 }
 
 const KEY = Symbol.for('opentelemetry-instrumentation-genai.configured-content');

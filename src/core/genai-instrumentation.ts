@@ -130,7 +130,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     const translation = this.safeTranslate(translate);
     const invocation = translation && this.startInvocation(translation.request);
     if (!invocation) return invoke();
-    // The invocation's own mode: a GenAI context scope may override the instrumentation's, and a
+    // The invocation's own mode: GenAI context metadata may override the instrumentation's, and a
     // sampled-out span needs no span content.
     const results = safely('reading the result translation', () => translation.results(invocation.capturesContent), undefined);
     if (!results) {
@@ -199,8 +199,8 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     return (this._stageInstruments ??= createStageInstruments(this.meter));
   }
 
-  get scopeAttributesOnMetrics(): boolean {
-    return this.getConfig().scopeAttributesOnMetrics !== false;
+  get contextAttributesOnMetrics(): boolean {
+    return this.getConfig().contextAttributesOnMetrics !== false;
   }
 
   /**

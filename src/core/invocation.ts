@@ -76,7 +76,7 @@ export class Invocation implements OpenCall {
   /**
    * The response has reached the SDK and the call now waits on the app (to await, parse or read the
    * stream): from here the idle limit applies. `receivedSoFar` assembles what the app got so far (called
-   * with `interrupted` true), in case it abandons the call. It must not reference, even through the scope
+   * with `interrupted` true), in case it abandons the call. It must not reference, even through the closure
    * it was made in, the objects passed to watch().
    */
   waitOnApp(receivedSoFar?: (interrupted: boolean) => InvocationResponse): void {

@@ -30,7 +30,7 @@ export interface SpanTelemetry {
   /** Redaction and size budget for captured content (only consulted when content is captured). */
   readonly contentPolicy: ContentPolicy;
   /** Whether GenAI context prompt name/version and environment go on metrics (default true). */
-  readonly scopeAttributesOnMetrics?: boolean;
+  readonly contextAttributesOnMetrics?: boolean;
 }
 
 /** What an LLM call's Invocation needs besides. */

@@ -7,7 +7,7 @@ import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, InMemorySpanExp
 import type { CaptureMode } from '../../src/core/content-mode';
 import { resolveContentPolicy } from '../../src/core/content-policy';
 import { RecordedSpan } from '../../src/core/recorded-span';
-import { setGenAIContext } from '../../src/core/scope';
+import { setGenAIContext } from '../../src/core/genai-context';
 import type { SpanTelemetry } from '../../src/core/telemetry';
 
 function setup(captureMode: CaptureMode, sampledOut = false) {

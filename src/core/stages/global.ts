@@ -3,7 +3,7 @@
  * tracer and meter providers (looked up at every stage, so a provider registered later is used), under
  * this package's instrumentation scope, with the content settings of the GenAI instrumentation the app
  * configured (capture mode, redaction patterns and hook, size budget; see ../configured-content.ts), or,
- * with none, from this package's environment variables. A GenAI context scope may override the mode.
+ * with none, from this package's environment variables. GenAI context metadata may override the mode.
  */
 import type { MeterProvider, Span, Tracer } from '@opentelemetry/api';
 import { metrics, trace } from '@opentelemetry/api';
@@ -28,8 +28,8 @@ class GlobalStageTelemetry implements StageTelemetry {
     return configuredContentSettings()?.contentPolicy ?? (this.policy ??= resolveContentPolicy({}));
   }
 
-  get scopeAttributesOnMetrics(): boolean | undefined {
-    return configuredContentSettings()?.scopeAttributesOnMetrics;
+  get contextAttributesOnMetrics(): boolean | undefined {
+    return configuredContentSettings()?.contextAttributesOnMetrics;
   }
 
   get tracer(): Tracer {

@@ -27,7 +27,7 @@ import { RecordedSpan } from '../recorded-span';
 import { safely } from '../safely';
 import { ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
 import { observeAsyncIterator } from '../iterator-observer';
-import { bindAsyncIterator, isAsyncIterator, isThenable } from '../scope/bind';
+import { bindAsyncIterator, isAsyncIterator, isThenable } from '../genai-context/bind';
 import type { StageTelemetry } from '../telemetry';
 import {
   type AgentStage,

@@ -15,7 +15,7 @@ class R extends MetricReader {
 }
 beforeAll(() => context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()));
 
-it('invocation carries scope on span, event and metrics; capture override applies', async () => {
+it('invocation carries GenAI context metadata on span, event and metrics; capture override applies', async () => {
   const exporter = new InMemorySpanExporter();
   const reader = new R();
   const events: any[] = [];
@@ -46,7 +46,7 @@ it('invocation carries scope on span, event and metrics; capture override applie
   const s2 = exporter.getFinishedSpans()[1]!;
   expect(s2.attributes['gen_ai.input.messages']).toBeUndefined();
   expect(events).toHaveLength(1);
-  // SDK-level conversation id wins over the scope's
+  // SDK-level conversation id wins over the GenAI context's
   const both = withGenAIContext({ conversationId: 'scope-conv' }, () => new Invocation(telemetry, { ...req, conversationId: 'sdk-conv' }));
   both.end({});
   expect(exporter.getFinishedSpans()[2]!.attributes['gen_ai.conversation.id']).toBe('sdk-conv');

@@ -6,7 +6,7 @@
  */
 import type { AnyValue } from '@opentelemetry/api-logs';
 import type { Attributes } from '@opentelemetry/api';
-import type { ContentPolicy } from './content-policy';
+import type { ContentSafeguards } from './content-safeguards';
 import type { OutputMessage, RequestContent } from './model';
 import type { RedactionField } from './redaction';
 import * as sc from './semconv';
@@ -66,12 +66,12 @@ function piecesOf(request: RequestContent | undefined, output: OutputMessage[] |
 export function prepareContent(
   request: RequestContent | undefined,
   output: OutputMessage[] | undefined,
-  policy: ContentPolicy,
+  safeguards: ContentSafeguards,
 ): PreparedContent {
   const json: Record<string, string> = {};
   const structured: Record<string, AnyValue> = {};
   const meta: Attributes = {};
-  const { redactor, truncation } = policy;
+  const { redactor, truncation } = safeguards;
   let redactions = 0;
   let dropped = false;
   let truncated = false;
@@ -112,12 +112,12 @@ const STAGE_FIELDS: Readonly<Record<string, RedactionField>> = {
 };
 
 /**
- * The same policy for stage-span content: each value is redacted, then a string stays a string (cut to
+ * The same safeguards for stage-span content: each value is redacted, then a string stays a string (cut to
  * the budget with a marker) and anything else becomes JSON that fits the budget.
  */
-export function prepareStageContent(content: StageContent, policy: ContentPolicy): Attributes {
+export function prepareStageContent(content: StageContent, safeguards: ContentSafeguards): Attributes {
   const attrs: Attributes = {};
-  const { redactor, truncation } = policy;
+  const { redactor, truncation } = safeguards;
   let redactions = 0;
   for (const [attribute, original] of Object.entries(content)) {
     let value = original;

@@ -14,7 +14,7 @@ import { type CallTranslation, RecordedCall, type ResultTranslation } from './ca
 import type { GenAIInstrumentationConfig } from './config';
 import { offerContentSettings } from './configured-content';
 import { type CaptureMode, resolveCaptureMode } from './content-mode';
-import { type ContentPolicy, resolveContentPolicy } from './content-policy';
+import { type ContentSafeguards, resolveContentSafeguards } from './content-safeguards';
 import { resolveIdleTimeout } from './idle-timeout';
 import { type GenAIInstruments, createGenAIInstruments } from './instruments';
 import { Invocation } from './invocation';
@@ -34,7 +34,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _stageInstruments: StageInstruments | undefined;
   declare private _stages: StageRecorder | undefined;
   declare private _captureMode: CaptureMode | undefined;
-  declare private _contentPolicy: ContentPolicy | undefined;
+  declare private _contentSafeguards: ContentSafeguards | undefined;
   declare private _idleTimeoutMs: number | undefined;
   declare private _explicitEventLogger: EventLogger | undefined;
   declare private _globalLoggerProvider: unknown;
@@ -169,7 +169,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   override setConfig(config: Config = {} as Config): void {
     super.setConfig(config);
     this._captureMode = undefined;
-    this._contentPolicy = undefined;
+    this._contentSafeguards = undefined;
     this._idleTimeoutMs = undefined;
     offerContentSettings(this);
   }
@@ -211,8 +211,8 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     return (this._stages ??= new StageRecorder(this));
   }
 
-  get contentPolicy(): ContentPolicy {
-    return (this._contentPolicy ??= resolveContentPolicy(this.getConfig()));
+  get contentSafeguards(): ContentSafeguards {
+    return (this._contentSafeguards ??= resolveContentSafeguards(this.getConfig()));
   }
 
   get idleTimeoutMs(): number {

@@ -176,7 +176,7 @@ export class Invocation implements OpenCall {
               prepareContent(
                 withContentUpdate(this.requestContent, response),
                 response.outputMessages ? safely('converting output content', response.outputMessages, undefined) : undefined,
-                this.telemetry.contentPolicy,
+                this.telemetry.contentSafeguards,
               ),
             undefined,
           );
@@ -189,7 +189,7 @@ export class Invocation implements OpenCall {
     // The details event describes inference operations; embeddings carry no content and get none.
     if (content && recorded.capturesOnEvent && this.request.operation !== 'embeddings') this.emitDetailsEvent(attrs, content);
     if (failure) {
-      const exception = errorRecord(failure.cause, recorded.capturesOnEvent, this.telemetry.contentPolicy, failure.exceptionType);
+      const exception = errorRecord(failure.cause, recorded.capturesOnEvent, this.telemetry.contentSafeguards, failure.exceptionType);
       this.emitExceptionEvent(callAttrs, exception);
     }
 

@@ -102,7 +102,7 @@ export class RecordedSpan {
     safely(
       'recording a GenAI failure',
       () => {
-        const recorded = errorRecord(cause, this.capturesOnSpan, this.telemetry.contentPolicy);
+        const recorded = errorRecord(cause, this.capturesOnSpan, this.telemetry.contentSafeguards);
         this.span.setAttribute(ATTR_ERROR_TYPE, errorType);
         if (kind === 'thrown') this.span.addEvent(SPAN_EXCEPTION_EVENT, recorded.exception);
         this.span.setStatus({ code: SpanStatusCode.ERROR, message: recorded.statusMessage });

@@ -84,7 +84,7 @@ describe('redaction of captured content (defaults: secrets and payment cards)', 
   });
 });
 
-describe('stage spans go through the same policy', () => {
+describe('stage spans go through the same safeguards', () => {
   const { tel } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY', maxAttributeBytes: 256 } });
 
   it('tool arguments and results are redacted and fitted to the budget', async () => {

@@ -6,7 +6,7 @@ import { Invocation } from '../../src/core/invocation';
 import { createGenAIInstruments } from '../../src/core/instruments';
 import { withGenAIContext } from '../../src';
 import type { GenAITelemetry } from '../../src/core/telemetry';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 
 class R extends MetricReader {
   constructor() { super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE }); }
@@ -24,7 +24,7 @@ it('invocation carries GenAI context metadata on span, event and metrics; captur
     instruments: createGenAIInstruments(new MeterProvider({ readers: [reader] }).getMeter('m')),
     eventLogger: { emit: (r) => void events.push(r.attributes) },
     captureMode: 'SPAN_AND_EVENT',
-    contentPolicy: resolveContentPolicy({}, {}),
+    contentSafeguards: resolveContentSafeguards({}, {}),
   };
   const req = { operation: 'chat' as const, provider: 'openai', requestModel: 'm', params: {}, content: () => ({ inputMessages: [] }) };
   const meta = { conversationId: 'c', userId: 'u', promptName: 'p', environment: 'prod', attributes: { team: 'x' } };

@@ -6,7 +6,7 @@
  */
 import { OpenAIInstrumentation } from '../../src';
 import { DiagLogLevel, SpanKind, SpanStatusCode, context, diag, metrics, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AggregationTemporality, MeterProvider, MetricReader, type Histogram } from '@opentelemetry/sdk-metrics';
 import {
@@ -81,7 +81,7 @@ function setup(captureMode: CaptureMode = 'NO_CONTENT', options: { sampledOut?: 
     stageInstruments: createStageInstruments(meter),
     captureMode,
     contextAttributesOnMetrics: true,
-    contentPolicy: resolveContentPolicy({}, {}),
+    contentSafeguards: resolveContentSafeguards({}, {}),
   };
   let collected: Awaited<ReturnType<MetricReader['collect']>> | undefined;
   const allMetrics = () => (collected?.resourceMetrics.scopeMetrics ?? []).flatMap((sm) => sm.metrics);
@@ -461,7 +461,7 @@ describe('traceRetrieval', () => {
       tracer,
       stageInstruments: createStageInstruments(meter),
       captureMode: 'NO_CONTENT',
-      contentPolicy: resolveContentPolicy({}, {}),
+      contentSafeguards: resolveContentSafeguards({}, {}),
     });
     recorder.traceRetrieval({ dataSource: 'kb', provider: 'openai', model: 'emb' }, () => []);
     inference.operationDuration.record(0.5, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai' });

@@ -8,7 +8,7 @@
 import type { MeterProvider, Span, Tracer } from '@opentelemetry/api';
 import { metrics, trace } from '@opentelemetry/api';
 import { CAPTURE_CONTENT_ENV, type CaptureMode, resolveCaptureMode } from '../content-mode';
-import { type ContentPolicy, resolveContentPolicy } from '../content-policy';
+import { type ContentSafeguards, resolveContentSafeguards } from '../content-safeguards';
 import { configuredContentSettings } from '../configured-content';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { type StageInstruments, createStageInstruments } from './instruments';
@@ -21,11 +21,11 @@ class GlobalStageTelemetry implements StageTelemetry {
   private instruments: StageInstruments | undefined;
   private envValue: string | undefined;
   private mode: CaptureMode | undefined;
-  private policy: ContentPolicy | undefined;
+  private envSafeguards: ContentSafeguards | undefined;
 
   /** The configured instrumentation's redaction and size budget, else this package's env vars (resolved once). */
-  get contentPolicy(): ContentPolicy {
-    return configuredContentSettings()?.contentPolicy ?? (this.policy ??= resolveContentPolicy({}));
+  get contentSafeguards(): ContentSafeguards {
+    return configuredContentSettings()?.contentSafeguards ?? (this.envSafeguards ??= resolveContentSafeguards({}));
   }
 
   get contextAttributesOnMetrics(): boolean | undefined {

@@ -17,7 +17,7 @@ export function resolveContentSafeguards(config: GenAIInstrumentationConfig, env
   return {
     redactor: createRedactor(config.redaction, env),
     truncation: resolveTruncationSettings(
-      { maxAttributeBytes: config.maxAttributeBytes, keepInlineBinary: config.captureInlineBinary },
+      { maxContentBytes: config.maxContentBytes, captureInlineBinary: config.captureInlineBinary },
       env,
     ),
   };

@@ -28,23 +28,23 @@ interface Piece {
   attribute: string;
   field: RedactionField;
   value: unknown;
-  fit: (value: never, budget: number, keepInlineBinary: boolean) => Fitted;
+  fit: (value: never, budget: number, captureInlineBinary: boolean) => Fitted;
 }
 
 const fitParts = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateParts(v, b, { keepInlineBinary: k });
+  const r = truncateParts(v, b, { captureInlineBinary: k });
   return { ...r, result: r.parts };
 };
 const fitInput = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateInputMessages(v, b, { keepInlineBinary: k });
+  const r = truncateInputMessages(v, b, { captureInlineBinary: k });
   return { ...r, result: r.messages };
 };
 const fitOutput = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateOutputMessages(v, b, { keepInlineBinary: k });
+  const r = truncateOutputMessages(v, b, { captureInlineBinary: k });
   return { ...r, result: r.messages };
 };
 const fitJson = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateJsonValue(v, b, { keepInlineBinary: k });
+  const r = truncateJsonValue(v, b, { captureInlineBinary: k });
   return { ...r, result: r.value };
 };
 
@@ -87,7 +87,7 @@ export function prepareContent(
       }
       value = redacted.value;
     }
-    const fitted = piece.fit(value as never, truncation.maxAttributeBytes, truncation.keepInlineBinary);
+    const fitted = piece.fit(value as never, truncation.maxContentBytes, truncation.captureInlineBinary);
     json[piece.attribute] = fitted.json;
     structured[piece.attribute] = fitted.result as AnyValue;
     if (fitted.truncated) truncated = true;
@@ -131,11 +131,11 @@ export function prepareStageContent(content: StageContent, safeguards: ContentSa
       value = redacted.value;
     }
     if (typeof value === 'string') {
-      const cut = cutStringToJsonBytes(value, truncation.maxAttributeBytes);
+      const cut = cutStringToJsonBytes(value, truncation.maxContentBytes);
       if (cut !== value) attrs[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
       attrs[attribute] = cut;
     } else {
-      const fitted = truncateJsonValue(value, truncation.maxAttributeBytes, { keepInlineBinary: truncation.keepInlineBinary });
+      const fitted = truncateJsonValue(value, truncation.maxContentBytes, { captureInlineBinary: truncation.captureInlineBinary });
       if (fitted.truncated) attrs[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
       attrs[attribute] = fitted.json;
     }

@@ -25,12 +25,12 @@ export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 export {
   deleteGenAIContext,
-  getGenAIScope,
+  getGenAIContext,
   setGenAIContext,
   withGenAIContext,
   type GenAIContextMetadata,
-  type GenAIScope,
-} from './core/scope';
+  type EffectiveGenAIContext,
+} from './core/genai-context';
 export {
   DurableExport,
   createDurableExport,

@@ -17,9 +17,9 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
    * environment; see `withGenAIContext`) are added to metrics. Default true. Ids (conversation, user,
    * tenant) and free-form context attributes never go on metrics.
    */
-  scopeAttributesOnMetrics?: boolean;
+  contextAttributesOnMetrics?: boolean;
   /**
-   * Redaction of captured content: built-in detectors (default `secrets` and `cards`), the app's own
+   * Redaction of captured content: built-in detectors (default `secrets`, `iban` and `cards`), the app's own
    * patterns and hook. `OTEL_INSTRUMENTATION_GENAI_REDACT` wins over `detectors` when set.
    */
   redaction?: RedactionConfig;
@@ -27,7 +27,7 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
    * Byte budget (UTF-8 of the JSON) for each content attribute; default 65536, minimum 256.
    * `OTEL_INSTRUMENTATION_GENAI_MAX_CONTENT_BYTES` wins when set.
    */
-  maxAttributeBytes?: number;
+  maxContentBytes?: number;
   /**
    * Keep inline binary (base64 blobs, data: URLs) in captured content instead of a placeholder with its
    * type and size. Default false. `OTEL_INSTRUMENTATION_GENAI_CAPTURE_INLINE_BINARY` wins when set.

@@ -1,16 +1,16 @@
 /*
- * One content policy for all: the module-level stage helpers (traceTool, traceRetrieval, ...) have no
+ * One set of content settings for all: the module-level stage helpers (traceTool, traceRetrieval, ...) have no
  * instrumentation of their own, so they take the content settings (capture mode, redaction with its
  * patterns and hook, size budget, metric attributes) of the GenAI instrumentation the app configured
  * last. Shared through a global symbol, so every copy of this package agrees.
  */
 import type { CaptureMode } from './content-mode';
-import type { ContentPolicy } from './content-policy';
+import type { ContentSafeguards } from './content-safeguards';
 
 export interface ContentSettings {
   readonly captureMode: CaptureMode;
-  readonly contentPolicy: ContentPolicy;
-  readonly scopeAttributesOnMetrics?: boolean;
+  readonly contentSafeguards: ContentSafeguards;
+  readonly contextAttributesOnMetrics?: boolean;
 }
 
 const KEY = Symbol.for('opentelemetry-instrumentation-genai.configured-content');

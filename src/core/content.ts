@@ -6,7 +6,7 @@
  */
 import type { AnyValue } from '@opentelemetry/api-logs';
 import type { Attributes } from '@opentelemetry/api';
-import type { ContentPolicy } from './content-policy';
+import type { ContentSafeguards } from './content-safeguards';
 import type { OutputMessage, RequestContent } from './model';
 import type { RedactionField } from './redaction';
 import * as sc from './semconv';
@@ -28,23 +28,23 @@ interface Piece {
   attribute: string;
   field: RedactionField;
   value: unknown;
-  fit: (value: never, budget: number, keepInlineBinary: boolean) => Fitted;
+  fit: (value: never, budget: number, captureInlineBinary: boolean) => Fitted;
 }
 
 const fitParts = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateParts(v, b, { keepInlineBinary: k });
+  const r = truncateParts(v, b, { captureInlineBinary: k });
   return { ...r, result: r.parts };
 };
 const fitInput = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateInputMessages(v, b, { keepInlineBinary: k });
+  const r = truncateInputMessages(v, b, { captureInlineBinary: k });
   return { ...r, result: r.messages };
 };
 const fitOutput = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateOutputMessages(v, b, { keepInlineBinary: k });
+  const r = truncateOutputMessages(v, b, { captureInlineBinary: k });
   return { ...r, result: r.messages };
 };
 const fitJson = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateJsonValue(v, b, { keepInlineBinary: k });
+  const r = truncateJsonValue(v, b, { captureInlineBinary: k });
   return { ...r, result: r.value };
 };
 
@@ -66,12 +66,12 @@ function piecesOf(request: RequestContent | undefined, output: OutputMessage[] |
 export function prepareContent(
   request: RequestContent | undefined,
   output: OutputMessage[] | undefined,
-  policy: ContentPolicy,
+  safeguards: ContentSafeguards,
 ): PreparedContent {
   const json: Record<string, string> = {};
   const structured: Record<string, AnyValue> = {};
   const meta: Attributes = {};
-  const { redactor, truncation } = policy;
+  const { redactor, truncation } = safeguards;
   let redactions = 0;
   let dropped = false;
   let truncated = false;
@@ -87,7 +87,7 @@ export function prepareContent(
       }
       value = redacted.value;
     }
-    const fitted = piece.fit(value as never, truncation.maxAttributeBytes, truncation.keepInlineBinary);
+    const fitted = piece.fit(value as never, truncation.maxContentBytes, truncation.captureInlineBinary);
     json[piece.attribute] = fitted.json;
     structured[piece.attribute] = fitted.result as AnyValue;
     if (fitted.truncated) truncated = true;
@@ -112,12 +112,12 @@ const STAGE_FIELDS: Readonly<Record<string, RedactionField>> = {
 };
 
 /**
- * The same policy for stage-span content: each value is redacted, then a string stays a string (cut to
+ * The same safeguards for stage-span content: each value is redacted, then a string stays a string (cut to
  * the budget with a marker) and anything else becomes JSON that fits the budget.
  */
-export function prepareStageContent(content: StageContent, policy: ContentPolicy): Attributes {
+export function prepareStageContent(content: StageContent, safeguards: ContentSafeguards): Attributes {
   const attrs: Attributes = {};
-  const { redactor, truncation } = policy;
+  const { redactor, truncation } = safeguards;
   let redactions = 0;
   for (const [attribute, original] of Object.entries(content)) {
     let value = original;
@@ -131,11 +131,11 @@ export function prepareStageContent(content: StageContent, policy: ContentPolicy
       value = redacted.value;
     }
     if (typeof value === 'string') {
-      const cut = cutStringToJsonBytes(value, truncation.maxAttributeBytes);
+      const cut = cutStringToJsonBytes(value, truncation.maxContentBytes);
       if (cut !== value) attrs[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
       attrs[attribute] = cut;
     } else {
-      const fitted = truncateJsonValue(value, truncation.maxAttributeBytes, { keepInlineBinary: truncation.keepInlineBinary });
+      const fitted = truncateJsonValue(value, truncation.maxContentBytes, { captureInlineBinary: truncation.captureInlineBinary });
       if (fitted.truncated) attrs[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
       attrs[attribute] = fitted.json;
     }

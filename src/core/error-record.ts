@@ -5,7 +5,7 @@
  * type only. The stack trace loses its first line (`Name: message`) the same way; its frames stay.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { ContentPolicy } from './content-policy';
+import type { ContentSafeguards } from './content-safeguards';
 import { safely } from './safely';
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from './semconv';
 
@@ -20,13 +20,13 @@ export interface ErrorRecord {
 }
 
 /**
- * `withMessage`: content is captured where this record goes; `policy` redacts the message then.
+ * `withMessage`: content is captured where this record goes; `safeguards` redact the message then.
  * `type`: the exception's type when the failure is not a thrown error (a provider-reported error code).
  */
-export function errorRecord(failure: unknown, withMessage: boolean, policy: ContentPolicy, type?: string): ErrorRecord {
+export function errorRecord(failure: unknown, withMessage: boolean, safeguards: ContentSafeguards, type?: string): ErrorRecord {
   const facts = safely('reading an error', () => factsOf(failure), { type: undefined, message: undefined, stack: undefined });
   const exceptionType = type ?? facts.type;
-  const message = withMessage && facts.message ? redactMessage(facts.message, policy) : undefined;
+  const message = withMessage && facts.message ? redactMessage(facts.message, safeguards) : undefined;
   const exception: Attributes = {};
   if (exceptionType) exception[ATTR_EXCEPTION_TYPE] = exceptionType;
   if (message !== undefined) exception[ATTR_EXCEPTION_MESSAGE] = message;
@@ -56,8 +56,8 @@ function factsOf(failure: unknown): ErrorFacts {
   };
 }
 
-function redactMessage(message: string, policy: ContentPolicy): string {
-  return policy.redactor.redactString(message.slice(0, MAX_MESSAGE_CHARS), { field: 'error.message' });
+function redactMessage(message: string, safeguards: ContentSafeguards): string {
+  return safeguards.redactor.redactString(message.slice(0, MAX_MESSAGE_CHARS), { field: 'error.message' });
 }
 
 /** The stack trace with its header line rewritten: `Name: <message>` with the recorded message, or `Name` alone. */

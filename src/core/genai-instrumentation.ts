@@ -14,7 +14,7 @@ import { type CallTranslation, RecordedCall, type ResultTranslation } from './ca
 import type { GenAIInstrumentationConfig } from './config';
 import { offerContentSettings } from './configured-content';
 import { type CaptureMode, resolveCaptureMode } from './content-mode';
-import { type ContentPolicy, resolveContentPolicy } from './content-policy';
+import { type ContentSafeguards, resolveContentSafeguards } from './content-safeguards';
 import { resolveIdleTimeout } from './idle-timeout';
 import { type GenAIInstruments, createGenAIInstruments } from './instruments';
 import type { InstrumentedSdk } from './instrumented-sdk';
@@ -36,7 +36,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _stageInstruments: StageInstruments | undefined;
   declare private _stages: StageRecorder | undefined;
   declare private _captureMode: CaptureMode | undefined;
-  declare private _contentPolicy: ContentPolicy | undefined;
+  declare private _contentSafeguards: ContentSafeguards | undefined;
   declare private _idleTimeoutMs: number | undefined;
   declare private _explicitEventLogger: EventLogger | undefined;
   declare private _globalLoggerProvider: unknown;
@@ -153,7 +153,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     const translation = this.safeTranslate(translate);
     const invocation = translation && this.startInvocation(translation.request);
     if (!invocation) return invoke();
-    // The invocation's own mode: a GenAI context scope may override the instrumentation's, and a
+    // The invocation's own mode: GenAI context metadata may override the instrumentation's, and a
     // sampled-out span needs no span content.
     const results = safely('reading the result translation', () => translation.results(invocation.capturesContent), undefined);
     if (!results) {
@@ -192,7 +192,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   override setConfig(config: Config = {} as Config): void {
     super.setConfig(config);
     this._captureMode = undefined;
-    this._contentPolicy = undefined;
+    this._contentSafeguards = undefined;
     this._idleTimeoutMs = undefined;
     offerContentSettings(this);
   }
@@ -222,8 +222,8 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     return (this._stageInstruments ??= createStageInstruments(this.meter));
   }
 
-  get scopeAttributesOnMetrics(): boolean {
-    return this.getConfig().scopeAttributesOnMetrics !== false;
+  get contextAttributesOnMetrics(): boolean {
+    return this.getConfig().contextAttributesOnMetrics !== false;
   }
 
   /**
@@ -234,8 +234,8 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     return (this._stages ??= new StageRecorder(this));
   }
 
-  get contentPolicy(): ContentPolicy {
-    return (this._contentPolicy ??= resolveContentPolicy(this.getConfig()));
+  get contentSafeguards(): ContentSafeguards {
+    return (this._contentSafeguards ??= resolveContentSafeguards(this.getConfig()));
   }
 
   get idleTimeoutMs(): number {

@@ -12,7 +12,7 @@ export * from './model';
 export * from './module-exports';
 export { perClient } from './per-client';
 export * from './readers';
-export * from './scope';
+export * from './genai-context';
 export * from './stages';
 export * from './stream-accumulator';
 export * from './stream-observer';

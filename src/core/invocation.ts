@@ -76,7 +76,7 @@ export class Invocation implements OpenCall {
   /**
    * The response has reached the SDK and the call now waits on the app (to await, parse or read the
    * stream): from here the idle limit applies. `receivedSoFar` assembles what the app got so far (called
-   * with `interrupted` true), in case it abandons the call. It must not reference, even through the scope
+   * with `interrupted` true), in case it abandons the call. It must not reference, even through the closure
    * it was made in, the objects passed to watch().
    */
   waitOnApp(receivedSoFar?: (interrupted: boolean) => InvocationResponse): void {
@@ -176,7 +176,7 @@ export class Invocation implements OpenCall {
               prepareContent(
                 withContentUpdate(this.requestContent, response),
                 response.outputMessages ? safely('converting output content', response.outputMessages, undefined) : undefined,
-                this.telemetry.contentPolicy,
+                this.telemetry.contentSafeguards,
               ),
             undefined,
           );
@@ -189,7 +189,7 @@ export class Invocation implements OpenCall {
     // The details event describes inference operations; embeddings carry no content and get none.
     if (content && recorded.capturesOnEvent && this.request.operation !== 'embeddings') this.emitDetailsEvent(attrs, content);
     if (failure) {
-      const exception = errorRecord(failure.cause, recorded.capturesOnEvent, this.telemetry.contentPolicy, failure.exceptionType);
+      const exception = errorRecord(failure.cause, recorded.capturesOnEvent, this.telemetry.contentSafeguards, failure.exceptionType);
       this.emitExceptionEvent(callAttrs, exception);
     }
 

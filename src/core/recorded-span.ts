@@ -9,7 +9,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { type CaptureMode, capturesOnEvent, capturesOnSpan } from './content-mode';
 import { errorRecord } from './error-record';
 import { safely } from './safely';
-import { type GenAIScope, getGenAIScope, scopeMetricAttributes, scopeSpanAttributes, scopedCaptureMode } from './scope/scope';
+import { type EffectiveGenAIContext, getGenAIContext, contextMetricAttributes, contextSpanAttributes, contextCaptureMode } from './genai-context/metadata';
 import { ATTR_ERROR_TYPE } from './semconv';
 import type { SpanTelemetry } from './telemetry';
 
@@ -36,15 +36,15 @@ export class RecordedSpan {
   readonly startedAt: number;
   /** Where this span's content may go: decided once, at the start (see contentGate). */
   private readonly captureMode: CaptureMode;
-  /** The app's GenAI context metadata in effect where the span started (see ./scope). */
-  private readonly metadata: GenAIScope | undefined;
+  /** The app's GenAI context metadata in effect where the span started (see ./genai-context). */
+  private readonly metadata: EffectiveGenAIContext | undefined;
   private ended = false;
 
   constructor(
     private readonly telemetry: SpanTelemetry,
     start: SpanStart,
   ) {
-    this.metadata = getGenAIScope(start.parentContext);
+    this.metadata = getGenAIContext(start.parentContext);
     this.span = telemetry.tracer.startSpan(
       start.name,
       { kind: start.kind, attributes: this.withContextMetadata(start.attributes) },
@@ -52,7 +52,7 @@ export class RecordedSpan {
     );
     this.startedAt = performance.now();
     this.context = trace.setSpan(start.parentContext, this.span);
-    this.captureMode = contentGate(scopedCaptureMode(start.parentContext, telemetry.captureMode), this.span.isRecording());
+    this.captureMode = contentGate(contextCaptureMode(start.parentContext, telemetry.captureMode), this.span.isRecording());
   }
 
   /** Whether content is captured at all. */
@@ -76,12 +76,12 @@ export class RecordedSpan {
 
   /** The context metadata's span attributes, then `own` (which win: e.g. an SDK-level conversation id). */
   withContextMetadata<Own extends Record<string, unknown>>(own: Own): Readonly<Attributes> & Own {
-    return { ...scopeSpanAttributes(this.metadata), ...own };
+    return { ...contextSpanAttributes(this.metadata), ...own };
   }
 
   /** The context metadata's metric attributes (when the telemetry puts them on metrics), then `own`. */
   metricAttributes(own: Attributes): Attributes {
-    return { ...scopeMetricAttributes(this.metadata, this.telemetry.scopeAttributesOnMetrics !== false), ...own };
+    return { ...contextMetricAttributes(this.metadata, this.telemetry.contextAttributesOnMetrics !== false), ...own };
   }
 
   /**
@@ -102,7 +102,7 @@ export class RecordedSpan {
     safely(
       'recording a GenAI failure',
       () => {
-        const recorded = errorRecord(cause, this.capturesOnSpan, this.telemetry.contentPolicy);
+        const recorded = errorRecord(cause, this.capturesOnSpan, this.telemetry.contentSafeguards);
         this.span.setAttribute(ATTR_ERROR_TYPE, errorType);
         if (kind === 'thrown') this.span.addEvent(SPAN_EXCEPTION_EVENT, recorded.exception);
         this.span.setStatus({ code: SpanStatusCode.ERROR, message: recorded.statusMessage });

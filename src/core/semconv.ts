@@ -71,7 +71,7 @@ export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
 export const GEN_AI_TOKEN_TYPE_VALUE_INPUT = 'input';
 export const GEN_AI_TOKEN_TYPE_VALUE_OUTPUT = 'output';
 
-/** App-supplied context (see ./scope): the prompt template in use. */
+/** App-supplied context (see ./genai-context): the prompt template in use. */
 export const ATTR_GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name';
 /** genai main. */
 export const ATTR_GEN_AI_PROMPT_VERSION = 'gen_ai.prompt.version';
@@ -171,7 +171,7 @@ export const EVENT_GEN_AI_CLIENT_OPERATION_EXCEPTION = 'gen_ai.client.operation.
  */
 /** The namespace of this package's own attributes (no trailing dot); also of the app's bare free-form keys. */
 export const GENAI_APP_NAMESPACE = 'genai_app';
-/** App-supplied context (see ./scope): the tenant the work is done for. */
+/** App-supplied context (see ./genai-context): the tenant the work is done for. */
 export const ATTR_GENAI_APP_TENANT_ID = 'genai_app.tenant.id';
 /**
  * Set on a call the app never finished, to say how it was ended: `garbage_collected`, `idle_timeout` or

@@ -7,7 +7,7 @@
 import type { Context, Tracer } from '@opentelemetry/api';
 import type { AnyValue } from '@opentelemetry/api-logs';
 import type { CaptureMode } from './content-mode';
-import type { ContentPolicy } from './content-policy';
+import type { ContentSafeguards } from './content-safeguards';
 import type { GenAIInstruments } from './instruments';
 import type { StageInstruments } from './stages/instruments';
 
@@ -28,9 +28,9 @@ export interface SpanTelemetry {
   /** The default content capture mode; the GenAI context metadata may override it. */
   readonly captureMode: CaptureMode;
   /** Redaction and size budget for captured content (only consulted when content is captured). */
-  readonly contentPolicy: ContentPolicy;
+  readonly contentSafeguards: ContentSafeguards;
   /** Whether GenAI context prompt name/version and environment go on metrics (default true). */
-  readonly scopeAttributesOnMetrics?: boolean;
+  readonly contextAttributesOnMetrics?: boolean;
 }
 
 /** What an LLM call's Invocation needs besides. */

@@ -543,14 +543,14 @@ describe('messages.create: content capture modes', () => {
 describe('messages.create: GenAI context metadata and redaction apply as for openai', () => {
   const { server, tel, client } = useAnthropicTestbed({ config: { captureMessageContent: 'SPAN_AND_EVENT' } });
 
-  it('withGenAIContext: the span carries the scope metadata, and the scope can switch content capture off', async () => {
+  it('withGenAIContext: the span carries the GenAI context metadata, which can switch content capture off', async () => {
     server.enqueue(json(message()), json(message()));
     await withGenAIContext({ conversationId: 'conv-7', promptName: 'greeter', promptVersion: 'v3', userId: 'u-1', tenantId: 'acme' }, () =>
       client().messages.create(hello()),
     );
     await withGenAIContext({ tenantId: 'bank', captureMessageContent: 'NO_CONTENT' }, () => client().messages.create(hello()));
-    const [scoped, quiet] = tel.spans();
-    expect(scoped!.attributes).toMatchObject({
+    const [inContext, quiet] = tel.spans();
+    expect(inContext!.attributes).toMatchObject({
       'gen_ai.conversation.id': 'conv-7',
       'gen_ai.prompt.name': 'greeter',
       'gen_ai.prompt.version': 'v3',
@@ -558,10 +558,10 @@ describe('messages.create: GenAI context metadata and redaction apply as for ope
       'genai_app.tenant.id': 'acme',
       'gen_ai.provider.name': 'anthropic',
     });
-    expect(contentAttribute(scoped!, INPUT_MESSAGES)).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Say hello' }] }]);
+    expect(contentAttribute(inContext!, INPUT_MESSAGES)).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Say hello' }] }]);
     expect(quiet!.attributes['genai_app.tenant.id']).toBe('bank');
     for (const key of CONTENT_KEYS) expect(quiet!.attributes).not.toHaveProperty([key]);
-    // One details event: the scope with NO_CONTENT emits none.
+    // One details event: the GenAI context with NO_CONTENT emits none.
     expect(tel.logs()).toHaveLength(1);
     const durations = metricPoints(await tel.metrics(), 'gen_ai.client.operation.duration').filter((p) => p.attributes['gen_ai.prompt.version'] === 'v3');
     expect(durations).toHaveLength(1);

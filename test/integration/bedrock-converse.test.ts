@@ -362,7 +362,7 @@ describe('Converse: content capture, GenAI context and redaction apply as for ev
     expect(contentAttribute(onlySpan(tel.spans()), INPUT_MESSAGES)).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Say hello' }] }]);
   });
 
-  it('withGenAIContext: the span and metrics carry the metadata; a scope can turn content capture on for its calls', async () => {
+  it('withGenAIContext: the span and metrics carry the metadata; a GenAI context can turn content capture on for its calls', async () => {
     tel.instrumentation.setConfig({ captureMessageContent: 'NO_CONTENT' });
     server.enqueue(json(textResponse('scoped')));
     await withGenAIContext(

@@ -84,8 +84,8 @@ describe('redaction of captured content (defaults: secrets and payment cards)', 
   });
 });
 
-describe('stage spans go through the same policy', () => {
-  const { tel } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY', maxAttributeBytes: 256 } });
+describe('stage spans go through the same safeguards', () => {
+  const { tel } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY', maxContentBytes: 256 } });
 
   it('tool arguments and results are redacted and fitted to the budget', async () => {
     const result = await tel.instrumentation.stages.traceTool(
@@ -105,7 +105,7 @@ describe('stage spans go through the same policy', () => {
 });
 
 describe('truncation of captured content', () => {
-  const { server, tel, client } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY', maxAttributeBytes: 2048 } });
+  const { server, tel, client } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY', maxContentBytes: 2048 } });
 
   it('a long conversation keeps the system message, the first user message and the newest ones, within the budget', async () => {
     const messages = [

@@ -1,6 +1,6 @@
 /*
  * withGenAIContext metadata and stage spans with the real openai SDK over loopback HTTP: every GenAI span
- * started in a scope carries its metadata (streams consumed after the scope returned included), and the
+ * started in a GenAI context carries its metadata (streams consumed after withGenAIContext returned included), and the
  * stage helpers parent the LLM spans they wrap.
  */
 import { SpanKind } from '@opentelemetry/api';
@@ -27,7 +27,7 @@ const chunks = (words: string[]) => [
   })),
 ];
 
-const SCOPE = {
+const METADATA = {
   conversationId: 'conv-42',
   promptName: 'refund-policy',
   promptVersion: 'v2',
@@ -36,7 +36,7 @@ const SCOPE = {
   environment: 'staging',
   attributes: { team: 'support', 'session.id': 's-1' },
 };
-const SCOPE_ATTRIBUTES = {
+const METADATA_ATTRIBUTES = {
   'gen_ai.conversation.id': 'conv-42',
   'gen_ai.prompt.name': 'refund-policy',
   'gen_ai.prompt.version': 'v2',
@@ -50,9 +50,9 @@ const SCOPE_ATTRIBUTES = {
 describe('GenAI context metadata and stage spans (real openai SDK)', () => {
   const { server, tel, client } = useOpenAITestbed({ config: { captureMessageContent: 'SPAN_ONLY' } });
 
-  it('every span in scope carries the metadata, across awaits, timers and a stream consumed after the scope returned', async () => {
+  it('every span in the GenAI context carries the metadata, across awaits, timers and a stream consumed after it returned', async () => {
     server.enqueue(json(completion('first')), json(completion('second')), sse(chunks(['a', 'b'])));
-    const stream = await withGenAIContext(SCOPE, async () => {
+    const stream = await withGenAIContext(METADATA, async () => {
       await client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q1' }] });
       await new Promise<void>((resolve) =>
         setTimeout(() => void client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q2' }] }).then(() => resolve()), 5),
@@ -65,14 +65,14 @@ describe('GenAI context metadata and stage spans (real openai SDK)', () => {
 
     const spans = tel.spans();
     expect(spans).toHaveLength(3);
-    for (const span of spans) expect(span.attributes).toMatchObject(SCOPE_ATTRIBUTES);
+    for (const span of spans) expect(span.attributes).toMatchObject(METADATA_ATTRIBUTES);
 
     // Prompt name/version and environment go on metrics; ids never do.
     const durations = metricPoints(await tel.metrics(), 'gen_ai.client.operation.duration');
-    const scoped = durations.filter((p) => p.attributes['gen_ai.prompt.version'] === 'v2');
-    expect(scoped).toHaveLength(1);
-    expect(scoped[0]!.value.count).toBe(3);
-    expect(scoped[0]!.attributes).toEqual({
+    const inContext = durations.filter((p) => p.attributes['gen_ai.prompt.version'] === 'v2');
+    expect(inContext).toHaveLength(1);
+    expect(inContext[0]!.value.count).toBe(3);
+    expect(inContext[0]!.attributes).toEqual({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'gpt-4o-mini',
@@ -85,20 +85,20 @@ describe('GenAI context metadata and stage spans (real openai SDK)', () => {
     });
   });
 
-  it('a call outside any scope carries none of it; nested scopes merge, inner wins', async () => {
+  it('a call outside any GenAI context carries none of it; nested GenAI contexts merge, inner wins', async () => {
     server.enqueue(json(completion('x')), json(completion('y')));
     await client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'plain' }] });
-    await withGenAIContext(SCOPE, () =>
+    await withGenAIContext(METADATA, () =>
       withGenAIContext({ promptVersion: 'v3', userId: 'user-8' }, () =>
         client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'nested' }] }),
       ),
     );
     const [plain, nested] = tel.spans();
-    for (const key of Object.keys(SCOPE_ATTRIBUTES)) expect(plain!.attributes).not.toHaveProperty([key]);
-    expect(nested!.attributes).toMatchObject({ ...SCOPE_ATTRIBUTES, 'gen_ai.prompt.version': 'v3', 'user.id': 'user-8' });
+    for (const key of Object.keys(METADATA_ATTRIBUTES)) expect(plain!.attributes).not.toHaveProperty([key]);
+    expect(nested!.attributes).toMatchObject({ ...METADATA_ATTRIBUTES, 'gen_ai.prompt.version': 'v3', 'user.id': 'user-8' });
   });
 
-  it('a scope can switch content capture off for one tenant', async () => {
+  it('a GenAI context can switch content capture off for one tenant', async () => {
     server.enqueue(json(completion('secret answer')));
     await withGenAIContext({ tenantId: 'bank', captureMessageContent: 'NO_CONTENT' }, () =>
       client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'secret question' }] }),
@@ -109,7 +109,7 @@ describe('GenAI context metadata and stage spans (real openai SDK)', () => {
     expect(span!.attributes).not.toHaveProperty(['gen_ai.output.messages']);
   });
 
-  it('a scope can switch content capture on when the instrumentation captures none, output included', async () => {
+  it('a GenAI context can switch content capture on when the instrumentation captures none, output included', async () => {
     tel.instrumentation.setConfig({ captureMessageContent: 'NO_CONTENT' });
     server.enqueue(json(completion('the answer')));
     await withGenAIContext({ captureMessageContent: 'SPAN_ONLY' }, () =>

@@ -9,7 +9,7 @@ import { Invocation } from '../../src/core/invocation';
 import { createGenAIInstruments } from '../../src/core/instruments';
 import type { CaptureMode } from '../../src/core/content-mode';
 import type { GenAITelemetry } from '../../src/core/telemetry';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 import type { InvocationRequest } from '../../src/core/model';
 
 function setup(captureMode: CaptureMode) {
@@ -20,7 +20,7 @@ function setup(captureMode: CaptureMode) {
     instruments: createGenAIInstruments(new MeterProvider().getMeter('test')),
     eventLogger: { emit: () => undefined },
     captureMode,
-    contentPolicy: resolveContentPolicy({}, {}),
+    contentSafeguards: resolveContentSafeguards({}, {}),
   };
   return { telemetry, span: () => exporter.getFinishedSpans()[0]! };
 }

@@ -4,7 +4,7 @@ import { Invocation } from '../../src/core/invocation';
 import { createGenAIInstruments } from '../../src/core/instruments';
 import type { CaptureMode } from '../../src/core/content-mode';
 import type { EventLogger, GenAITelemetry } from '../../src/core/telemetry';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 import type { InvocationRequest } from '../../src/core/model';
 
 function telemetryWith(sampler: AlwaysOffSampler | AlwaysOnSampler, captureMode: CaptureMode) {
@@ -17,7 +17,7 @@ function telemetryWith(sampler: AlwaysOffSampler | AlwaysOnSampler, captureMode:
     instruments: createGenAIInstruments(new MeterProvider().getMeter('test')),
     eventLogger,
     captureMode,
-    contentPolicy: resolveContentPolicy({}, {}),
+    contentSafeguards: resolveContentSafeguards({}, {}),
   };
   return { telemetry, exporter, events };
 }

@@ -3,7 +3,7 @@ import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, Periodic
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Invocation } from '../../src/core/invocation';
 import { createGenAIInstruments } from '../../src/core/instruments';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 import type { EventLogger, GenAITelemetry } from '../../src/core/telemetry';
 
 function setup() {
@@ -18,7 +18,7 @@ function setup() {
     instruments: createGenAIInstruments(meterProvider.getMeter('test')),
     eventLogger,
     captureMode: 'EVENT_ONLY',
-    contentPolicy: resolveContentPolicy({}, {}),
+    contentSafeguards: resolveContentSafeguards({}, {}),
   };
   return { telemetry, exporter, reader, events };
 }

@@ -1,6 +1,6 @@
 /*
  * The README's rows for the content byte budget (the OTEL_INSTRUMENTATION_GENAI_MAX_CONTENT_BYTES env var
- * and the maxAttributeBytes option) say what resolveTruncationSettings does: each claim is read from the
+ * and the maxContentBytes option) say what resolveTruncationSettings does: each claim is read from the
  * row (the default, the minimum a smaller value is raised to, what counts as not a number) and checked
  * against the code, so the two cannot drift apart again.
  */
@@ -16,11 +16,18 @@ import {
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
 
-/** The cells of the table row whose first cell is `name` in backticks. */
+/**
+ * The cells of the reference-table row (name, type or values, default, meaning) whose first cell is `name`
+ * in backticks; the two-column option-to-variable table names it too.
+ */
 function row(name: string): string[] {
-  const line = readme.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
-  if (line === undefined) throw new Error(`no README table row for ${name}`);
-  return line.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, '').trim());
+  const cells = readme
+    .split('\n')
+    .filter((l) => l.startsWith(`| \`${name}\` |`))
+    .map((line) => line.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, '').trim()))
+    .find((c) => c.length >= 4);
+  if (cells === undefined) throw new Error(`no README table row for ${name}`);
+  return cells;
 }
 
 /** The number in "Below N: raised to M" (any case), which must say the same number twice. */
@@ -36,7 +43,7 @@ beforeAll(() => diag.disable()); // the warnings are tested in truncation.test.t
 describe('README: the content byte budget', () => {
   it('env var row: default, minimum, and what is not a positive integer', () => {
     const [, values, dflt, meaning] = row(MAX_CONTENT_BYTES_ENV);
-    const budget = (raw: string) => resolveTruncationSettings({}, { [MAX_CONTENT_BYTES_ENV]: raw }).maxAttributeBytes;
+    const budget = (raw: string) => resolveTruncationSettings({}, { [MAX_CONTENT_BYTES_ENV]: raw }).maxContentBytes;
 
     expect(dflt).toBe(`\`${DEFAULT_MAX_CONTENT_BYTES}\``);
     expect(budget('')).toBe(DEFAULT_MAX_CONTENT_BYTES);
@@ -53,8 +60,8 @@ describe('README: the content byte budget', () => {
   });
 
   it('option row: default and minimum', () => {
-    const [, type, dflt, meaning] = row('maxAttributeBytes');
-    const budget = (value: number) => resolveTruncationSettings({ maxAttributeBytes: value }, {}).maxAttributeBytes;
+    const [, type, dflt, meaning] = row('maxContentBytes');
+    const budget = (value: number) => resolveTruncationSettings({ maxContentBytes: value }, {}).maxContentBytes;
     expect(type).toBe('`number`');
     expect(dflt).toBe(`\`${DEFAULT_MAX_CONTENT_BYTES}\``);
     const min = raisedTo(meaning);

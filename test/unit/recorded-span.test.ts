@@ -5,9 +5,9 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { CaptureMode } from '../../src/core/content-mode';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 import { RecordedSpan } from '../../src/core/recorded-span';
-import { setGenAIContext } from '../../src/core/scope';
+import { setGenAIContext } from '../../src/core/genai-context';
 import type { SpanTelemetry } from '../../src/core/telemetry';
 
 function setup(captureMode: CaptureMode, sampledOut = false) {
@@ -16,7 +16,7 @@ function setup(captureMode: CaptureMode, sampledOut = false) {
     sampler: sampledOut ? new AlwaysOffSampler() : new AlwaysOnSampler(),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
-  const telemetry: SpanTelemetry = { tracer: provider.getTracer('test'), captureMode, contentPolicy: resolveContentPolicy({}, {}) };
+  const telemetry: SpanTelemetry = { tracer: provider.getTracer('test'), captureMode, contentSafeguards: resolveContentSafeguards({}, {}) };
   const points: Array<{ value: number; attributes: Attributes }> = [];
   const histogram = { record: (value: number, attributes: Attributes = {}) => void points.push({ value, attributes }) };
   const start = (parentContext = ROOT_CONTEXT) =>

@@ -1,12 +1,12 @@
 /*
  * Stage spans (execute_tool, retrieval, invoke_agent, invoke_workflow): names, kinds, exact attributes,
  * parenting of the LLM spans started inside, sync / async / async-iterator / throwing / break cases,
- * content capture (and the scope override), scope metadata, and the duration metrics with their
+ * content capture (and the GenAI context override), GenAI context metadata, and the duration metrics with their
  * buckets. Real SDK pipeline with the AsyncLocalStorage context manager.
  */
 import { OpenAIInstrumentation } from '../../src';
 import { DiagLogLevel, SpanKind, SpanStatusCode, context, diag, metrics, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AggregationTemporality, MeterProvider, MetricReader, type Histogram } from '@opentelemetry/sdk-metrics';
 import {
@@ -18,7 +18,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { CaptureMode } from '../../src/core/content-mode';
 import { createGenAIInstruments } from '../../src/core/instruments';
-import { getGenAIScope, scopeSpanAttributes, withGenAIContext } from '../../src/core/scope';
+import { getGenAIContext, contextSpanAttributes, withGenAIContext } from '../../src/core/genai-context';
 import { DURATION_BUCKETS } from '../../src/core/semconv';
 import {
   StageRecorder,
@@ -80,8 +80,8 @@ function setup(captureMode: CaptureMode = 'NO_CONTENT', options: { sampledOut?: 
     tracer,
     stageInstruments: createStageInstruments(meter),
     captureMode,
-    scopeAttributesOnMetrics: true,
-    contentPolicy: resolveContentPolicy({}, {}),
+    contextAttributesOnMetrics: true,
+    contentSafeguards: resolveContentSafeguards({}, {}),
   };
   let collected: Awaited<ReturnType<MetricReader['collect']>> | undefined;
   const allMetrics = () => (collected?.resourceMetrics.scopeMetrics ?? []).flatMap((sm) => sm.metrics);
@@ -118,7 +118,7 @@ function setup(captureMode: CaptureMode = 'NO_CONTENT', options: { sampledOut?: 
 
 /** An LLM-like span started in the active context, as an instrumented SDK call would. */
 function llm(tracer: Setup['tracer'], name = 'chat m'): void {
-  tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...scopeSpanAttributes(getGenAIScope()) } }).end();
+  tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...contextSpanAttributes(getGenAIContext()) } }).end();
 }
 
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
@@ -461,7 +461,7 @@ describe('traceRetrieval', () => {
       tracer,
       stageInstruments: createStageInstruments(meter),
       captureMode: 'NO_CONTENT',
-      contentPolicy: resolveContentPolicy({}, {}),
+      contentSafeguards: resolveContentSafeguards({}, {}),
     });
     recorder.traceRetrieval({ dataSource: 'kb', provider: 'openai', model: 'emb' }, () => []);
     inference.operationDuration.record(0.5, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai' });
@@ -557,12 +557,12 @@ describe('metrics', () => {
   });
 });
 
-describe('scope metadata on stages', () => {
-  const scope = { conversationId: 'c1', userId: 'u1', tenantId: 't1', promptName: 'p', promptVersion: '3', environment: 'prod', attributes: { team: 'x' } };
+describe('GenAI context metadata on stages', () => {
+  const metadata = { conversationId: 'c1', userId: 'u1', tenantId: 't1', promptName: 'p', promptVersion: '3', environment: 'prod', attributes: { team: 'x' } };
 
-  it('stage spans carry the scope attributes; metrics only the low-cardinality ones', async () => {
+  it('stage spans carry the GenAI context attributes; metrics only the low-cardinality ones', async () => {
     const t = setup();
-    withGenAIContext(scope, () => t.recorder.traceTool({ name: 'x' }, () => 1));
+    withGenAIContext(metadata, () => t.recorder.traceTool({ name: 'x' }, () => 1));
     expect(t.span('execute_tool x').attributes).toEqual({
       'genai_app.team': 'x',
       'gen_ai.conversation.id': 'c1',
@@ -586,10 +586,10 @@ describe('scope metadata on stages', () => {
     ]);
   });
 
-  it('scopeAttributesOnMetrics=false keeps the scope off metrics (spans unchanged)', async () => {
+  it('contextAttributesOnMetrics=false keeps the GenAI context off metrics (spans unchanged)', async () => {
     const t = setup();
-    t.telemetry.scopeAttributesOnMetrics = false;
-    withGenAIContext(scope, () => t.recorder.traceWorkflow({ name: 'w' }, () => 1));
+    t.telemetry.contextAttributesOnMetrics = false;
+    withGenAIContext(metadata, () => t.recorder.traceWorkflow({ name: 'w' }, () => 1));
     expect(t.span('invoke_workflow w').attributes['gen_ai.prompt.name']).toBe('p');
     await t.collect();
     expect(t.points('gen_ai.invoke_workflow.duration').map((p) => p.attributes)).toEqual([
@@ -597,7 +597,7 @@ describe('scope metadata on stages', () => {
     ]);
   });
 
-  it("a stage's own attributes win over free-form scope attributes with the same name", () => {
+  it("a stage's own attributes win over free-form GenAI context attributes with the same name", () => {
     const t = setup();
     withGenAIContext({ attributes: { 'gen_ai.tool.name': 'forged', 'com.acme.x': 1 } }, () =>
       t.recorder.traceTool({ name: 'real' }, () => 1),
@@ -609,13 +609,13 @@ describe('scope metadata on stages', () => {
     });
   });
 
-  it('the scope flows into fn: LLM spans inside a stage carry it too', () => {
+  it('the GenAI context flows into fn: LLM spans inside a stage carry it too', () => {
     const t = setup();
     withGenAIContext({ userId: 'u' }, () => t.recorder.traceAgent({ name: 'a' }, () => llm(t.tracer, 'chat in agent')));
     expect(t.span('chat in agent').attributes).toEqual({ 'user.id': 'u' });
   });
 
-  it('the scope capture override applies: off for one tenant, on for another', () => {
+  it('the GenAI context capture override applies: off for one tenant, on for another', () => {
     const t = setup('SPAN_ONLY');
     withGenAIContext({ tenantId: 'private', captureMessageContent: false }, () => t.recorder.traceTool({ name: 'off' }, () => 1, { a: 1 }));
     expect(t.span('execute_tool off').attributes['gen_ai.tool.call.arguments']).toBeUndefined();
@@ -693,7 +693,7 @@ describe('module-level helpers (global providers, capture mode from the env var)
     return { exporter, reader };
   }
 
-  it('record under this package\'s scope on the providers registered at call time', async () => {
+  it('record under this package\'s instrumentation scope on the providers registered at call time', async () => {
     delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
     const first = registerGlobals();
     traceTool({ name: 't' }, () => 1, { a: 1 });

@@ -6,7 +6,7 @@
  */
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 import { createGenAIInstruments } from '../../src/core/instruments';
 import { Invocation } from '../../src/core/invocation';
 import type { InvocationResponse } from '../../src/core/model';
@@ -24,7 +24,7 @@ function setup() {
     instruments: createGenAIInstruments(meterProvider.getMeter('test')),
     eventLogger: { emit: () => undefined },
     captureMode: 'NO_CONTENT',
-    contentPolicy: resolveContentPolicy({}, {}),
+    contentSafeguards: resolveContentSafeguards({}, {}),
   };
   const invocation = new Invocation(telemetry, { operation: 'chat', provider: 'test', requestModel: 'm', params: { stream: true } });
   const chunkGaps = async () => {

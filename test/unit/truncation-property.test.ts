@@ -208,18 +208,18 @@ describe('truncation properties', () => {
         fc.array(outputMessage, { maxLength: 4 }),
         budget,
         fc.boolean(),
-        (isOutput, inputs, outputs, budgetBytes, keepInlineBinary) => {
+        (isOutput, inputs, outputs, budgetBytes, captureInlineBinary) => {
           const messages: Array<InputMessage | OutputMessage> = isOutput ? outputs : inputs;
           const before = structuredClone(messages);
           const inputJson = JSON.stringify(messages);
-          const r = truncateMessages(messages, budgetBytes, { kind: isOutput ? 'output' : 'input', keepInlineBinary });
+          const r = truncateMessages(messages, budgetBytes, { kind: isOutput ? 'output' : 'input', captureInlineBinary });
 
           // Fits, and `json` is its JSON text.
           expect(bytes(r.json)).toBeLessThanOrEqual(budgetBytes);
           expect(r.json).toBe(JSON.stringify(r.messages));
           // Shape.
           expect(messageProblems(r.messages, isOutput)).toEqual([]);
-          if (!keepInlineBinary) {
+          if (!captureInlineBinary) {
             expect(conformance(isOutput ? 'gen_ai.output.messages' : 'gen_ai.input.messages', r.json)).toEqual([]);
           }
           // Input unchanged.
@@ -239,13 +239,13 @@ describe('truncation properties', () => {
           if (fits) {
             expect(r.truncated).toBe(false);
             expect(r.droppedCount).toBe(0);
-            if (keepInlineBinary || !INLINE_BINARY.test(inputJson)) {
+            if (captureInlineBinary || !INLINE_BINARY.test(inputJson)) {
               expect(r.messages).toBe(messages);
               expect(r.json).toBe(inputJson);
             }
           }
           // No inline binary unless asked for.
-          if (!keepInlineBinary) {
+          if (!captureInlineBinary) {
             expect(BASE64_DATA_URL.test(r.json)).toBe(false);
             for (const m of r.messages) {
               for (const p of m.parts) {
@@ -270,18 +270,18 @@ describe('truncation properties', () => {
 
   it('system instructions: fit the budget, keep the shape, never modify the input', () => {
     fc.assert(
-      fc.property(fc.array(part, { maxLength: 10 }), budget, fc.boolean(), (parts, budgetBytes, keepInlineBinary) => {
+      fc.property(fc.array(part, { maxLength: 10 }), budget, fc.boolean(), (parts, budgetBytes, captureInlineBinary) => {
         const before = structuredClone(parts);
-        const r = truncateParts(parts, budgetBytes, { keepInlineBinary });
+        const r = truncateParts(parts, budgetBytes, { captureInlineBinary });
         expect(bytes(r.json)).toBeLessThanOrEqual(budgetBytes);
         expect(r.json).toBe(JSON.stringify(r.parts));
         expect(Array.isArray(r.parts)).toBe(true);
         expect(r.parts.flatMap((p, i) => partProblems(p, `[${i}]`))).toEqual([]);
-        if (!keepInlineBinary) expect(conformance('gen_ai.system_instructions', r.json)).toEqual([]);
+        if (!captureInlineBinary) expect(conformance('gen_ai.system_instructions', r.json)).toEqual([]);
         expect(parts).toEqual(before);
         expect(r.parts.length + r.droppedCount).toBe(parts.length);
         const json = JSON.stringify(parts);
-        if (bytes(json) <= budgetBytes && (keepInlineBinary || !INLINE_BINARY.test(json))) expect(r.parts).toBe(parts);
+        if (bytes(json) <= budgetBytes && (captureInlineBinary || !INLINE_BINARY.test(json))) expect(r.parts).toBe(parts);
       }),
       { numRuns: 300 },
     );

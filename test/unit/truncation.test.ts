@@ -50,33 +50,33 @@ describe('resolveTruncationSettings', () => {
   it('defaults: 64 KiB, no inline binary, no warning', () => {
     expect(DEFAULT_MAX_CONTENT_BYTES).toBe(65536);
     expect(MIN_CONTENT_BYTES).toBe(256);
-    expect(resolveTruncationSettings({}, {})).toEqual({ maxAttributeBytes: 65536, keepInlineBinary: false });
-    expect(resolveTruncationSettings(undefined, {})).toEqual({ maxAttributeBytes: 65536, keepInlineBinary: false });
+    expect(resolveTruncationSettings({}, {})).toEqual({ maxContentBytes: 65536, captureInlineBinary: false });
+    expect(resolveTruncationSettings(undefined, {})).toEqual({ maxContentBytes: 65536, captureInlineBinary: false });
     expect(warnings).toEqual([]);
   });
 
   it('config options are used when no env var is set', () => {
-    expect(resolveTruncationSettings({ maxAttributeBytes: 1000, keepInlineBinary: true }, {})).toEqual({
-      maxAttributeBytes: 1000,
-      keepInlineBinary: true,
+    expect(resolveTruncationSettings({ maxContentBytes: 1000, captureInlineBinary: true }, {})).toEqual({
+      maxContentBytes: 1000,
+      captureInlineBinary: true,
     });
     expect(warnings).toEqual([]);
   });
 
   it('env vars win over config; blank env vars count as unset', () => {
     const env = { [MAX_CONTENT_BYTES_ENV]: ' 4096 ', [CAPTURE_INLINE_BINARY_ENV]: 'FALSE' };
-    expect(resolveTruncationSettings({ maxAttributeBytes: 1000, keepInlineBinary: true }, env)).toEqual({
-      maxAttributeBytes: 4096,
-      keepInlineBinary: false,
+    expect(resolveTruncationSettings({ maxContentBytes: 1000, captureInlineBinary: true }, env)).toEqual({
+      maxContentBytes: 4096,
+      captureInlineBinary: false,
     });
-    expect(resolveTruncationSettings({ maxAttributeBytes: 1000 }, { [CAPTURE_INLINE_BINARY_ENV]: ' True\n' })).toEqual({
-      maxAttributeBytes: 1000,
-      keepInlineBinary: true,
+    expect(resolveTruncationSettings({ maxContentBytes: 1000 }, { [CAPTURE_INLINE_BINARY_ENV]: ' True\n' })).toEqual({
+      maxContentBytes: 1000,
+      captureInlineBinary: true,
     });
     const blank = { [MAX_CONTENT_BYTES_ENV]: '  ', [CAPTURE_INLINE_BINARY_ENV]: '' };
-    expect(resolveTruncationSettings({ maxAttributeBytes: 1000, keepInlineBinary: true }, blank)).toEqual({
-      maxAttributeBytes: 1000,
-      keepInlineBinary: true,
+    expect(resolveTruncationSettings({ maxContentBytes: 1000, captureInlineBinary: true }, blank)).toEqual({
+      maxContentBytes: 1000,
+      captureInlineBinary: true,
     });
     expect(warnings).toEqual([]);
   });
@@ -84,7 +84,7 @@ describe('resolveTruncationSettings', () => {
   it.each([['abc'], ['-5'], ['0'], ['12.5'], ['1e5'], ['+100'], ['64KiB'], ['99999999999999999999']])(
     'invalid %j in the env var: one warning, the default (not the config value)',
     (raw) => {
-      expect(resolveTruncationSettings({ maxAttributeBytes: 1000 }, { [MAX_CONTENT_BYTES_ENV]: raw }).maxAttributeBytes).toBe(65536);
+      expect(resolveTruncationSettings({ maxContentBytes: 1000 }, { [MAX_CONTENT_BYTES_ENV]: raw }).maxContentBytes).toBe(65536);
       expect(warnings).toEqual([
         `${MAX_CONTENT_BYTES_ENV}=${JSON.stringify(raw)} is not a positive integer; using the default of 65536 bytes.`,
       ]);
@@ -92,27 +92,27 @@ describe('resolveTruncationSettings', () => {
   );
 
   it('a budget below the minimum is raised to 256 with one warning (env and config)', () => {
-    expect(resolveTruncationSettings({}, { [MAX_CONTENT_BYTES_ENV]: '100' }).maxAttributeBytes).toBe(256);
-    expect(resolveTruncationSettings({ maxAttributeBytes: 1 }, {}).maxAttributeBytes).toBe(256);
-    expect(resolveTruncationSettings({ maxAttributeBytes: 256 }, {}).maxAttributeBytes).toBe(256);
+    expect(resolveTruncationSettings({}, { [MAX_CONTENT_BYTES_ENV]: '100' }).maxContentBytes).toBe(256);
+    expect(resolveTruncationSettings({ maxContentBytes: 1 }, {}).maxContentBytes).toBe(256);
+    expect(resolveTruncationSettings({ maxContentBytes: 256 }, {}).maxContentBytes).toBe(256);
     expect(warnings).toEqual([
       `${MAX_CONTENT_BYTES_ENV}="100" is below the minimum of 256 bytes; using 256.`,
-      'maxAttributeBytes=1 is below the minimum of 256 bytes; using 256.',
+      'maxContentBytes=1 is below the minimum of 256 bytes; using 256.',
     ]);
   });
 
-  it.each([[0], [-1], [1.5], [NaN], [Infinity], ['4096']])('invalid maxAttributeBytes %p: one warning, the default', (value) => {
-    expect(resolveTruncationSettings({ maxAttributeBytes: value as number }, {}).maxAttributeBytes).toBe(65536);
+  it.each([[0], [-1], [1.5], [NaN], [Infinity], ['4096']])('invalid maxContentBytes %p: one warning, the default', (value) => {
+    expect(resolveTruncationSettings({ maxContentBytes: value as number }, {}).maxContentBytes).toBe(65536);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^maxAttributeBytes=.* is not a positive integer; using the default of 65536 bytes\.$/);
+    expect(warnings[0]).toMatch(/^maxContentBytes=.* is not a positive integer; using the default of 65536 bytes\.$/);
   });
 
   it('invalid inline-binary values: one warning each, binary not captured', () => {
-    expect(resolveTruncationSettings({ keepInlineBinary: true }, { [CAPTURE_INLINE_BINARY_ENV]: 'yes' }).keepInlineBinary).toBe(false);
-    expect(resolveTruncationSettings({ keepInlineBinary: 'true' as unknown as boolean }, {}).keepInlineBinary).toBe(false);
+    expect(resolveTruncationSettings({ captureInlineBinary: true }, { [CAPTURE_INLINE_BINARY_ENV]: 'yes' }).captureInlineBinary).toBe(false);
+    expect(resolveTruncationSettings({ captureInlineBinary: 'true' as unknown as boolean }, {}).captureInlineBinary).toBe(false);
     expect(warnings).toEqual([
       `${CAPTURE_INLINE_BINARY_ENV}="yes" is not true or false; inline binary will not be captured.`,
-      'keepInlineBinary="true" is not a boolean; inline binary will not be captured.',
+      'captureInlineBinary="true" is not a boolean; inline binary will not be captured.',
     ]);
   });
 
@@ -455,19 +455,19 @@ describe('truncateMessages: inline binary', () => {
     expect(messages).toEqual(before);
   });
 
-  it('keepInlineBinary keeps binary that fits, as the same object', () => {
+  it('captureInlineBinary keeps binary that fits, as the same object', () => {
     const messages: InputMessage[] = [{ role: 'user', parts: [{ type: 'blob', modality: 'audio', content: 'UklGRiQAAABXQVZF' }] }];
-    const r = truncateMessages(messages, 1000, { keepInlineBinary: true });
+    const r = truncateMessages(messages, 1000, { captureInlineBinary: true });
     expect(r.messages).toBe(messages);
     expect(r.binaryOmitted).toBe(0);
   });
 
-  it('keepInlineBinary: content over the budget loses its binary first', () => {
+  it('captureInlineBinary: content over the budget loses its binary first', () => {
     const messages: InputMessage[] = [
       msg('user', 'first'),
       { role: 'user', parts: [{ type: 'blob', modality: 'image', mime_type: 'image/png', content: png }, text('what is this?')] },
     ];
-    const r = truncateMessages(messages, 1000, { keepInlineBinary: true });
+    const r = truncateMessages(messages, 1000, { captureInlineBinary: true });
     expect(r.messages).toEqual([
       msg('user', 'first'),
       {

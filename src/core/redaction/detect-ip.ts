@@ -66,7 +66,7 @@ function ipv6Valid(c: string): boolean {
   if (dbl < 0 ? total !== 8 : total > 7) return false;
   if (extra > 0) return true;
   if (body === '::' || body === '::1') return false;
-  // Compressed forms need a digit and some substance: not `a::b`, `add::dec` (C++ scopes and the like).
+  // Compressed forms need a digit and some substance: not `a::b`, `add::dec` (C++ qualified names and the like).
   return dbl < 0 || (HAS_DIGIT.test(body) && (groups.length >= 3 || groups.some((g) => g.length === 4)));
 }
 

@@ -4,7 +4,7 @@
  * that never quotes the content.
  */
 import { diag } from '@opentelemetry/api';
-import { resolvePolicy } from './policy';
+import { resolveRedactionSettings } from './settings';
 import { scanMaybeJson } from './json-text';
 import { minTextLength, scanText } from './scan';
 import type { RedactionConfig, RedactionContext, RedactionResult, RedactionTally, Redactor } from './types';
@@ -18,7 +18,7 @@ class HookFailure extends Error {}
 
 
 export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv = process.env): Redactor {
-  const { kinds, rules, hook } = resolvePolicy(config, env);
+  const { kinds, rules, hook } = resolveRedactionSettings(config, env);
   const active = rules.length > 0 || hook !== undefined;
   const minLength = minTextLength(rules);
 

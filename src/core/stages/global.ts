@@ -3,12 +3,12 @@
  * tracer and meter providers (looked up at every stage, so a provider registered later is used), under
  * this package's instrumentation scope, with the content settings of the GenAI instrumentation the app
  * configured (capture mode, redaction patterns and hook, size budget; see ../configured-content.ts), or,
- * with none, from this package's environment variables. A GenAI context scope may override the mode.
+ * with none, from this package's environment variables. GenAI context metadata may override the mode.
  */
 import type { MeterProvider, Span, Tracer } from '@opentelemetry/api';
 import { metrics, trace } from '@opentelemetry/api';
 import { CAPTURE_CONTENT_ENV, type CaptureMode, resolveCaptureMode } from '../content-mode';
-import { type ContentPolicy, resolveContentPolicy } from '../content-policy';
+import { type ContentSafeguards, resolveContentSafeguards } from '../content-safeguards';
 import { configuredContentSettings } from '../configured-content';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { type StageInstruments, createStageInstruments } from './instruments';
@@ -21,15 +21,15 @@ class GlobalStageTelemetry implements StageTelemetry {
   private instruments: StageInstruments | undefined;
   private envValue: string | undefined;
   private mode: CaptureMode | undefined;
-  private policy: ContentPolicy | undefined;
+  private envSafeguards: ContentSafeguards | undefined;
 
   /** The configured instrumentation's redaction and size budget, else this package's env vars (resolved once). */
-  get contentPolicy(): ContentPolicy {
-    return configuredContentSettings()?.contentPolicy ?? (this.policy ??= resolveContentPolicy({}));
+  get contentSafeguards(): ContentSafeguards {
+    return configuredContentSettings()?.contentSafeguards ?? (this.envSafeguards ??= resolveContentSafeguards({}));
   }
 
-  get scopeAttributesOnMetrics(): boolean | undefined {
-    return configuredContentSettings()?.scopeAttributesOnMetrics;
+  get contextAttributesOnMetrics(): boolean | undefined {
+    return configuredContentSettings()?.contextAttributesOnMetrics;
   }
 
   get tracer(): Tracer {

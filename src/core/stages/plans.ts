@@ -81,7 +81,7 @@ export interface StagePlan {
   kind: SpanKind;
   /** Set when the span starts. */
   spanAttributes: Attributes;
-  /** The stage's own metric attributes (without error.type and scope attributes). */
+  /** The stage's own metric attributes (without error.type and GenAI context attributes). */
   metricAttributes: Attributes;
   histogram(instruments: StageInstruments): StageInstruments[keyof StageInstruments];
   /** Opt-in content known at the start. */

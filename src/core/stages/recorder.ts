@@ -27,7 +27,7 @@ import { RecordedSpan } from '../recorded-span';
 import { safely } from '../safely';
 import { ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
 import { observeAsyncIterator } from '../iterator-observer';
-import { bindAsyncIterator, isAsyncIterator, isThenable } from '../scope/bind';
+import { bindAsyncIterator, isAsyncIterator, isThenable } from '../genai-context/bind';
 import type { StageTelemetry } from '../telemetry';
 import {
   type AgentStage,
@@ -177,7 +177,7 @@ class Stage {
   /** Redacts and fits stage content; the redaction count adds up over the start and end content. */
   private prepare(content: Record<string, unknown> | undefined) {
     if (!content) return undefined;
-    const attrs = prepareStageContent(content, this.telemetry.contentPolicy);
+    const attrs = prepareStageContent(content, this.telemetry.contentSafeguards);
     const count = attrs[ATTR_GENAI_APP_CONTENT_REDACTIONS];
     if (typeof count === 'number') {
       this.redactions += count;

@@ -29,18 +29,18 @@ export interface TruncationConfig {
    * The most UTF-8 bytes the JSON of one content attribute may take (default 65536). Values below 256 are
    * raised to 256. `OTEL_INSTRUMENTATION_GENAI_MAX_CONTENT_BYTES` wins over this option.
    */
-  maxAttributeBytes?: number;
+  maxContentBytes?: number;
   /**
    * Keep inline binary (blob parts' base64, data: URLs) when it fits in the budget, instead of replacing
    * it by a `[BINARY <mime> <n> bytes omitted]` placeholder (default false). Content over the budget loses
    * its binary first either way. `OTEL_INSTRUMENTATION_GENAI_CAPTURE_INLINE_BINARY` wins over this option.
    */
-  keepInlineBinary?: boolean;
+  captureInlineBinary?: boolean;
 }
 
 export interface TruncationSettings {
-  readonly maxAttributeBytes: number;
-  readonly keepInlineBinary: boolean;
+  readonly maxContentBytes: number;
+  readonly captureInlineBinary: boolean;
 }
 
 /** The effective settings: env var when set, then the config option, then the default. */
@@ -49,12 +49,12 @@ export function resolveTruncationSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): TruncationSettings {
   return {
-    maxAttributeBytes: resolveMaxBytes(config?.maxAttributeBytes, env[MAX_CONTENT_BYTES_ENV]),
-    keepInlineBinary: resolveKeepBinary(config?.keepInlineBinary, env[CAPTURE_INLINE_BINARY_ENV]),
+    maxContentBytes: resolveMaxContentBytes(config?.maxContentBytes, env[MAX_CONTENT_BYTES_ENV]),
+    captureInlineBinary: resolveCaptureInlineBinary(config?.captureInlineBinary, env[CAPTURE_INLINE_BINARY_ENV]),
   };
 }
 
-function resolveMaxBytes(configValue: unknown, raw: string | undefined): number {
+function resolveMaxContentBytes(configValue: unknown, raw: string | undefined): number {
   if (raw !== undefined && raw.trim() !== '') {
     const text = raw.trim();
     const n = /^\d+$/.test(text) ? Number(text) : NaN;
@@ -67,10 +67,10 @@ function resolveMaxBytes(configValue: unknown, raw: string | undefined): number 
   }
   if (configValue === undefined) return DEFAULT_MAX_CONTENT_BYTES;
   if (typeof configValue === 'number' && Number.isSafeInteger(configValue) && configValue > 0) {
-    return atLeastMinimum(configValue, `maxAttributeBytes=${configValue}`);
+    return atLeastMinimum(configValue, `maxContentBytes=${configValue}`);
   }
   diag.warn(
-    `maxAttributeBytes=${describe(configValue)} is not a positive integer; ` +
+    `maxContentBytes=${describe(configValue)} is not a positive integer; ` +
       `using the default of ${DEFAULT_MAX_CONTENT_BYTES} bytes.`,
   );
   return DEFAULT_MAX_CONTENT_BYTES;
@@ -82,7 +82,7 @@ function atLeastMinimum(n: number, what: string): number {
   return MIN_CONTENT_BYTES;
 }
 
-function resolveKeepBinary(configValue: unknown, raw: string | undefined): boolean {
+function resolveCaptureInlineBinary(configValue: unknown, raw: string | undefined): boolean {
   if (raw !== undefined && raw.trim() !== '') {
     const text = raw.trim().toLowerCase();
     if (text === 'true') return true;
@@ -92,7 +92,7 @@ function resolveKeepBinary(configValue: unknown, raw: string | undefined): boole
   }
   if (configValue === undefined) return false;
   if (typeof configValue === 'boolean') return configValue;
-  diag.warn(`keepInlineBinary=${describe(configValue)} is not a boolean; inline binary will not be captured.`);
+  diag.warn(`captureInlineBinary=${describe(configValue)} is not a boolean; inline binary will not be captured.`);
   return false;
 }
 

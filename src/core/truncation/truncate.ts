@@ -6,8 +6,8 @@
  * The steps, each taken only if the previous one left the content over the budget:
  *
  *  1. Inline binary (blob parts' base64, data: URLs) becomes `[BINARY image/png 12345 bytes omitted]` /
- *     `[DATA-URL …]` placeholders. Done even when the content fits, unless `keepInlineBinary`; with
- *     `keepInlineBinary`, binary is kept only when the whole content fits.
+ *     `[DATA-URL …]` placeholders. Done even when the content fits, unless `captureInlineBinary`; with
+ *     `captureInlineBinary`, binary is kept only when the whole content fits.
  *  2. Input messages: the middle of the conversation is dropped. Always kept: the leading system /
  *     developer messages, the first user message and the newest message; then as many of the newest
  *     other messages as fit, contiguously. (An always-kept message counts at most a quarter of the budget
@@ -42,7 +42,7 @@ import { cutStringToJsonBytes, cutValueToJsonBytes, jsonBytes, utf8Bytes } from 
 
 export interface TruncateOptions {
   /** Keep inline binary when the content fits in the budget (default false: always use placeholders). */
-  keepInlineBinary?: boolean;
+  captureInlineBinary?: boolean;
 }
 
 export interface MessageTruncateOptions extends TruncateOptions {
@@ -101,7 +101,7 @@ export function truncateMessages<M extends InputMessage | OutputMessage>(
   try {
     if (!Array.isArray(messages)) return { messages: [], ...counts('[]', 0, 0, false, 0) };
     const output = options.kind ? options.kind === 'output' : looksLikeOutput(messages);
-    const prepared = prepare(messages, budgetBytes, options.keepInlineBinary === true);
+    const prepared = prepare(messages, budgetBytes, options.captureInlineBinary === true);
     if (prepared.same) {
       // An array whose JSON is not an array (a throwing toJSON made it null) is recorded as no messages.
       if (prepared.json.startsWith('[')) return { messages: messages as M[], ...counts(prepared.json, originalCount, originalCount, false, 0) };
@@ -146,7 +146,7 @@ export function truncateParts(
   const originalCount = Array.isArray(parts) ? parts.length : 0;
   try {
     if (!Array.isArray(parts)) return { parts: [], ...counts('[]', 0, 0, false, 0) };
-    const prepared = prepare(parts, budgetBytes, options.keepInlineBinary === true);
+    const prepared = prepare(parts, budgetBytes, options.captureInlineBinary === true);
     if (prepared.same) {
       if (prepared.json.startsWith('[')) return { parts: parts as MessagePart[], ...counts(prepared.json, originalCount, originalCount, false, 0) };
       return { parts: [], ...counts('[]', originalCount, 0, originalCount > 0, 0) };
@@ -171,7 +171,7 @@ export function truncateParts(
 export function truncateJsonValue<T>(value: T, budgetBytes: number, options: TruncateOptions = {}): JsonTruncation<T> {
   const originalCount = Array.isArray(value) ? value.length : 0;
   try {
-    const prepared = prepare(value, budgetBytes, options.keepInlineBinary === true);
+    const prepared = prepare(value, budgetBytes, options.captureInlineBinary === true);
     if (prepared.same) return { value, ...counts(prepared.json, originalCount, originalCount, false, 0) };
     const { work, omitted, over } = prepared;
     let result: unknown = work;
@@ -198,13 +198,13 @@ type Prepared =
   | { same: false; work: unknown; omitted: number; over: boolean };
 
 /** Step 1, and the fast path: the value itself, or a JSON-clean deep copy with binary replaced. */
-function prepare(value: unknown, budget: number, keepInlineBinary: boolean): Prepared {
+function prepare(value: unknown, budget: number, captureInlineBinary: boolean): Prepared {
   const json = safeJsonStringify(value);
   // A UTF-16 code unit takes at most 3 UTF-8 bytes: short JSON fits without counting.
   const fits = json.length * 3 <= budget || utf8Bytes(json) <= budget;
-  if (fits && (keepInlineBinary || !mayContainInlineBinary(json))) return { same: true, json };
+  if (fits && (captureInlineBinary || !mayContainInlineBinary(json))) return { same: true, json };
   const work: unknown = JSON.parse(json);
-  const omitted = !keepInlineBinary || !fits ? replaceInlineBinaryInPlace(work) : 0;
+  const omitted = !captureInlineBinary || !fits ? replaceInlineBinaryInPlace(work) : 0;
   if (omitted === 0 && fits) return { same: true, json };
   return { same: false, work, omitted, over: omitted > 0 ? jsonBytes(work) > budget : !fits };
 }

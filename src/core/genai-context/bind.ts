@@ -1,7 +1,7 @@
 /*
  * Async iterators and context. An async generator's body runs in the context of whoever calls its
- * `next()`, not of the code that created it: a generator made inside a scope (or a stage span) and
- * consumed after that code returned would lose the scope. Binding its `next`/`return`/`throw` to a
+ * `next()`, not of the code that created it: a generator made inside a GenAI context (or a stage
+ * span) and consumed after that code returned would lose it. Binding its `next`/`return`/`throw` to a
  * context makes the body, and every GenAI call it makes, run in that context.
  */
 import type { Context } from '@opentelemetry/api';

@@ -6,7 +6,7 @@ import { Invocation } from '../../src/core/invocation';
 import { createGenAIInstruments } from '../../src/core/instruments';
 import { withGenAIContext } from '../../src';
 import type { GenAITelemetry } from '../../src/core/telemetry';
-import { resolveContentPolicy } from '../../src/core/content-policy';
+import { resolveContentSafeguards } from '../../src/core/content-safeguards';
 
 class R extends MetricReader {
   constructor() { super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE }); }
@@ -15,7 +15,7 @@ class R extends MetricReader {
 }
 beforeAll(() => context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()));
 
-it('invocation carries scope on span, event and metrics; capture override applies', async () => {
+it('invocation carries GenAI context metadata on span, event and metrics; capture override applies', async () => {
   const exporter = new InMemorySpanExporter();
   const reader = new R();
   const events: any[] = [];
@@ -24,7 +24,7 @@ it('invocation carries scope on span, event and metrics; capture override applie
     instruments: createGenAIInstruments(new MeterProvider({ readers: [reader] }).getMeter('m')),
     eventLogger: { emit: (r) => void events.push(r.attributes) },
     captureMode: 'SPAN_AND_EVENT',
-    contentPolicy: resolveContentPolicy({}, {}),
+    contentSafeguards: resolveContentSafeguards({}, {}),
   };
   const req = { operation: 'chat' as const, provider: 'openai', requestModel: 'm', params: {}, content: () => ({ inputMessages: [] }) };
   const meta = { conversationId: 'c', userId: 'u', promptName: 'p', environment: 'prod', attributes: { team: 'x' } };
@@ -46,7 +46,7 @@ it('invocation carries scope on span, event and metrics; capture override applie
   const s2 = exporter.getFinishedSpans()[1]!;
   expect(s2.attributes['gen_ai.input.messages']).toBeUndefined();
   expect(events).toHaveLength(1);
-  // SDK-level conversation id wins over the scope's
+  // SDK-level conversation id wins over the GenAI context's
   const both = withGenAIContext({ conversationId: 'scope-conv' }, () => new Invocation(telemetry, { ...req, conversationId: 'sdk-conv' }));
   both.end({});
   expect(exporter.getFinishedSpans()[2]!.attributes['gen_ai.conversation.id']).toBe('sdk-conv');

@@ -20,7 +20,8 @@ export const REDACT_ENV = 'OTEL_INSTRUMENTATION_GENAI_REDACT';
 
 const PREFIX = 'opentelemetry-instrumentation-genai:';
 
-export interface RedactionPolicy {
+/** The redaction resolved from the option and the environment: what the redactor is built from. */
+export interface RedactionSettings {
   kinds: DetectorKind[];
   /** Built-in rules of `kinds`, then the custom patterns, in priority order. */
   rules: CompiledRule[];
@@ -116,7 +117,7 @@ export function customRules(patterns: readonly RedactionPattern[] | undefined): 
   return rules;
 }
 
-export function resolvePolicy(config: RedactionConfig | undefined, env: NodeJS.ProcessEnv = process.env): RedactionPolicy {
+export function resolveRedactionSettings(config: RedactionConfig | undefined, env: NodeJS.ProcessEnv = process.env): RedactionSettings {
   const kinds = resolveDetectorKinds(config?.detectors, env);
   const rules = compileRules([...rulesFor(new Set(kinds)), ...customRules(config?.patterns)]);
   let hook: RedactionHook | undefined;

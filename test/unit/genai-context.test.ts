@@ -1,10 +1,10 @@
 /*
- * GenAI context metadata scopes: what they put on spans and metrics, how they flow (awaits, timers,
- * async generators consumed after the scope returned), how nested scopes merge, the capture override,
+ * GenAI context metadata: what it puts on spans and metrics, how it flows (awaits, timers, async
+ * generators consumed after withGenAIContext returned), how nested GenAI contexts merge, the capture override,
  * and input validation (numbers for ids and the prompt version; what cannot be recorded is warned about,
  * visibly once per field). Real SDK pipeline: BasicTracerProvider + AsyncLocalStorageContextManager.
  *
- * "LLM spans" here are started the way the lead wires the scope into Invocation: the scope is read
+ * "LLM spans" here are started the way the lead wires GenAI context metadata into Invocation: it is read
  * from the active context when the span starts.
  */
 import { DiagLogLevel, ROOT_CONTEXT, type Attributes, context, diag, trace } from '@opentelemetry/api';
@@ -13,13 +13,13 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import {
   type GenAIContextMetadata,
   deleteGenAIContext,
-  getGenAIScope,
-  scopeMetricAttributes,
-  scopeSpanAttributes,
-  scopedCaptureMode,
+  getGenAIContext,
+  contextMetricAttributes,
+  contextSpanAttributes,
+  contextCaptureMode,
   setGenAIContext,
   withGenAIContext,
-} from '../../src/core/scope';
+} from '../../src/core/genai-context';
 import { forgetUserWarnings } from '../../src/core/user-warning';
 
 const exporter = new InMemorySpanExporter();
@@ -54,10 +54,10 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-/** Starts and ends an LLM-like span as Invocation would: scope attributes read from the active context. */
+/** Starts and ends an LLM-like span as Invocation would: GenAI context attributes read from the active context. */
 function llmCall(name = 'chat m'): Attributes {
   const span = tracer.startSpan(name, {
-    attributes: { ...scopeSpanAttributes(getGenAIScope()), 'gen_ai.operation.name': 'chat' },
+    attributes: { ...contextSpanAttributes(getGenAIContext()), 'gen_ai.operation.name': 'chat' },
   });
   span.end();
   return spanAttrs(name);
@@ -101,20 +101,20 @@ describe('attributes', () => {
 
   it('metrics get only prompt name, prompt version and environment, and nothing when switched off', () => {
     withGenAIContext(FULL, () => {
-      const scope = getGenAIScope();
-      expect(scopeMetricAttributes(scope, true)).toEqual({
+      const metadata = getGenAIContext();
+      expect(contextMetricAttributes(metadata, true)).toEqual({
         'gen_ai.prompt.name': 'support-answer',
         'gen_ai.prompt.version': '7',
         'deployment.environment.name': 'production',
       });
-      expect(scopeMetricAttributes(scope, false)).toEqual({});
+      expect(contextMetricAttributes(metadata, false)).toEqual({});
     });
-    expect(scopeMetricAttributes(undefined, true)).toEqual({});
+    expect(contextMetricAttributes(undefined, true)).toEqual({});
   });
 
   it('ids never reach metrics, even alone', () => {
     withGenAIContext({ conversationId: 'c', userId: 'u', tenantId: 't', attributes: { team: 'x' } }, () => {
-      expect(scopeMetricAttributes(getGenAIScope(), true)).toEqual({});
+      expect(contextMetricAttributes(getGenAIContext(), true)).toEqual({});
     });
   });
 
@@ -123,29 +123,29 @@ describe('attributes', () => {
     expect(withGenAIContext({}, () => llmCall())).toEqual({ 'gen_ai.operation.name': 'chat' });
   });
 
-  it('outside any scope there is nothing', () => {
-    expect(getGenAIScope()).toBeUndefined();
-    expect(scopeSpanAttributes(undefined)).toEqual({});
+  it('outside any GenAI context there is nothing', () => {
+    expect(getGenAIContext()).toBeUndefined();
+    expect(contextSpanAttributes(undefined)).toEqual({});
     expect(llmCall()).toEqual({ 'gen_ai.operation.name': 'chat' });
   });
 
-  it('the scope is immutable: a later change to the app objects does not leak into it', () => {
+  it('the GenAI context metadata is immutable: a later change to the app objects does not leak into it', () => {
     const attributes = { team: 'a', tags: ['x'] };
     const metadata: GenAIContextMetadata = { userId: 'u', attributes };
     withGenAIContext(metadata, () => {
       metadata.userId = 'changed';
       attributes.team = 'changed';
       attributes.tags.push('y');
-      const scope = getGenAIScope()!;
-      expect(Object.isFrozen(scope)).toBe(true);
-      expect(Object.isFrozen(scope.spanAttributes)).toBe(true);
-      expect(scope.spanAttributes).toEqual({ 'genai_app.team': 'a', 'genai_app.tags': ['x'], 'user.id': 'u' });
+      const effective = getGenAIContext()!;
+      expect(Object.isFrozen(effective)).toBe(true);
+      expect(Object.isFrozen(effective.spanAttributes)).toBe(true);
+      expect(effective.spanAttributes).toEqual({ 'genai_app.team': 'a', 'genai_app.tags': ['x'], 'user.id': 'u' });
     });
   });
 });
 
 describe('propagation', () => {
-  it('survives awaits, timers and immediates, and ends with the scope', async () => {
+  it('survives awaits, timers and immediates, and ends with the GenAI context', async () => {
     const seen: Attributes[] = [];
     await withGenAIContext({ conversationId: 'c1', promptName: 'p' }, async () => {
       await Promise.resolve();
@@ -160,27 +160,27 @@ describe('propagation', () => {
     });
     const expected = { 'gen_ai.conversation.id': 'c1', 'gen_ai.prompt.name': 'p', 'gen_ai.operation.name': 'chat' };
     expect(seen).toEqual([expected, expected, expected]);
-    expect(getGenAIScope()).toBeUndefined();
+    expect(getGenAIContext()).toBeUndefined();
   });
 
-  it('a timer scheduled in the scope fires in it after the scope returned', async () => {
+  it('a timer scheduled in the GenAI context fires in it after withGenAIContext returned', async () => {
     const fired = new Promise<Attributes>((resolve) => {
       withGenAIContext({ tenantId: 't1' }, () => {
         setTimeout(() => resolve(llmCall('late')), 5);
       });
     });
-    expect(getGenAIScope()).toBeUndefined();
+    expect(getGenAIContext()).toBeUndefined();
     expect(await fired).toEqual({ 'genai_app.tenant.id': 't1', 'gen_ai.operation.name': 'chat' });
   });
 
-  it('an async generator returned by the scope runs in it when consumed after the scope returned', async () => {
+  it('an async generator returned inside the GenAI context runs in it when consumed after withGenAIContext returned', async () => {
     async function* agentSteps() {
       yield llmCall('step 1');
       await new Promise((r) => setTimeout(r, 1));
       yield llmCall('step 2');
     }
     const steps = withGenAIContext({ conversationId: 'c2' }, () => agentSteps());
-    // Consumed here, outside the scope, in another scope even.
+    // Consumed here, outside that GenAI context, in another one even.
     const got: Attributes[] = [];
     await withGenAIContext({ conversationId: 'other', userId: 'u' }, async () => {
       for await (const attrs of steps) got.push(attrs);
@@ -219,10 +219,10 @@ describe('propagation', () => {
     expect(values).toEqual([1, 2]);
   });
 
-  it('a stream started in the scope and consumed later carries the attributes it got at start', async () => {
+  it('a stream started in the GenAI context and consumed later carries the attributes it got at start', async () => {
     // What the lead's wiring gives an LLM stream: attributes read when the span starts, span ended later.
     const stream = withGenAIContext({ promptName: 'p', userId: 'u' }, () => {
-      const span = tracer.startSpan('chat stream', { attributes: { ...scopeSpanAttributes(getGenAIScope()) } });
+      const span = tracer.startSpan('chat stream', { attributes: { ...contextSpanAttributes(getGenAIContext()) } });
       return (async function* () {
         yield 'a';
         span.end();
@@ -242,15 +242,15 @@ describe('propagation', () => {
     expect(withGenAIContext({ userId: 'u' }, () => promise)).toBe(promise);
   });
 
-  it('an error thrown by fn propagates unchanged and the scope is left', () => {
+  it('an error thrown by fn propagates unchanged and the GenAI context is left', () => {
     const error = new Error('app');
     expect(() => withGenAIContext({ userId: 'u' }, () => { throw error; })).toThrow(error);
-    expect(getGenAIScope()).toBeUndefined();
+    expect(getGenAIContext()).toBeUndefined();
   });
 });
 
 describe('nesting', () => {
-  it('merges with the outer scope: inner wins field by field and attribute by attribute; the outer scope returns after', () => {
+  it('merges with the outer GenAI context: inner wins field by field and attribute by attribute; the outer one returns after', () => {
     withGenAIContext(
       { conversationId: 'outer-c', promptName: 'outer-p', userId: 'u', attributes: { team: 'a', keep: true } },
       () => {
@@ -279,7 +279,7 @@ describe('nesting', () => {
   it('an invalid inner value does not erase the outer one', () => {
     withGenAIContext({ userId: 'u' }, () => {
       withGenAIContext({ userId: NaN }, () => {
-        expect(getGenAIScope()!.userId).toBe('u');
+        expect(getGenAIContext()!.userId).toBe('u');
       });
     });
     expect(warnings).toHaveLength(1);
@@ -290,8 +290,8 @@ describe('setGenAIContext / deleteGenAIContext (frameworks that cannot wrap a fu
   it('returns a new Context to activate; the given one is unchanged', () => {
     const base = context.active();
     const ctx = setGenAIContext(base, { tenantId: 't', environment: 'staging' });
-    expect(getGenAIScope(base)).toBeUndefined();
-    expect(getGenAIScope(ctx)!.spanAttributes).toEqual({ 'genai_app.tenant.id': 't', 'deployment.environment.name': 'staging' });
+    expect(getGenAIContext(base)).toBeUndefined();
+    expect(getGenAIContext(ctx)!.spanAttributes).toEqual({ 'genai_app.tenant.id': 't', 'deployment.environment.name': 'staging' });
     expect(context.with(ctx, () => llmCall())).toEqual({
       'genai_app.tenant.id': 't',
       'deployment.environment.name': 'staging',
@@ -299,50 +299,50 @@ describe('setGenAIContext / deleteGenAIContext (frameworks that cannot wrap a fu
     });
   });
 
-  it('merges over the scope already in the given context', () => {
+  it('merges over the GenAI context metadata already in the given context', () => {
     const outer = setGenAIContext(ROOT_CONTEXT, { userId: 'u', promptName: 'a' });
     const inner = setGenAIContext(outer, { promptName: 'b' });
-    expect(getGenAIScope(inner)!.spanAttributes).toEqual({ 'user.id': 'u', 'gen_ai.prompt.name': 'b' });
+    expect(getGenAIContext(inner)!.spanAttributes).toEqual({ 'user.id': 'u', 'gen_ai.prompt.name': 'b' });
   });
 
-  it('deleteGenAIContext drops the scope, keeping the rest of the context (the active span)', () => {
+  it('deleteGenAIContext drops the metadata, keeping the rest of the context (the active span)', () => {
     const span = tracer.startSpan('parent');
     const ctx = setGenAIContext(trace.setSpan(ROOT_CONTEXT, span), { userId: 'u' });
     const cleared = deleteGenAIContext(ctx);
-    expect(getGenAIScope(cleared)).toBeUndefined();
+    expect(getGenAIContext(cleared)).toBeUndefined();
     expect(trace.getSpan(cleared)).toBe(span);
     span.end();
   });
 
   it('a non-Context first argument warns and falls back to the active context', () => {
     const ctx = withGenAIContext({ userId: 'u' }, () => setGenAIContext({ tenantId: 't' } as never, { promptName: 'p' }));
-    expect(getGenAIScope(ctx)!.spanAttributes).toEqual({ 'user.id': 'u', 'gen_ai.prompt.name': 'p' });
+    expect(getGenAIContext(ctx)!.spanAttributes).toEqual({ 'user.id': 'u', 'gen_ai.prompt.name': 'p' });
     expect(warnings).toEqual([expect.stringContaining('is not a Context')]);
   });
 });
 
 describe('capture mode override', () => {
-  it('no scope, or a scope without an override: the default', () => {
-    expect(scopedCaptureMode(context.active(), 'SPAN_ONLY')).toBe('SPAN_ONLY');
-    withGenAIContext({ userId: 'u' }, () => expect(scopedCaptureMode(context.active(), 'EVENT_ONLY')).toBe('EVENT_ONLY'));
+  it('no GenAI context, or one without an override: the default', () => {
+    expect(contextCaptureMode(context.active(), 'SPAN_ONLY')).toBe('SPAN_ONLY');
+    withGenAIContext({ userId: 'u' }, () => expect(contextCaptureMode(context.active(), 'EVENT_ONLY')).toBe('EVENT_ONLY'));
   });
 
   it('false turns capture off, true means SPAN_ONLY, mode names in any case', () => {
     const mode = (captureMessageContent: GenAIContextMetadata['captureMessageContent']) =>
-      withGenAIContext({ captureMessageContent }, () => scopedCaptureMode(context.active(), 'SPAN_AND_EVENT'));
+      withGenAIContext({ captureMessageContent }, () => contextCaptureMode(context.active(), 'SPAN_AND_EVENT'));
     expect(mode(false)).toBe('NO_CONTENT');
     expect(mode(true)).toBe('SPAN_ONLY');
     expect(mode('event_only' as never)).toBe('EVENT_ONLY');
-    expect(withGenAIContext({ captureMessageContent: 'SPAN_ONLY' }, () => scopedCaptureMode(context.active(), 'NO_CONTENT'))).toBe(
+    expect(withGenAIContext({ captureMessageContent: 'SPAN_ONLY' }, () => contextCaptureMode(context.active(), 'NO_CONTENT'))).toBe(
       'SPAN_ONLY',
     );
   });
 
-  it('is inherited by inner scopes and overridden by an inner override', () => {
+  it('is inherited by inner GenAI contexts and overridden by an inner override', () => {
     withGenAIContext({ tenantId: 'private', captureMessageContent: false }, () => {
-      withGenAIContext({ userId: 'u' }, () => expect(scopedCaptureMode(context.active(), 'SPAN_ONLY')).toBe('NO_CONTENT'));
+      withGenAIContext({ userId: 'u' }, () => expect(contextCaptureMode(context.active(), 'SPAN_ONLY')).toBe('NO_CONTENT'));
       withGenAIContext({ captureMessageContent: 'EVENT_ONLY' }, () =>
-        expect(scopedCaptureMode(context.active(), 'SPAN_ONLY')).toBe('EVENT_ONLY'),
+        expect(contextCaptureMode(context.active(), 'SPAN_ONLY')).toBe('EVENT_ONLY'),
       );
     });
   });
@@ -350,11 +350,11 @@ describe('capture mode override', () => {
   it('an invalid override warns and is ignored (it never turns capture on)', () => {
     withGenAIContext({ captureMessageContent: false }, () => {
       withGenAIContext({ captureMessageContent: 'yes please' as never }, () =>
-        expect(scopedCaptureMode(context.active(), 'SPAN_ONLY')).toBe('NO_CONTENT'),
+        expect(contextCaptureMode(context.active(), 'SPAN_ONLY')).toBe('NO_CONTENT'),
       );
     });
     withGenAIContext({ captureMessageContent: 1 as never }, () =>
-      expect(scopedCaptureMode(context.active(), 'NO_CONTENT')).toBe('NO_CONTENT'),
+      expect(contextCaptureMode(context.active(), 'NO_CONTENT')).toBe('NO_CONTENT'),
     );
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain('"yes please"');
@@ -371,7 +371,7 @@ describe('capture mode override', () => {
 describe('numbers: ids and the prompt version may be numbers, recorded as strings', () => {
   it('a numeric prompt version, conversation, user and tenant id are recorded (and the version goes on metrics)', () => {
     const attrs = withGenAIContext({ promptName: 'p', promptVersion: 2, conversationId: 1234567, userId: 42, tenantId: 7n }, () => {
-      expect(scopeMetricAttributes(getGenAIScope(), true)).toEqual({ 'gen_ai.prompt.name': 'p', 'gen_ai.prompt.version': '2' });
+      expect(contextMetricAttributes(getGenAIContext(), true)).toEqual({ 'gen_ai.prompt.name': 'p', 'gen_ai.prompt.version': '2' });
       return llmCall();
     });
     expect(attrs).toEqual({
@@ -396,7 +396,7 @@ describe('numbers: ids and the prompt version may be numbers, recorded as string
 
   it('setGenAIContext takes numbers too', () => {
     const ctx = setGenAIContext(ROOT_CONTEXT, { promptVersion: 3, userId: 9 });
-    expect(getGenAIScope(ctx)).toMatchObject({ promptVersion: '3', userId: '9' });
+    expect(getGenAIContext(ctx)).toMatchObject({ promptVersion: '3', userId: '9' });
   });
 });
 
@@ -440,15 +440,15 @@ describe('invalid input: not recorded, warned about (visibly once per field), ne
     expect(warnings).toHaveLength(4);
   });
 
-  it('an unreadable capture override is named in a Node warning (the scope keeps the mode it inherited)', () => {
+  it('an unreadable capture override is named in a Node warning (the GenAI context keeps the mode it inherited)', () => {
     const mode = withGenAIContext({ captureMessageContent: 'NO_CONTENT' }, () =>
-      withGenAIContext({ captureMessageContent: 'none' as never }, () => scopedCaptureMode(context.active(), 'SPAN_ONLY')),
+      withGenAIContext({ captureMessageContent: 'none' as never }, () => contextCaptureMode(context.active(), 'SPAN_ONLY')),
     );
     expect(mode).toBe('NO_CONTENT');
     expect(nodeWarnings).toEqual([
       METADATA_WARNING(
         'captureMessageContent "none" is not a boolean or one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT (any case, - for _); ' +
-          'the scope keeps the capture mode it inherited',
+          'the GenAI context keeps the capture mode it inherited',
       ),
     ]);
   });

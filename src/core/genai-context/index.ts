@@ -1,12 +1,12 @@
 export {
+  type EffectiveGenAIContext,
   type GenAIContextMetadata,
-  type GenAIScope,
+  contextCaptureMode,
+  contextMetricAttributes,
+  contextSpanAttributes,
   deleteGenAIContext,
-  getGenAIScope,
-  scopeMetricAttributes,
-  scopeSpanAttributes,
-  scopedCaptureMode,
+  getGenAIContext,
   setGenAIContext,
   withGenAIContext,
-} from './scope';
+} from './metadata';
 export { bindAsyncIterator, isAsyncIterator, isThenable } from './bind';

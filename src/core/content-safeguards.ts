@@ -7,16 +7,17 @@ import type { GenAIInstrumentationConfig } from './config';
 import { createRedactor, type Redactor } from './redaction';
 import { resolveTruncationSettings, type TruncationSettings } from './truncation';
 
-export interface ContentPolicy {
+/** The safeguards every captured piece of content goes through: the redactor, then the size budget. */
+export interface ContentSafeguards {
   readonly redactor: Redactor;
   readonly truncation: TruncationSettings;
 }
 
-export function resolveContentPolicy(config: GenAIInstrumentationConfig, env: NodeJS.ProcessEnv = process.env): ContentPolicy {
+export function resolveContentSafeguards(config: GenAIInstrumentationConfig, env: NodeJS.ProcessEnv = process.env): ContentSafeguards {
   return {
     redactor: createRedactor(config.redaction, env),
     truncation: resolveTruncationSettings(
-      { maxAttributeBytes: config.maxAttributeBytes, keepInlineBinary: config.captureInlineBinary },
+      { maxContentBytes: config.maxContentBytes, captureInlineBinary: config.captureInlineBinary },
       env,
     ),
   };

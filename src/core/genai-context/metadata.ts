@@ -1,12 +1,12 @@
 /*
  * GenAI context metadata: what the app knows about the work in progress (conversation, prompt template,
- * user, tenant, environment, its own attributes) and cannot pass to the LLM SDK. The app opens a scope;
- * every GenAI span started inside it, across awaits, timers and streams, carries the metadata.
+ * user, tenant, environment, its own attributes) and cannot pass to the LLM SDK. The app opens a GenAI
+ * context; every GenAI span started inside it, across awaits, timers and streams, carries the metadata.
  *
  * The metadata lives in the OpenTelemetry Context under a private key, so it flows exactly as the
  * active span does (context.with / the AsyncLocalStorage context manager): a span started inside the
- * scope reads it from the active context when it starts. Nested scopes merge; the inner one wins, field
- * by field and free-form attribute by attribute.
+ * GenAI context reads it from the active context when it starts. Nested GenAI contexts merge; the inner
+ * one wins, field by field and free-form attribute by attribute.
  *
  * Input from the app is validated, never trusted: a value that cannot be recorded is left out, with a diag
  * warning each time and a Node warning once per field (see ../user-warning.ts): a dropped prompt version
@@ -63,14 +63,14 @@ export interface GenAIContextMetadata {
    */
   attributes?: Record<string, AttributeValue>;
   /**
-   * Overrides the content capture mode for GenAI calls inside this scope, in either direction (e.g.
+   * Overrides the content capture mode for GenAI calls inside this GenAI context, in either direction (e.g.
    * `false` to capture nothing for one tenant). Same values as the `captureMessageContent` option.
    */
   captureMessageContent?: CaptureMode | boolean;
 }
 
-/** The validated, merged metadata in effect in a context. Immutable. */
-export interface GenAIScope {
+/** The validated, merged metadata in effect in a context (what `getGenAIContext` returns). Immutable. */
+export interface EffectiveGenAIContext {
   readonly conversationId?: string;
   readonly promptName?: string;
   readonly promptVersion?: string;
@@ -80,7 +80,7 @@ export interface GenAIScope {
   /** Free-form attributes, under their final names. */
   readonly attributes: Readonly<Attributes>;
   readonly captureMode?: CaptureMode;
-  /** Every attribute the scope puts on a span (free-form first; the named fields win over them). */
+  /** Every attribute the GenAI context puts on a span (free-form first; the named fields win over them). */
   readonly spanAttributes: Readonly<Attributes>;
   /** The low-cardinality subset that may go on metrics: prompt name and version, environment. */
   readonly metricAttributes: Readonly<Attributes>;
@@ -104,22 +104,22 @@ const NUMERIC_FIELDS: ReadonlySet<StringField> = new Set(['conversationId', 'pro
 
 /**
  * Private to this package. createContextKey is Symbol.for(description), so two copies of this package
- * in one process (e.g. two versions nested in node_modules) share scopes of this shape; the version
+ * in one process (e.g. two versions nested in node_modules) share GenAI contexts of this shape; the version
  * suffix keeps a future, different shape apart.
  */
-const SCOPE_KEY = createContextKey('opentelemetry-instrumentation-genai.genai_context.v1');
+const GENAI_CONTEXT_KEY = createContextKey('opentelemetry-instrumentation-genai.genai_context.v1');
 
 const EMPTY: Readonly<Attributes> = Object.freeze({});
 
 const PREFIX = 'opentelemetry-instrumentation-genai:';
 
-/** The scope in effect in `ctx` (default: the active context), or undefined outside any scope. */
-export function getGenAIScope(ctx: Context = contextApi.active()): GenAIScope | undefined {
-  return ctx.getValue(SCOPE_KEY) as GenAIScope | undefined;
+/** The GenAI context metadata in effect in `ctx` (default: the active context), or undefined outside any. */
+export function getGenAIContext(ctx: Context = contextApi.active()): EffectiveGenAIContext | undefined {
+  return ctx.getValue(GENAI_CONTEXT_KEY) as EffectiveGenAIContext | undefined;
 }
 
 /**
- * A new Context: `ctx` plus `metadata`, merged over any scope already in `ctx` (the new values win).
+ * A new Context: `ctx` plus `metadata`, merged over any GenAI context metadata already in `ctx` (the new values win).
  * For frameworks that cannot wrap a function: activate it with `context.with(newCtx, fn)`, or store it
  * where the framework keeps the context of a request. Mirrors `trace.setSpan(ctx, span)`.
  */
@@ -128,20 +128,20 @@ export function setGenAIContext(ctx: Context, metadata: GenAIContextMetadata): C
     diag.warn(`${PREFIX} setGenAIContext(context, metadata): the first argument is not a Context; using the active context`);
     ctx = contextApi.active();
   }
-  const parent = getGenAIScope(ctx);
-  const scope = safely('reading GenAI context metadata', () => buildScope(parent, metadata), parent);
-  return scope === undefined || scope === parent ? ctx : ctx.setValue(SCOPE_KEY, scope);
+  const parent = getGenAIContext(ctx);
+  const merged = safely('reading GenAI context metadata', () => resolveMetadata(parent, metadata), parent);
+  return merged === undefined || merged === parent ? ctx : ctx.setValue(GENAI_CONTEXT_KEY, merged);
 }
 
-/** A new Context without any GenAI scope (e.g. for background work that must not inherit it). */
+/** A new Context without any GenAI context metadata (e.g. for background work that must not inherit it). */
 export function deleteGenAIContext(ctx: Context): Context {
-  return ctx.deleteValue(SCOPE_KEY);
+  return ctx.deleteValue(GENAI_CONTEXT_KEY);
 }
 
 /**
  * Runs `fn` with `metadata` in effect, and returns what it returns. Every GenAI span started inside,
  * including after awaits and in timers, carries the metadata. If `fn` returns an async generator (or
- * another async iterator), the returned iterator runs each step in the scope, so calls made while it
+ * another async iterator), the returned iterator runs each step in the GenAI context, so calls made while it
  * is consumed later, after `fn` returned, carry the metadata too. Promises and other values are
  * returned untouched.
  */
@@ -157,29 +157,29 @@ export function withGenAIContext<A extends unknown[], R>(
   return isAsyncIterator(result) && ctx !== active ? (bindAsyncIterator(result, ctx) as R) : result;
 }
 
-/** The attributes a scope puts on spans (empty outside any scope). */
-export function scopeSpanAttributes(scope: GenAIScope | undefined): Readonly<Attributes> {
-  return scope?.spanAttributes ?? EMPTY;
+/** The attributes GenAI context metadata puts on spans (empty outside any GenAI context). */
+export function contextSpanAttributes(metadata: EffectiveGenAIContext | undefined): Readonly<Attributes> {
+  return metadata?.spanAttributes ?? EMPTY;
 }
 
 /**
- * The attributes a scope adds to metrics: prompt name and version and the environment, when `enabled`
+ * The attributes GenAI context metadata adds to metrics: prompt name and version and the environment, when `enabled`
  * (the instrumentation's switch). Ids and free-form attributes never go on metrics.
  */
-export function scopeMetricAttributes(scope: GenAIScope | undefined, enabled: boolean): Readonly<Attributes> {
-  return enabled && scope ? scope.metricAttributes : EMPTY;
+export function contextMetricAttributes(metadata: EffectiveGenAIContext | undefined, enabled: boolean): Readonly<Attributes> {
+  return enabled && metadata ? metadata.metricAttributes : EMPTY;
 }
 
-/** The capture mode for a GenAI call started in `ctx`: the scope's override if any, else `defaultMode`. */
-export function scopedCaptureMode(ctx: Context, defaultMode: CaptureMode): CaptureMode {
-  return getGenAIScope(ctx)?.captureMode ?? defaultMode;
+/** The capture mode for a GenAI call started in `ctx`: the GenAI context's override if any, else `defaultMode`. */
+export function contextCaptureMode(ctx: Context, defaultMode: CaptureMode): CaptureMode {
+  return getGenAIContext(ctx)?.captureMode ?? defaultMode;
 }
 
 // ---------------------------------------------------------------------------------------------------
 
 type Fields = { -readonly [K in StringField]?: string };
 
-function buildScope(parent: GenAIScope | undefined, metadata: unknown): GenAIScope | undefined {
+function resolveMetadata(parent: EffectiveGenAIContext | undefined, metadata: unknown): EffectiveGenAIContext | undefined {
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
     warnMetadata('metadata', `must be an object, got ${describeType(metadata)}; it is not recorded`);
     return parent;
@@ -212,7 +212,7 @@ function buildScope(parent: GenAIScope | undefined, metadata: unknown): GenAISco
       warnMetadata(
         'captureMessageContent',
         `captureMessageContent ${typeof rawMode === 'string' ? JSON.stringify(rawMode) : `(${describeType(rawMode)})`} is not a boolean or ` +
-          'one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT (any case, - for _); the scope keeps the capture mode it inherited',
+          'one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT (any case, - for _); the GenAI context keeps the capture mode it inherited',
       );
     }
   }

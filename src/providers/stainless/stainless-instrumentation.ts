@@ -1,13 +1,25 @@
 /*
  * The instrumentation of a Stainless-generated SDK (openai, @anthropic-ai/sdk, groq-sdk): its recorded
  * calls are the `create` methods of resource classes, reached through the client class's static aliases
- * (so every client instance, `withOptions()` copy and subclass is covered), each wrapped by
- * ./create-wrapper.ts. A provider lists its resources; the rest is here.
+ * (so every client instance, `withOptions()` copy and subclass is covered, and the SDK helpers that send
+ * through `create` are recorded once per HTTP call). A provider lists its resources and how their calls
+ * translate; this file wraps each `create`: one recorded call per call, its APIPromise observed in place
+ * (./api-promise.ts).
  */
 import type { Endpoint, GenAIInstrumentationConfig, Json } from '../../core';
 import { GenAIInstrumentationBase } from '../../core';
-import { type CreateMethod, type CreateRecording, wrapCreate } from './create-wrapper';
+import { observeApiPromise } from './api-promise';
 import type { StainlessCallTranslation } from './result-translation';
+
+export type CreateMethod = (this: { _client?: unknown }, body: unknown, ...rest: unknown[]) => unknown;
+
+/** How the calls of one resource's `create` are recorded. */
+export interface CreateRecording {
+  /** The call's translation from its body (an object) and the resource's client. */
+  translate(body: Record<string, unknown>, client: unknown): StainlessCallTranslation;
+  /** Runs the SDK call of a recorded call (default: as is), e.g. to keep the SDK's own spans out. */
+  run?(client: unknown, invoke: () => unknown): unknown;
+}
 
 /** One resource class whose `create` is recorded. */
 export interface CreateTarget {
@@ -47,5 +59,20 @@ export function createTarget(
     resource: typeof cls === 'function' ? (cls.prototype as object) : undefined,
     label,
     recording: { translate: (body, client) => translate(body, endpointOf(client)) },
+  };
+}
+
+/** The patched `create`: the SDK call, recorded (see GenAIInstrumentationBase.recordCall). */
+function wrapCreate(instrumentation: GenAIInstrumentationBase, original: CreateMethod, recording: CreateRecording): CreateMethod {
+  return function patchedCreate(this: { _client?: unknown }, body: unknown, ...rest: unknown[]) {
+    const client = this?._client;
+    // A body that is not an object still makes a request (that the API refuses): it gets its span too.
+    const params = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const invoke = () => original.call(this, body, ...rest);
+    return instrumentation.recordCall(
+      () => recording.translate(params, client),
+      (call) => (call && recording.run ? recording.run(client, invoke) : invoke()),
+      (returned, call) => observeApiPromise(returned, call),
+    );
   };
 }

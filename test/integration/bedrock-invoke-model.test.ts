@@ -149,6 +149,64 @@ describe('InvokeModel: Anthropic Claude', () => {
     });
   });
 
+  // The Messages body is read as the Anthropic SDK path reads it (test/integration/anthropic-messages.test.ts).
+  it('sync: output_config.effort and output_config.format record the reasoning level and the JSON output type', async () => {
+    server.enqueue(json(anthropicMessage([{ type: 'text', text: '{"a":"x"}' }])));
+
+    await client().send(
+      new InvokeModelCommand({
+        modelId: CLAUDE,
+        body: JSON.stringify(
+          anthropicBody({
+            output_config: { effort: 'high', format: { type: 'json_schema', schema: { type: 'object', properties: { a: { type: 'string' } } } } },
+          }),
+        ),
+      }),
+    );
+
+    expect(parsedAttributes(onlySpan(tel.spans()))).toEqual({
+      ...baseAttributes('chat', CLAUDE),
+      'gen_ai.request.max_tokens': 512,
+      'gen_ai.request.reasoning.level': 'high',
+      'gen_ai.output.type': 'json',
+      'gen_ai.response.id': 'msg_bdrk_01',
+      'gen_ai.response.model': 'claude-3-5-sonnet-20240620',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 20,
+      'gen_ai.usage.output_tokens': 8,
+      'aws.request_id': 'req-bedrock-1',
+      [INPUT_MESSAGES]: [user('Hello, Claude')],
+      [OUTPUT_MESSAGES]: [assistant([text('{"a":"x"}')], 'stop')],
+    });
+  });
+
+  it('streamed: output_config.effort and the beta output_format record the reasoning level and the JSON output type', async () => {
+    server.enqueue(events(anthropicTextChunks(['{"a":', '"x"}'])));
+
+    const body = anthropicBody({
+      anthropic_beta: ['structured-outputs-2025-11-13'],
+      output_config: { effort: 'low' },
+      output_format: { type: 'json_schema', schema: { type: 'object', properties: { a: { type: 'string' } } } },
+    });
+    await collect((await client().send(new InvokeModelWithResponseStreamCommand({ modelId: CLAUDE_PROFILE, body: encode(body) }))).body!);
+
+    expect(parsedAttributes(onlySpan(tel.spans()), { takeTtfc: true })).toEqual({
+      ...baseAttributes('chat', CLAUDE_PROFILE),
+      'gen_ai.request.max_tokens': 512,
+      'gen_ai.request.stream': true,
+      'gen_ai.request.reasoning.level': 'low',
+      'gen_ai.output.type': 'json',
+      'gen_ai.response.id': 'msg_bdrk_s1',
+      'gen_ai.response.model': 'claude-3-5-sonnet-20240620',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 20,
+      'gen_ai.usage.output_tokens': 2,
+      'aws.request_id': 'req-bedrock-1',
+      [INPUT_MESSAGES]: [user('Hello, Claude')],
+      [OUTPUT_MESSAGES]: [assistant([text('{"a":"x"}')], 'stop')],
+    });
+  });
+
   it('an application inference profile ARN names no family: an Anthropic body is recognised by its anthropic_version', async () => {
     server.enqueue(events(anthropicTextChunks(['Hi', '!'])));
     await collect((await client().send(new InvokeModelWithResponseStreamCommand({ modelId: APP_PROFILE_ARN, body: JSON.stringify(anthropicBody()) }))).body!);

@@ -4,8 +4,9 @@
  * used for bodies an SDK helper parses itself, and the non-recording tracer of the SDK-span policy.
  */
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
-import { blockParts, finishReason, outputMessage, toolDefinitions } from '../../src/providers/anthropic/content';
-import { MessageChunkHandler, messagesRequest, messagesResults, tokenUsage } from '../../src/providers/anthropic/messages';
+import { blockParts, finishReason, outputMessage, toolDefinitions } from '../../src/providers/anthropic-shaped/content';
+import { MessageChunkHandler, tokenUsage } from '../../src/providers/anthropic-shaped/messages';
+import { messagesRequest, messagesResults } from '../../src/providers/anthropic/messages';
 import { nonRecordingTracer } from '../../src/core/foreign-spans';
 import { suppressesSdkSpans, runCreate, runStreamHelper } from '../../src/providers/anthropic/sdk-telemetry';
 import { SseDecoder } from '../../src/providers/stainless/sse';

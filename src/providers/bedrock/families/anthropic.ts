@@ -3,15 +3,15 @@
  * legacy Text Completions body (`prompt`, `max_tokens_to_sample`) of Claude 2. Streamed chunks carry the
  * Anthropic stream events (message_start, content_block_start/delta/stop, message_delta, message_stop).
  *
- * The Messages body IS the Anthropic Messages format, so its content blocks, stop reasons, usage and stream
- * events are read by the anthropic provider's translation (../../anthropic), the one owner of that format.
- * It is not in src/core: core knows the conventions' model, not any vendor's wire format. Only the Bedrock
- * envelope is read here.
+ * The Messages body IS the Anthropic Messages format, so its parameters (reasoning level and output type
+ * included), content blocks, stop reasons, usage and stream events are read by the provider-neutral
+ * translation (../../anthropic-shaped), as the Anthropic SDK's calls are. Only Bedrock's envelope differs:
+ * the model id is in the URL (no `model` field), InvokeModel's command says whether the call streams.
  */
 import type { InvocationResponse } from '../../../core';
-import { asNumber, asString, asStrings, type Json } from '../../../core';
-import { contentParts, finishReason, inputMessages, toolDefinitions } from '../../anthropic/content';
-import { MessageChunkHandler, messagesResults } from '../../anthropic/messages';
+import { asNumber, asString, type Json } from '../../../core';
+import { finishReason } from '../../anthropic-shaped/content';
+import { MessageChunkHandler, messagesContent, messagesParams, messagesResponse } from '../../anthropic-shaped/messages';
 import { type ModelFamily, promptContent, textStream } from './family';
 
 const isLegacyCompletion = (body: Json) => typeof body.prompt === 'string' && !Array.isArray(body.messages);
@@ -31,23 +31,25 @@ export const anthropicFamily: ModelFamily = {
   name: 'anthropic',
   operation: (body) => (isLegacyCompletion(body) ? 'text_completion' : 'chat'),
   params: (body) => ({
+    ...messagesParams(body),
     maxTokens: asNumber(body.max_tokens) ?? asNumber(body.max_tokens_to_sample),
-    temperature: asNumber(body.temperature),
-    topP: asNumber(body.top_p),
-    topK: asNumber(body.top_k),
-    stopSequences: asStrings(body.stop_sequences),
+    // The body has no `stream`: InvokeModel's command says whether the call streams.
+    stream: undefined,
   }),
   content(body) {
     if (isLegacyCompletion(body)) return promptContent(body.prompt);
+    const content = messagesContent(body);
+    // Bedrock's shapes for an unreadable `system` (no parts) and missing `tools` (none), as
+    // test/unit/bedrock-translation.test.ts pins them; like the SDK path's shapes, they record nothing.
     return {
-      systemInstructions: body.system === undefined ? undefined : contentParts(body.system),
-      inputMessages: inputMessages(body.messages),
-      toolDefinitions: Array.isArray(body.tools) ? toolDefinitions(body.tools) : undefined,
+      ...content,
+      systemInstructions: content.systemInstructions ?? (body.system === undefined ? undefined : []),
+      toolDefinitions: Array.isArray(body.tools) ? content.toolDefinitions : undefined,
     };
   },
   response(body, captureContent) {
     if (typeof body.completion === 'string') return legacyResponse(body, captureContent);
-    return messagesResults(captureContent).response(body);
+    return messagesResponse(body, captureContent);
   },
   stream(body, captureContent) {
     if (!isLegacyCompletion(body)) return new MessageChunkHandler(captureContent);

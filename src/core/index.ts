@@ -1,6 +1,7 @@
 export * from './call-translation';
 export * from './config';
 export * from './content-mode';
+export { type FinishReasonSpelling, finishReasonMapper } from './finish-reason';
 export { nonRecordingTracer, withTracingSuppressed } from './foreign-spans';
 export * from './endpoint';
 export * from './genai-instrumentation';

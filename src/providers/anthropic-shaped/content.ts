@@ -25,32 +25,24 @@
  *   anything else                     → a generic part `{type: <block type>}` (no content)
  */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
-import { asArray, asObject, asString, type Json, modalityOf } from '../../core';
+import { asArray, asObject, asString, finishReasonMapper, type Json, modalityOf } from '../../core';
 
 /** The reasoning content recorded for a `redacted_thinking` block (its data is encrypted and left out). */
 export const REDACTED_THINKING_CONTENT = '[REDACTED_THINKING]';
 
-/** Anthropic `stop_reason` → the conventions' finish reason. */
-export function finishReason(v: unknown): string | undefined {
-  if (typeof v !== 'string' || v === '') return undefined;
-  switch (v) {
-    case 'end_turn':
-    case 'stop_sequence':
-      return 'stop';
-    case 'max_tokens':
-    // The context window ran out mid-generation: the output was cut off by a token limit.
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_call';
-    case 'refusal':
-      return 'content_filter';
-    default:
-      // `pause_turn` (a long server-tool turn the app must continue) and future values: kept as they are,
-      // as the conventions allow any string.
-      return v;
-  }
-}
+/**
+ * Anthropic `stop_reason` → the conventions' finish reason. `model_context_window_exceeded`: the context
+ * window ran out mid-generation, so the output was cut off by a token limit. `pause_turn` (a long
+ * server-tool turn the app must continue) and future values are kept as they are.
+ */
+export const finishReason = finishReasonMapper({
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_call',
+  refusal: 'content_filter',
+});
 
 /** An image or document `source` → a blob, uri or file part (undefined for the text and content sources). */
 function sourcePart(source: Json | undefined, fallbackModality: 'image' | 'document'): MessagePart | undefined {

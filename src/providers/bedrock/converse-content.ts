@@ -5,7 +5,7 @@
  * strings in Nova's JSON; both become base64 `blob` parts, S3 locations become `uri` parts.
  */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
-import { asArray, asObject, asString, type Json } from '../../core';
+import { asArray, asObject, asString, finishReasonMapper, type Json } from '../../core';
 import { base64Of } from './json';
 
 const DOCUMENT_MIME_TYPES: Readonly<Record<string, string>> = {
@@ -175,24 +175,14 @@ export function converseOutputMessage(message: unknown, finishReason: string): O
  * Converse and Nova stop reasons → the conventions' finish reasons. Running into the context window is
  * a length stop; malformed output or tool use is a failed generation (`error`); unknown values pass as is.
  */
-export function converseFinishReason(stopReason: unknown): string | undefined {
-  if (typeof stopReason !== 'string' || stopReason === '') return undefined;
-  switch (stopReason) {
-    case 'end_turn':
-    case 'stop_sequence':
-      return 'stop';
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_call';
-    case 'guardrail_intervened':
-    case 'content_filtered':
-      return 'content_filter';
-    case 'malformed_model_output':
-    case 'malformed_tool_use':
-      return 'error';
-    default:
-      return stopReason;
-  }
-}
+export const converseFinishReason = finishReasonMapper({
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_call',
+  guardrail_intervened: 'content_filter',
+  content_filtered: 'content_filter',
+  malformed_model_output: 'error',
+  malformed_tool_use: 'error',
+});

@@ -1,12 +1,9 @@
 /* The OpenAI wire format's shared pieces: finish reasons, usage (Chat Completions and Responses shapes), output type, and data URL / media parts. */
 import type { MessagePart, TokenUsage } from '../../core';
-import { asNumber, asObject, asString, modalityOf, type Json } from '../../core';
+import { asNumber, asObject, asString, finishReasonMapper, modalityOf, type Json } from '../../core';
 
 /** OpenAI finish reasons → the conventions' values (`tool_calls` and `function_call` become `tool_call`). */
-export function finishReason(v: unknown): string | undefined {
-  if (typeof v !== 'string' || v === '') return undefined;
-  return v === 'tool_calls' || v === 'function_call' ? 'tool_call' : v;
-}
+export const finishReason = finishReasonMapper({ tool_calls: 'tool_call', function_call: 'tool_call' });
 
 /** Chat/completions usage (`prompt_tokens`...) or Responses usage (`input_tokens`...). */
 export function tokenUsage(v: unknown): TokenUsage | undefined {

@@ -3,30 +3,23 @@
  * Command generate API (`prompt`, `num_generations`) and Embed (`texts`, `input_type`, `embedding_types`).
  */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../../core';
-import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../../../core';
+import { asArray, asNumber, asObject, asString, asStrings, finishReasonMapper, type Json } from '../../../core';
 import { BlockAccumulator } from '../block-accumulator';
-import { type ModelFamily, promptContent, textOutputs, textStream } from './family';
+import { type ModelFamily, UPPER_CASE_REASONS, promptContent, textOutputs, textStream } from './family';
 
 /** Cohere finish reasons → the conventions' finish reasons (unknown values pass, lower-cased). */
-export function cohereFinishReason(v: unknown): string | undefined {
-  if (typeof v !== 'string' || v === '') return undefined;
-  switch (v.toUpperCase()) {
-    case 'COMPLETE':
-    case 'STOP_SEQUENCE':
-      return 'stop';
-    case 'MAX_TOKENS':
-    case 'ERROR_LIMIT':
-      return 'length';
-    case 'ERROR_TOXIC':
-      return 'content_filter';
-    case 'TOOL_CALL':
-      return 'tool_call';
-    case 'ERROR':
-      return 'error';
-    default:
-      return v.toLowerCase();
-  }
-}
+export const cohereFinishReason = finishReasonMapper(
+  {
+    COMPLETE: 'stop',
+    STOP_SEQUENCE: 'stop',
+    MAX_TOKENS: 'length',
+    ERROR_LIMIT: 'length',
+    ERROR_TOXIC: 'content_filter',
+    TOOL_CALL: 'tool_call',
+    ERROR: 'error',
+  },
+  UPPER_CASE_REASONS,
+);
 
 const ROLES: Readonly<Record<string, string>> = { USER: 'user', CHATBOT: 'assistant', SYSTEM: 'system', TOOL: 'tool' };
 

@@ -4,7 +4,7 @@
  * Also the few shapes the text-completion families share (a prompt in, one text per choice out).
  */
 import type { ChunkHandler, InvocationResponse, OutputMessage, RequestContent, RequestParameters } from '../../../core';
-import { asString, type Json, StreamAccumulator } from '../../../core';
+import { asString, type FinishReasonSpelling, type Json, StreamAccumulator } from '../../../core';
 import type { GenAIOperationName } from '../../../core/semconv';
 
 /**
@@ -60,3 +60,6 @@ export function textStream(captureContent: boolean, onChunk: (chunk: Json, strea
     toResponse: (interrupted) => stream.acc.toResponse(interrupted || !finished),
   };
 }
+
+/** Titan and Cohere vary the case of their stop reasons: looked up upper-cased, unknown ones recorded lower-cased. */
+export const UPPER_CASE_REASONS: FinishReasonSpelling = { key: (raw) => raw.toUpperCase(), unknown: (raw) => raw.toLowerCase() };

@@ -3,26 +3,14 @@
  * embeddings models (`inputText`, `dimensions`, `embeddingTypes`).
  */
 import type { TokenUsage } from '../../../core';
-import { asArray, asNumber, asObject, asString, asStrings } from '../../../core';
-import { type ModelFamily, promptContent, textOutputs, textStream } from './family';
+import { asArray, asNumber, asObject, asString, asStrings, finishReasonMapper } from '../../../core';
+import { type ModelFamily, UPPER_CASE_REASONS, promptContent, textOutputs, textStream } from './family';
 
 /** Titan completion reasons → the conventions' finish reasons (unknown values pass, lower-cased). */
-export function titanFinishReason(v: unknown): string | undefined {
-  if (typeof v !== 'string' || v === '') return undefined;
-  switch (v.toUpperCase()) {
-    case 'FINISH':
-    case 'FINISHED':
-    case 'STOP_CRITERIA_MET':
-      return 'stop';
-    case 'LENGTH':
-    case 'MAX_TOKENS':
-      return 'length';
-    case 'CONTENT_FILTERED':
-      return 'content_filter';
-    default:
-      return v.toLowerCase();
-  }
-}
+export const titanFinishReason = finishReasonMapper(
+  { FINISH: 'stop', FINISHED: 'stop', STOP_CRITERIA_MET: 'stop', LENGTH: 'length', MAX_TOKENS: 'length', CONTENT_FILTERED: 'content_filter' },
+  UPPER_CASE_REASONS,
+);
 
 export const titanTextFamily: ModelFamily = {
   name: 'titan-text',

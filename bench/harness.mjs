@@ -55,11 +55,24 @@ export const readVersion = (name) => JSON.parse(readFileSync(require.resolve(`${
 
 const OPENAI_DIR = dirname(require.resolve('openai')) + sep; // node_modules/openai/ (index.js is at its root)
 
-/** A fresh instance of the `openai` module: its own classes, prototypes and JIT state. */
-export function freshOpenAI() {
-  for (const key of Object.keys(require.cache)) if (key.startsWith(OPENAI_DIR)) delete require.cache[key];
-  return require('openai');
+/**
+ * A fresh instance of the `openai` module: its own classes, prototypes and JIT state. `dir` is the
+ * package folder (default: the installed `openai`; bench/peers.mjs --openai-dir loads another release).
+ */
+export function freshOpenAI(dir = OPENAI_DIR) {
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  dropOpenAIFromCache(prefix);
+  return require(prefix);
 }
+
+/** Forgets the cached files of the `openai` package in `dir`, so the next require loads a new copy. */
+export function dropOpenAIFromCache(dir = OPENAI_DIR) {
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  for (const key of Object.keys(require.cache)) if (key.startsWith(prefix)) delete require.cache[key];
+}
+
+/** The version of the `openai` package in `dir`. */
+export const openaiVersionIn = (dir = OPENAI_DIR) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
 
 export const classOf = (mod) => mod.OpenAI ?? mod.default;
 
@@ -78,7 +91,7 @@ export function setupHarness({ dist, capture, arms = ['off', 'noop', 'on'] }) {
   // The copies that no hook may see: loaded before any instrumentation exists.
   const modules = {};
   for (const arm of arms) if (arm !== 'on') modules[arm] = freshOpenAI();
-  for (const key of Object.keys(require.cache)) if (key.startsWith(OPENAI_DIR)) delete require.cache[key];
+  dropOpenAIFromCache();
 
   const instrumentations = [];
   const wire = (inst, signals) => {
@@ -107,7 +120,7 @@ export function setupHarness({ dist, capture, arms = ['off', 'noop', 'on'] }) {
       }
     }
   }
-  const openaiVersion = JSON.parse(readFileSync(join(OPENAI_DIR, 'package.json'), 'utf8')).version;
+  const openaiVersion = openaiVersionIn();
 
   const h = {
     api,

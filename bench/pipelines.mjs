@@ -11,9 +11,12 @@ const require = createRequire(import.meta.url);
 export class DroppingExporter {
   count = 0;
   last = undefined;
+  /** Set to an array to keep every item exported (a verification call), unset to drop them again. */
+  kept = undefined;
   export(items, done) {
     this.count += items.length;
     if (items.length) this.last = items[items.length - 1];
+    this.kept?.push(...items);
     done({ code: 0 });
   }
   forceFlush() {
@@ -33,14 +36,14 @@ export function clearCaptureEnv() {
   }
 }
 
-export function createPipelines() {
+/**
+ * One process-wide setup: the diag logger that collects warnings and errors, and the AsyncLocalStorage
+ * context manager. Idempotent: several pipeline sets (one per arm in bench/peers.mjs) share it.
+ */
+let globals;
+export function installGlobals() {
+  if (globals) return globals;
   const api = require('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
-  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
-  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-  const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
-  const { LoggerProvider, BatchLogRecordProcessor } = require('@opentelemetry/sdk-logs');
-
   const diagProblems = [];
   api.diag.setLogger(
     {
@@ -52,7 +55,27 @@ export function createPipelines() {
     },
     api.DiagLogLevel.WARN,
   );
+  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  globals = { api, diagProblems };
+  return globals;
+}
+
+/** The process-wide globals and one set of trace, metric and log pipelines (see createSignalPipelines). */
+export function createPipelines() {
+  return { ...installGlobals(), ...createSignalPipelines() };
+}
+
+/**
+ * One set of real SDK providers with dropping exporters: NodeTracerProvider + BatchSpanProcessor,
+ * MeterProvider + PeriodicExportingMetricReader (60 s, so it never fires during a run), LoggerProvider +
+ * BatchLogRecordProcessor. Nothing is registered globally: an instrumentation gets them by its set*Provider.
+ */
+export function createSignalPipelines() {
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+  const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
+  const { LoggerProvider, BatchLogRecordProcessor } = require('@opentelemetry/sdk-logs');
 
   const spanExporter = new DroppingExporter();
   const tracerProvider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(spanExporter)] });
@@ -61,9 +84,22 @@ export function createPipelines() {
   const logExporter = new DroppingExporter();
   const loggerProvider = new LoggerProvider({ processors: [new BatchLogRecordProcessor({ exporter: logExporter })] });
 
+  /** Recordings so far per histogram name (cumulative temporality: counts only grow). */
+  async function histogramCounts() {
+    const { resourceMetrics, errors } = await metricReader.collect();
+    if (errors.length) throw errors[0];
+    const counts = {};
+    for (const sm of resourceMetrics.scopeMetrics) {
+      for (const m of sm.metrics) {
+        for (const dp of m.dataPoints) {
+          if (typeof dp.value?.count === 'number') counts[m.descriptor.name] = (counts[m.descriptor.name] ?? 0) + dp.value.count;
+        }
+      }
+    }
+    return counts;
+  }
+
   return {
-    api,
-    diagProblems,
     spanExporter,
     logExporter,
     metricReader,
@@ -72,17 +108,10 @@ export function createPipelines() {
     loggerProvider,
     flush: () => Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush()]),
     shutdown: () => Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]),
+    histogramCounts,
     /** Count of gen_ai.client.operation.duration recordings so far. */
     async durationCount() {
-      const { resourceMetrics, errors } = await metricReader.collect();
-      if (errors.length) throw errors[0];
-      let count = 0;
-      for (const sm of resourceMetrics.scopeMetrics) {
-        for (const m of sm.metrics) {
-          if (m.descriptor.name === 'gen_ai.client.operation.duration') for (const dp of m.dataPoints) count += dp.value.count;
-        }
-      }
-      return count;
+      return (await histogramCounts())['gen_ai.client.operation.duration'] ?? 0;
     },
   };
 }

@@ -125,3 +125,26 @@ export function compareArms(blocks) {
 /** `a … b` of a spread, and a signed size in KB, for the reports. */
 export const range = ([a, b]) => `${f1(a)} … ${f1(b)}`;
 export const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(0)} KB`;
+
+/**
+ * Bytes the V8 heap allocated per call over `n` calls (and a flush). Node 24 has no allocation counter, so
+ * it is reconstructed from v8.GCProfiler: allocated = used heap at the end − at the start + what every GC
+ * in between freed (its used heap before − after). Not timed: the profiler has its own cost.
+ */
+export async function allocationPerCall(call, n, flush) {
+  await flush();
+  fullGc();
+  const profiler = new v8.GCProfiler();
+  const before = heapUsed();
+  profiler.start();
+  for (let i = 0; i < n; i++) await call();
+  await flush();
+  const after = heapUsed();
+  const { statistics } = profiler.stop();
+  let freed = 0;
+  for (const gcEvent of statistics) freed += gcEvent.beforeGC.heapStatistics.usedHeapSize - gcEvent.afterGC.heapStatistics.usedHeapSize;
+  return (after - before + freed) / n;
+}
+
+export const iqr = (xs) => [quantile(xs, 0.25), quantile(xs, 0.75)];
+export const minMax = (xs) => [Math.min(...xs), Math.max(...xs)];

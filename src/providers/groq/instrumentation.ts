@@ -5,8 +5,8 @@
  * subclass is covered, in the CommonJS build and in the ES module build alike.
  */
 import type { GenAIInstrumentationConfig } from '../../core';
-import { type InstrumentedSdk, moduleExportsOf } from '../../core';
-import { type CreateTarget, StainlessInstrumentation, createTarget } from '../stainless/stainless-instrumentation';
+import type { InstrumentedSdk } from '../../core';
+import { type CreateTarget, StainlessInstrumentation, clientClass, createTarget } from '../stainless/stainless-instrumentation';
 import { chatCall } from './chat';
 import { embeddingsCall } from '../openai-shaped/embeddings';
 import { endpointOf } from './endpoint';
@@ -25,8 +25,7 @@ export class GroqInstrumentation extends StainlessInstrumentation<GroqInstrument
   };
 
   protected override createTargets(moduleExports: unknown): CreateTarget[] {
-    const sdk = moduleExportsOf(moduleExports);
-    const Groq = (sdk?.Groq ?? sdk) as Record<string, any> | undefined;
+    const Groq = clientClass(moduleExports, 'Groq');
     // Embeddings came in 0.4.0: an older copy records chat only.
     return [
       createTarget(Groq?.Chat?.Completions, 'chat.completions', chatCall, endpointOf),

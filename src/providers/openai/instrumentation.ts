@@ -6,8 +6,8 @@
  * once per HTTP call.
  */
 import type { GenAIInstrumentationConfig } from '../../core';
-import { type InstrumentedSdk, moduleExportsOf } from '../../core';
-import { type CreateTarget, StainlessInstrumentation, createTarget } from '../stainless/stainless-instrumentation';
+import type { InstrumentedSdk } from '../../core';
+import { type CreateTarget, StainlessInstrumentation, clientClass, createTarget } from '../stainless/stainless-instrumentation';
 import { chatCall } from './chat';
 import { completionsCall } from './completions';
 import { embeddingsCall } from '../openai-shaped/embeddings';
@@ -28,8 +28,7 @@ export class OpenAIInstrumentation extends StainlessInstrumentation<OpenAIInstru
   };
 
   protected override createTargets(moduleExports: unknown): CreateTarget[] {
-    const sdk = moduleExportsOf(moduleExports);
-    const OpenAI = (sdk?.OpenAI ?? sdk) as Record<string, any> | undefined;
+    const OpenAI = clientClass(moduleExports, 'OpenAI');
     return [
       createTarget(OpenAI?.Chat?.Completions, 'chat.completions', chatCall, endpointOf),
       createTarget(OpenAI?.Responses, 'responses', responsesCall, endpointOf),

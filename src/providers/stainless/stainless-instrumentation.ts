@@ -7,7 +7,7 @@
  * (./api-promise.ts).
  */
 import type { Endpoint, GenAIInstrumentationConfig, Json } from '../../core';
-import { GenAIInstrumentationBase } from '../../core';
+import { GenAIInstrumentationBase, moduleExportsOf } from '../../core';
 import { observeApiPromise } from './api-promise';
 import type { StainlessCallTranslation } from './result-translation';
 
@@ -43,6 +43,15 @@ export abstract class StainlessInstrumentation<Config extends GenAIInstrumentati
   protected override unpatch(moduleExports: unknown): void {
     for (const { resource } of this.createTargets(moduleExports)) this.unwrapMethod(resource, 'create');
   }
+}
+
+/**
+ * The client class of one loaded copy of the SDK, whose statics alias its resource classes: the named
+ * export of the CommonJS exports (or ES module namespace), or the module itself where it is the class.
+ */
+export function clientClass(moduleExports: unknown, name: string): Record<string, any> | undefined {
+  const sdk = moduleExportsOf(moduleExports);
+  return (sdk?.[name] ?? sdk) as Record<string, any> | undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 /* The OpenAI wire format's shared pieces: finish reasons, usage (Chat Completions and Responses shapes), output type, and data URL / media parts. */
 import type { MessagePart, TokenUsage } from '../../core';
-import { asNumber, asObject, asString, modalityOf, type Json } from '../../core';
+// From its own module, not the core index: its `export *` re-exports are getters in CommonJS.
+import { asNumber, asObject, asString, modalityOf, type Json } from '../../core/readers';
 
 /** OpenAI finish reasons → the conventions' values (`tool_calls` and `function_call` become `tool_call`). */
 export function finishReason(v: unknown): string | undefined {

@@ -20,7 +20,7 @@ import { type GenAIInstruments, createGenAIInstruments } from './instruments';
 import type { InstrumentedSdk } from './instrumented-sdk';
 import { Invocation } from './invocation';
 import type { InvocationRequest } from './model';
-import { safely } from './safely';
+import { reportFailure, safely } from './safely';
 import { type StageInstruments, StageRecorder, type StageTelemetry, createStageInstruments } from './stages';
 import type { EventLogger, GenAITelemetry } from './telemetry';
 import { unwatchUnpatchedCalls, watchUnpatchedCalls } from './unpatched-sdk';
@@ -155,7 +155,12 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     if (!invocation) return invoke();
     // The invocation's own mode: GenAI context metadata may override the instrumentation's, and a
     // sampled-out span needs no span content.
-    const results = safely('reading the result translation', () => translation.results(invocation.capturesContent), undefined);
+    let results: Results | undefined;
+    try {
+      results = translation.results(invocation.capturesContent);
+    } catch (error) {
+      reportFailure('reading the result translation', error);
+    }
     if (!results) {
       invocation.end({});
       this.standDownUnpatchedWatch();
@@ -164,7 +169,8 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     const call = new RecordedCall(invocation, results);
     let returned: unknown;
     try {
-      returned = api.context.with(invocation.context, () => invoke(call));
+      // `invoke(call)` without a closure of our own: context.with passes the arguments on.
+      returned = api.context.with(invocation.context, invoke, undefined, call);
     } catch (error) {
       // Synchronous validation errors from the SDK reach the caller unchanged.
       call.fail(error);
@@ -265,9 +271,13 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   /** Starts recording a call; undefined (and a diag message) if that fails, so the call goes on untraced. */
   startInvocation(request: InvocationRequest): Invocation | undefined {
-    const invocation = safely('starting a GenAI span', () => new Invocation(this, request), undefined);
-    if (!invocation) this.standDownUnpatchedWatch();
-    return invocation;
+    try {
+      return new Invocation(this, request);
+    } catch (error) {
+      reportFailure('starting a GenAI span', error);
+      this.standDownUnpatchedWatch();
+      return undefined;
+    }
   }
 }
 

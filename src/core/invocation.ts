@@ -12,7 +12,7 @@ import { errorTypeOf } from './error-type';
 import type { InvocationRequest, InvocationResponse, RequestContent } from './model';
 import { type AbandonCause, type OpenCall, trackOpenCall, untrackOpenCall, watchHandle } from './open-invocations';
 import { type FailureKind, RecordedSpan } from './recorded-span';
-import { safely } from './safely';
+import { reportFailure, safely } from './safely';
 import * as sc from './semconv';
 import { markRecordedCall } from './unpatched-sdk';
 import { metricAttributes, requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
@@ -128,7 +128,12 @@ export class Invocation implements OpenCall {
     const durationS = this.recorded.claimEnd();
     if (durationS === undefined) return;
     this.close();
-    safely('recording a GenAI call', () => this.finish(durationS, response, undefined), undefined);
+    // Caught inline rather than through `safely`: no closure per call.
+    try {
+      this.finish(durationS, response, undefined, undefined);
+    } catch (error) {
+      reportFailure('recording a GenAI call', error);
+    }
   }
 
   /**
@@ -139,7 +144,11 @@ export class Invocation implements OpenCall {
     const durationS = this.recorded.claimEnd();
     if (durationS === undefined) return;
     this.close();
-    safely('recording a failed GenAI call', () => this.finish(durationS, partial, error, errorType), undefined);
+    try {
+      this.finish(durationS, partial, error, errorType);
+    } catch (err) {
+      reportFailure('recording a failed GenAI call', err);
+    }
   }
 
   private close(): void {
@@ -147,10 +156,10 @@ export class Invocation implements OpenCall {
     untrackOpenCall(this);
   }
 
-  private finish(durationS: number, response: InvocationResponse, error: unknown, providerErrorType?: string): void {
+  private finish(durationS: number, response: InvocationResponse, error: unknown, providerErrorType: string | undefined): void {
     const recorded = this.recorded;
     const span = recorded.span;
-    const attrs: Attributes = { ...requestAttributes(this.request), ...responseAttributes(response) };
+    const attrs = responseAttributes(response, requestAttributes(this.request));
     const ttfc = this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - recorded.startedAt) / 1000;
     if (ttfc !== undefined) {
       attrs[sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = ttfc;
@@ -193,7 +202,7 @@ export class Invocation implements OpenCall {
       this.emitExceptionEvent(callAttrs, exception);
     }
 
-    const metricAttrs = recorded.metricAttributes(metricAttributes(this.request, response));
+    const metricAttrs = metricAttributes(this.request, response, recorded.contextMetricAttributes());
     this.recordTokenAndChunkMetrics(response, metricAttrs, ttfc);
     recorded.end(durationS, this.telemetry.instruments.operationDuration, metricAttrs, failure?.errorType);
   }
@@ -216,7 +225,7 @@ export class Invocation implements OpenCall {
       eventName,
       severityNumber,
       severityText,
-      attributes: this.recorded.withContextMetadata({ ...samplingAttributes(this.request), ...spanAttrs, ...own }) as never,
+      attributes: Object.assign(this.recorded.withContextMetadata(samplingAttributes(this.request)), spanAttrs, own) as never,
       context: this.context,
     });
   }

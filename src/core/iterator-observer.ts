@@ -4,7 +4,7 @@
  * The observer learns of each chunk and, exactly once, of how the iteration ended. The mechanics only:
  * a GenAI call's stream is observed through ./stream-observer.ts, which builds on this.
  */
-import { safely } from './safely';
+import { reportFailure, safely } from './safely';
 
 export interface IteratorObserver<T> {
   onChunk(chunk: T): void;
@@ -43,28 +43,36 @@ export function observeAsyncIterator<T>(
     settled = true;
     safely(what, fn, undefined);
   };
+  // The reactions to each `next()` are made once per iterator, not once per chunk: a stream's chunks
+  // then cost one promise each and no closure.
+  const onResult = (result: IteratorResult<T>): IteratorResult<T> => {
+    if (result.done) settle('ending a completed stream', () => observer.onComplete());
+    else if (!settled) {
+      try {
+        observer.onChunk(result.value);
+      } catch (error) {
+        reportFailure('reading a stream chunk', error);
+      }
+    }
+    return result;
+  };
+  const onFailure = (error: unknown): never => {
+    settle('ending a failed stream', () => observer.onError(error));
+    throw error;
+  };
 
   const observed: AsyncIterableIterator<T> = {
     // Not `async`: one promise per chunk instead of two; a synchronous throw still becomes a rejection.
-    next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
+    next(value?: unknown): Promise<IteratorResult<T>> {
       let pending: Promise<IteratorResult<T>>;
       try {
-        pending = Promise.resolve(source.next(...args));
+        // The source sees the same arguments: none for `for await`, or the one the app passed.
+        pending = Promise.resolve(arguments.length === 0 ? source.next() : source.next(value));
       } catch (error) {
         pending = Promise.reject(error);
       }
       if (arbiter && !arbiter.claim(observed)) return pending;
-      return pending.then(
-        (result) => {
-          if (result.done) settle('ending a completed stream', () => observer.onComplete());
-          else if (!settled) safely('reading a stream chunk', () => observer.onChunk(result.value), undefined);
-          return result;
-        },
-        (error: unknown) => {
-          settle('ending a failed stream', () => observer.onError(error));
-          throw error;
-        },
-      );
+      return pending.then(onResult, onFailure);
     },
     async return(value?: unknown): Promise<IteratorResult<T>> {
       if (!arbiter || arbiter.claim(observed)) settle('ending a stream closed early', () => observer.onEarlyReturn());

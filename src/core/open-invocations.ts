@@ -63,11 +63,8 @@ export function trackOpenCall(call: OpenCall): void {
 export function untrackOpenCall(call: OpenCall): void {
   registry.open.delete(call);
   registry.collected.unregister(call);
-  if (registry.open.size === 0 && registry.sweeper) {
-    clearInterval(registry.sweeper);
-    registry.sweeper = undefined;
-    registry.sweepEveryMs = MAX_SWEEP_MS;
-  }
+  // The sweeper is not stopped here: calls made one after another would create and clear a timer per call.
+  // The sweep stops it once it finds no open call (it is unref'd, so it never holds the process).
 }
 
 /**
@@ -99,6 +96,12 @@ export function openInvocationCount(): number {
 }
 
 function sweepIdle(): void {
+  if (registry.open.size === 0) {
+    clearInterval(registry.sweeper);
+    registry.sweeper = undefined;
+    registry.sweepEveryMs = MAX_SWEEP_MS;
+    return;
+  }
   const now = performance.now();
   for (const call of registry.open) {
     const since = call.idleSince;

@@ -76,12 +76,20 @@ export class RecordedSpan {
 
   /** The context metadata's span attributes, then `own` (which win: e.g. an SDK-level conversation id). */
   withContextMetadata<Own extends Record<string, unknown>>(own: Own): Readonly<Attributes> & Own {
+    // Without metadata (the usual case) no copy is made: callers pass a fresh object.
+    if (this.metadata === undefined) return own as Readonly<Attributes> & Own;
     return { ...contextSpanAttributes(this.metadata), ...own };
   }
 
   /** The context metadata's metric attributes (when the telemetry puts them on metrics), then `own`. */
   metricAttributes(own: Attributes): Attributes {
-    return { ...contextMetricAttributes(this.metadata, this.telemetry.contextAttributesOnMetrics !== false), ...own };
+    return { ...this.contextMetricAttributes(), ...own };
+  }
+
+  /** The context metadata's metric attributes (when the telemetry puts them on metrics); undefined when none. */
+  contextMetricAttributes(): Readonly<Attributes> | undefined {
+    if (this.metadata === undefined) return undefined;
+    return contextMetricAttributes(this.metadata, this.telemetry.contextAttributesOnMetrics !== false);
   }
 
   /**

@@ -8,7 +8,15 @@ export function safely<T>(what: string, fn: () => T, fallback: T): T {
   try {
     return fn();
   } catch (err) {
-    diag.error(`opentelemetry-instrumentation-genai: ${what} failed; telemetry for this call may be incomplete`, err);
+    reportFailure(what, err);
     return fallback;
   }
+}
+
+/**
+ * What `safely` reports, for hot paths that catch inline (per call or per stream chunk) instead of
+ * allocating a closure for `safely`.
+ */
+export function reportFailure(what: string, err: unknown): void {
+  diag.error(`opentelemetry-instrumentation-genai: ${what} failed; telemetry for this call may be incomplete`, err);
 }

@@ -23,10 +23,12 @@ function setIfDefined(attrs: Attributes, key: string, value: Attributes[string])
   if (value !== undefined && value !== null) attrs[key] = value;
 }
 
-/** Request parameters and provider request attributes (everything known at start but not sampling-relevant). */
-export function requestAttributes(request: InvocationRequest): Attributes {
+/**
+ * Request parameters and provider request attributes (everything known at start but not sampling-relevant),
+ * written into `attrs` (a new object by default): the span's end attributes are built in one object.
+ */
+export function requestAttributes(request: InvocationRequest, attrs: Attributes = {}): Attributes {
   const p = request.params;
-  const attrs: Attributes = {};
   setIfDefined(attrs, sc.ATTR_GEN_AI_REQUEST_MAX_TOKENS, p.maxTokens);
   setIfDefined(attrs, sc.ATTR_GEN_AI_REQUEST_TEMPERATURE, p.temperature);
   setIfDefined(attrs, sc.ATTR_GEN_AI_REQUEST_TOP_P, p.topP);
@@ -47,8 +49,8 @@ export function requestAttributes(request: InvocationRequest): Attributes {
   return attrs;
 }
 
-export function responseAttributes(response: InvocationResponse): Attributes {
-  const attrs: Attributes = {};
+/** The response's attributes, written into `attrs` (a new object by default). */
+export function responseAttributes(response: InvocationResponse, attrs: Attributes = {}): Attributes {
   setIfDefined(attrs, sc.ATTR_GEN_AI_RESPONSE_ID, response.responseId);
   setIfDefined(attrs, sc.ATTR_GEN_AI_RESPONSE_MODEL, response.responseModel);
   if (response.finishReasons && response.finishReasons.length > 0) {
@@ -67,9 +69,18 @@ export function responseAttributes(response: InvocationResponse): Attributes {
   return attrs;
 }
 
-/** Base attributes shared by every metric data point of a call: the sampling ones plus response ones. */
-export function metricAttributes(request: InvocationRequest, response: InvocationResponse | undefined): Attributes {
-  const attrs = samplingAttributes(request);
+/**
+ * Base attributes shared by every metric data point of a call: `context` (the GenAI context metadata's
+ * metric attributes, usually none), then the sampling ones plus response ones. One new object, no spreads.
+ */
+export function metricAttributes(request: InvocationRequest, response: InvocationResponse | undefined, context?: Readonly<Attributes>): Attributes {
+  const attrs: Attributes = {};
+  if (context) for (const key in context) attrs[key] = context[key];
+  attrs[sc.ATTR_GEN_AI_OPERATION_NAME] = request.operation;
+  attrs[sc.ATTR_GEN_AI_PROVIDER_NAME] = request.provider;
+  if (request.requestModel !== undefined) attrs[sc.ATTR_GEN_AI_REQUEST_MODEL] = request.requestModel;
+  if (request.serverAddress !== undefined) attrs[sc.ATTR_SERVER_ADDRESS] = request.serverAddress;
+  if (request.serverPort !== undefined) attrs[sc.ATTR_SERVER_PORT] = request.serverPort;
   if (response?.responseModel !== undefined) attrs[sc.ATTR_GEN_AI_RESPONSE_MODEL] = response.responseModel;
   if (response?.attributes && response.metricAttributeKeys) {
     for (const key of response.metricAttributeKeys) {

@@ -21,7 +21,7 @@ interface ChoiceBuffer {
   text: string;
   reasoning: string;
   toolCalls: Map<number, ToolCallBuffer>;
-  finishReason?: string;
+  finishReason: string | undefined;
 }
 
 export class StreamAccumulator {
@@ -30,6 +30,9 @@ export class StreamAccumulator {
   usage?: TokenUsage;
   readonly attributes: Attributes = {};
   private readonly choices = new Map<number, ChoiceBuffer>();
+  /** The choice last looked up: a chunk touches its choice several times, and most streams have one. */
+  private lastIndex = -1;
+  private lastChoice: ChoiceBuffer | undefined = undefined;
 
   constructor(
     private readonly captureContent: boolean,
@@ -37,11 +40,15 @@ export class StreamAccumulator {
   ) {}
 
   private choice(index: number): ChoiceBuffer {
+    if (index === this.lastIndex && this.lastChoice !== undefined) return this.lastChoice;
     let c = this.choices.get(index);
     if (!c) {
-      c = { text: '', reasoning: '', toolCalls: new Map() };
+      // Every field present from the start: one shape for every choice buffer.
+      c = { text: '', reasoning: '', toolCalls: new Map(), finishReason: undefined };
       this.choices.set(index, c);
     }
+    this.lastIndex = index;
+    this.lastChoice = c;
     return c;
   }
 

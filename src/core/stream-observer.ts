@@ -13,7 +13,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Invocation } from './invocation';
 import { IteratorArbiter, observeAsyncIterator } from './iterator-observer';
 import type { InvocationResponse } from './model';
-import { safely } from './safely';
+import { reportFailure, safely } from './safely';
 
 /** What a provider supplies for one streamed response. */
 export interface ChunkHandler<C = unknown> {
@@ -70,8 +70,21 @@ export class StreamObserver<C = unknown> {
   chunk(chunk: C): void {
     if (this.invocation.isEnded) return;
     const handler = this.handler;
-    if (!handler.isOutput || safely('reading a stream chunk', () => handler.isOutput!(chunk), true)) this.invocation.recordChunk();
-    safely('reading a stream chunk', () => handler.onChunk(chunk), undefined);
+    // Caught inline rather than through `safely`: no closures per chunk.
+    let isOutput = true;
+    if (handler.isOutput) {
+      try {
+        isOutput = handler.isOutput(chunk);
+      } catch (error) {
+        reportFailure('reading a stream chunk', error);
+      }
+    }
+    if (isOutput) this.invocation.recordChunk();
+    try {
+      handler.onChunk(chunk);
+    } catch (error) {
+      reportFailure('reading a stream chunk', error);
+    }
   }
 
   /** The stream ended: ran to its end, or (`interrupted`) was cut short without failing. */

@@ -5,7 +5,9 @@
  * to the request and response it gets from these.
  */
 import type { InvocationResponse, RequestContent, RequestParameters } from '../../core';
-import { asArray, asNumber, asObject, asString, asStrings, type Json, StreamAccumulator } from '../../core';
+// Hot-path values from their own modules, not the core index: its `export *` re-exports are getters in CommonJS.
+import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../../core/readers';
+import type { StreamAccumulator } from '../../core/stream-accumulator';
 import { chatInputMessages, chatOutputMessage, chatToolDefinitions } from './chat-messages';
 import { finishReason, outputType, tokenUsage } from './common';
 

@@ -1,6 +1,8 @@
 /* The OpenAI wire format's shared pieces: finish reasons, usage (Chat Completions and Responses shapes), output type, and data URL / media parts. */
 import type { MessagePart, TokenUsage } from '../../core';
-import { asNumber, asObject, asString, finishReasonMapper, modalityOf, type Json } from '../../core';
+// From their own modules, not the core index: its `export *` re-exports are getters in CommonJS.
+import { finishReasonMapper } from '../../core/finish-reason';
+import { asNumber, asObject, asString, modalityOf, type Json } from '../../core/readers';
 
 /** OpenAI finish reasons → the conventions' values (`tool_calls` and `function_call` become `tool_call`). */
 export const finishReason = finishReasonMapper({ tool_calls: 'tool_call', function_call: 'tool_call' });

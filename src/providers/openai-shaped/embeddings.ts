@@ -2,7 +2,10 @@
  * OpenAI-shaped embeddings requests and responses (openai's and groq-sdk's `embeddings.create`). Embeddings
  * carry no content attributes in the conventions.
  */
-import { asArray, asNumber, asObject, asString, type CallTranslation, type Endpoint, type Json, requestIdentity } from '../../core';
+import type { CallTranslation, Endpoint } from '../../core';
+// Hot-path values from their own modules, not the core index: its `export *` re-exports are getters in CommonJS.
+import { requestIdentity } from '../../core/endpoint';
+import { asArray, asNumber, asObject, asString, type Json } from '../../core/readers';
 import { tokenUsage } from './common';
 
 export function embeddingsCall(body: Json, endpoint: Endpoint): CallTranslation {

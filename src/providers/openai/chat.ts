@@ -1,6 +1,9 @@
 /* chat.completions.create: the Chat Completions translation (../openai-shaped) plus OpenAI's own attributes. */
 import type { InvocationResponse } from '../../core';
-import { asObject, asString, type Json, requestIdentity, StreamAccumulator } from '../../core';
+// Hot-path values from their own modules, not the core index: its `export *` re-exports are getters in CommonJS.
+import { requestIdentity } from '../../core/endpoint';
+import { asObject, asString, type Json } from '../../core/readers';
+import { StreamAccumulator } from '../../core/stream-accumulator';
 import {
   chatCompletionsContent,
   chatCompletionsParams,

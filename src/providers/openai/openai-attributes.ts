@@ -21,5 +21,9 @@ export function openaiResponseAttributes(r: Record<string, unknown>): Record<str
 /** The `openai.response.*` attributes of a Chat Completions or Completions stream chunk. */
 export function readOpenAIChunkAttributes(acc: StreamAccumulator, chunk: Json): void {
   // Every chunk repeats these; read them once, from the first chunk that has them.
-  if (!acc.attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER] && !acc.attributes[ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT]) Object.assign(acc.attributes, openaiResponseAttributes(chunk));
+  // Written in place: no object per chunk.
+  const attrs = acc.attributes;
+  if (attrs[ATTR_OPENAI_RESPONSE_SERVICE_TIER] || attrs[ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT]) return;
+  if (typeof chunk.service_tier === 'string') attrs[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = chunk.service_tier;
+  if (typeof chunk.system_fingerprint === 'string') attrs[ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = chunk.system_fingerprint;
 }

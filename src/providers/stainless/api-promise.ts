@@ -20,7 +20,10 @@
  */
 import { diag } from '@opentelemetry/api';
 import type { ChunkHandler, Invocation, RecordedCall } from '../../core';
-import { StreamObserver, safely, tapSettlement } from '../../core';
+// From their own modules, not the core index: its `export *` re-exports are getters in CommonJS.
+import { safely } from '../../core/safely';
+import { tapSettlement } from '../../core/settlement';
+import { StreamObserver } from '../../core/stream-observer';
 import { tapResponseProps } from './response-props-tap';
 import type { StainlessResultTranslation } from './result-translation';
 

@@ -5,7 +5,10 @@
  * observed on its way to that parser: the same bytes, read as the SDK reads them.
  */
 import type { Invocation } from '../../core';
-import { StreamObserver, safely, tapSettlement } from '../../core';
+// From their own modules, not the core index: its `export *` re-exports are getters in CommonJS.
+import { safely } from '../../core/safely';
+import { tapSettlement } from '../../core/settlement';
+import { StreamObserver } from '../../core/stream-observer';
 import type { StainlessResultTranslation } from './result-translation';
 import { SseDecoder } from './sse';
 

@@ -73,15 +73,19 @@ export function createTarget(
 
 /** The patched `create`: the SDK call, recorded (see GenAIInstrumentationBase.recordCall). */
 function wrapCreate(instrumentation: GenAIInstrumentationBase, original: CreateMethod, recording: CreateRecording): CreateMethod {
-  return function patchedCreate(this: { _client?: unknown }, body: unknown, ...rest: unknown[]) {
-    const client = this?._client;
+  return function patchedCreate(this: { _client?: unknown }, body: unknown) {
+    // The SDK gets exactly the arguments the app passed (`arguments`: no rest array and spread per call).
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    const self = this;
+    const client = self?._client;
     // A body that is not an object still makes a request (that the API refuses): it gets its span too.
     const params = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-    const invoke = () => original.call(this, body, ...rest);
+    const invoke = () => original.apply(self, args as [unknown]);
     return instrumentation.recordCall(
       () => recording.translate(params, client),
-      (call) => (call && recording.run ? recording.run(client, invoke) : invoke()),
-      (returned, call) => observeApiPromise(returned, call),
+      recording.run ? (call) => (call ? recording.run!(client, invoke) : invoke()) : invoke,
+      observeApiPromise,
     );
   };
 }

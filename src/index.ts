@@ -23,6 +23,7 @@ export { GroqInstrumentation, GROQ_SUPPORTED_VERSIONS } from './providers/groq/i
 export type { GroqInstrumentationConfig } from './providers/groq/instrumentation';
 export { VercelAIInstrumentation, VERCEL_AI_SUPPORTED_VERSIONS } from './providers/vercel-ai/instrumentation';
 export type { VercelAIInstrumentationConfig } from './providers/vercel-ai/instrumentation';
+export type { AiSdkTelemetryPolicy } from './providers/vercel-ai/ai-sdk-telemetry';
 export type { GenAIInstrumentationConfig } from './core/config';
 export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/content-mode';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';

@@ -7,6 +7,7 @@
  */
 import type { GenAIInstrumentationConfig, InstrumentedSdk } from '../../core';
 import { GenAIInstrumentationBase } from '../../core';
+import { type AiSdkTelemetryPolicy, restoreAiSdkTelemetry } from './ai-sdk-telemetry';
 import { type AgentSpanPolicy, TelemetryRecorder } from './recorder';
 import { TelemetryChannelSubscription } from './telemetry-channel';
 
@@ -19,6 +20,12 @@ export interface VercelAIInstrumentationConfig extends GenAIInstrumentationConfi
    * execute_tool spans are then children of the app's span).
    */
   agentSpans?: AgentSpanPolicy;
+  /**
+   * The spans of the AI SDK's own OpenTelemetry integration (`@ai-sdk/otel`) registered globally:
+   * `suppress` (default) keeps them out of the trace, so each model call has one GenAI span (ours);
+   * `keep` records both. See ./ai-sdk-telemetry.ts.
+   */
+  aiSdkTelemetry?: AiSdkTelemetryPolicy;
 }
 
 export class VercelAIInstrumentation extends GenAIInstrumentationBase<VercelAIInstrumentationConfig> {
@@ -33,7 +40,11 @@ export class VercelAIInstrumentation extends GenAIInstrumentationBase<VercelAIIn
   declare private _subscribed: boolean | undefined;
 
   private get subscription(): TelemetryChannelSubscription {
-    return (this._subscription ??= new TelemetryChannelSubscription(new TelemetryRecorder(this, () => this.getConfig().agentSpans ?? 'tools')));
+    return (this._subscription ??= new TelemetryChannelSubscription(new TelemetryRecorder(
+      this,
+      () => this.getConfig().agentSpans ?? 'tools',
+      () => this.getConfig().aiSdkTelemetry ?? 'suppress',
+    )));
   }
 
   override enable(): void {
@@ -45,6 +56,7 @@ export class VercelAIInstrumentation extends GenAIInstrumentationBase<VercelAIIn
     super.disable();
     if (this._subscribed) this.subscription.unsubscribe();
     this._subscribed = false;
+    restoreAiSdkTelemetry();
   }
 
   /** `ai` 7 needs no patch: a copy loaded (or given to manuallyInstrument) only means the channel is listened to. */

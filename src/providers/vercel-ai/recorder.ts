@@ -13,6 +13,7 @@
 import { type Context, context as contextApi } from '@opentelemetry/api';
 import type { CallTranslation, GenAIInstrumentationBase, ResultTranslation } from '../../core';
 import { RecordedCall, asObject, asString, serverOfUrl } from '../../core';
+import { type AiSdkTelemetryPolicy, applyAiSdkTelemetryPolicy } from './ai-sdk-telemetry';
 import { embeddingsCall } from './embeddings';
 import { modelCall, requestUrl } from './model-call';
 import { providerName } from './provider-name';
@@ -42,6 +43,7 @@ export class TelemetryRecorder implements TelemetryHandler {
   constructor(
     private readonly instrumentation: GenAIInstrumentationBase,
     private readonly agentSpans: () => AgentSpanPolicy,
+    private readonly aiSdkTelemetry: () => AiSdkTelemetryPolicy,
   ) {}
 
   start(message: TelemetryMessage, parent: Context): Context | undefined {
@@ -50,6 +52,7 @@ export class TelemetryRecorder implements TelemetryHandler {
     switch (message.type) {
       case 'generateText':
       case 'streamText':
+        applyAiSdkTelemetryPolicy(this.aiSdkTelemetry());
         started = this.startTopLevel(event, message.type === 'streamText', parent);
         break;
       case 'languageModelCall': {
@@ -62,6 +65,7 @@ export class TelemetryRecorder implements TelemetryHandler {
         break;
       case 'embed':
       case 'embedMany':
+        applyAiSdkTelemetryPolicy(this.aiSdkTelemetry());
         started = this.startCall(embeddingsCall(event), parent, false);
         break;
     }

@@ -14,10 +14,13 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as dc from 'node:diagnostics_channel';
-import { type Context, context as contextApi } from '@opentelemetry/api';
+import { type Context, context as contextApi, createContextKey } from '@opentelemetry/api';
 import { safely } from '../../core';
 
 export const AI_TELEMETRY_CHANNEL = 'ai:telemetry';
+
+/** Marks the context a message's work runs in, to tell whether the context manager's store carries it. */
+const MESSAGE_SCOPE = createContextKey('opentelemetry-instrumentation-genai vercel-ai message scope');
 
 export interface TelemetryMessage {
   readonly type?: unknown;
@@ -76,9 +79,17 @@ export class TelemetryChannelSubscription {
     this.boundStore = undefined;
   }
 
-  /** The context the AI SDK code of the current message runs in so far (the parent of what it starts). */
+  /**
+   * The context the AI SDK code of the current message runs in so far (the parent of what it starts): the
+   * active one, which descends from the one the enclosing message started when the context manager's store
+   * was bound for it (and may hold the app's spans below it); else (no such store, or the enclosing message
+   * began before it was bound) the one our own store carries.
+   */
   private parentContext(): Context {
-    return this.boundStore ? contextApi.active() : (this.ownStore.getStore() ?? contextApi.active());
+    const active = contextApi.active();
+    const own = this.ownStore.getStore();
+    if (!own || !this.boundStore) return own ?? active;
+    return active.getValue(MESSAGE_SCOPE) === own.getValue(MESSAGE_SCOPE) ? active : own;
   }
 
   /** Runs once per message, before its work: starts what the message records, once, for every store bound. */
@@ -87,7 +98,7 @@ export class TelemetryChannelSubscription {
       this.bindContextManager();
       const parent = this.parentContext();
       const started = safely('recording an AI SDK telemetry message', () => this.handler.start(message, parent), undefined);
-      this.started.set(message as object, started ?? parent);
+      this.started.set(message as object, (started ?? parent).setValue(MESSAGE_SCOPE, {}));
     }
     return this.started.get(message as object)!;
   }

@@ -53,6 +53,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   transform: { '^.+\\.(m?js|tsx?)$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   testTimeout: 30000,
+  // The AI SDK (`ai` 7 and its `@ai-sdk/*` packages) is ES modules only: swc compiles it to CommonJS like the tests.
+  transformIgnorePatterns: ['/node_modules/(?!(ai|@ai-sdk|@workflow|zod)/)'],
   ...((openaiSdkDir || anthropicSdkDir || googleGenAISdkDir || groqSdkDir) && {
     moduleNameMapper: {
       ...(openaiSdkDir && { ...openaiShims, '^openai$': openaiSdkDir, '^openai/(.*)$': `${openaiSdkDir}/$1` }),

@@ -12,6 +12,7 @@ export { IDLE_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT_MS } from './idle-timeout';
 export * from './model';
 export * from './module-exports';
 export { perClient } from './per-client';
+export { providerForHost } from './provider-hosts';
 export * from './readers';
 export * from './genai-context';
 export * from './stages';

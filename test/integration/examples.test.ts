@@ -305,6 +305,17 @@ describe('examples under the register hook', () => {
     expect(output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: stdout.trim() }], finish_reason: 'stop' }]);
   });
 
+  test('vercel-ai/app.mjs: the tool loop is invoke_agent over two chat spans and execute_tool', async () => {
+    const { code, stdout, stderr } = await runNode(['--import', 'opentelemetry-instrumentation-genai/register', 'examples/vercel-ai/app.mjs'], hookEnv());
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const spans = spansFromOtlp(receiver.received.resourceSpans).sort((a, b) => a.startMs - b.startMs);
+    expect(spans.map((s) => s.name).sort()).toEqual(['chat gpt-4o-mini', 'chat gpt-4o-mini', 'execute_tool lookup_order', 'invoke_agent support-agent']);
+    const chats = spans.filter((s) => s.name === 'chat gpt-4o-mini');
+    expect(chats.map((s) => s.attributes['gen_ai.response.finish_reasons'])).toEqual([['tool_call'], ['stop']]);
+    const output = JSON.parse(chats[1]!.attributes['gen_ai.output.messages'] as string);
+    expect(output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: stdout.trim() }], finish_reason: 'stop' }]);
+  });
+
   test.each<[string, Record<string, string>]>([
     ['ends by itself', {}],
     ['calls process.exit(0) right after its last call', { IN_CODE_EXIT: '1' }],

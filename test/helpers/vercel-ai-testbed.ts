@@ -1,0 +1,39 @@
+/*
+ * The Vercel AI SDK testbed (see testbed.ts): a VercelAIInstrumentation listening on the AI SDK's
+ * `ai:telemetry` channel (nothing to patch: `ai` 7 publishes its calls there), the loopback OpenAI mock
+ * server, and the real `@ai-sdk/openai` provider pointed at it (its `baseURL`). The AI SDK is ES modules
+ * only: jest compiles it to CommonJS (jest.config.js); test/integration/vercel-ai-module-systems.test.ts
+ * runs it as Node loads it.
+ *
+ *   const { server, tel, openai } = useVercelAITestbed({ config: { captureMessageContent: 'SPAN_ONLY' } });
+ */
+import { VercelAIInstrumentation, type VercelAIInstrumentationConfig } from '../../src';
+import { MockOpenAIServer } from '../mock-servers/openai-server';
+import { CAPTURE_CONTENT_ENV } from './env';
+import { callAttributes } from './spans';
+import type { Provider, TestTelemetry } from './telemetry';
+import { useTestbed, type TestbedOptions } from './testbed';
+
+/** No module to patch: the instrumentation listens on the channel once "patched". */
+export const VERCEL_AI: Provider<VercelAIInstrumentation> = { Instrumentation: VercelAIInstrumentation, sdkModule: () => ({}) };
+
+export interface VercelAITestbed {
+  server: MockOpenAIServer;
+  tel: TestTelemetry<VercelAIInstrumentation>;
+  /** `createOpenAI` of `@ai-sdk/openai`, pointed at the mock server. */
+  openai(): any;
+  /** The attributes every span of `operation` to the mock server carries, plus `extra`. */
+  baseAttributes(operation: string, extra?: Record<string, unknown>): Record<string, unknown>;
+}
+
+const ENV = [CAPTURE_CONTENT_ENV, 'OPENAI_API_KEY', 'OPENAI_BASE_URL'];
+
+export function useVercelAITestbed(opts: TestbedOptions<VercelAIInstrumentationConfig> = {}): VercelAITestbed {
+  const { server, tel } = useTestbed(VERCEL_AI, new MockOpenAIServer(), ENV, opts);
+  return {
+    server,
+    tel,
+    openai: () => require('@ai-sdk/openai').createOpenAI({ apiKey: 'test-key', baseURL: server.baseURL }),
+    baseAttributes: (operation, extra) => callAttributes(server, operation, 'openai', extra),
+  };
+}

@@ -8,6 +8,7 @@ import { BedrockRuntimeInstrumentation, type BedrockRuntimeInstrumentationConfig
 import { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } from './providers/google-genai/instrumentation';
 import { GroqInstrumentation, type GroqInstrumentationConfig } from './providers/groq/instrumentation';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
+import { LangChainInstrumentation, type LangChainInstrumentationConfig } from './providers/langchain/instrumentation';
 
 export { OpenAIInstrumentation, OPENAI_SUPPORTED_VERSIONS } from './providers/openai/instrumentation';
 export type { OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
@@ -20,6 +21,8 @@ export { BedrockRuntimeInstrumentation, BEDROCK_RUNTIME_SUPPORTED_VERSIONS } fro
 export type { BedrockRuntimeInstrumentationConfig } from './providers/bedrock/instrumentation';
 export { GroqInstrumentation, GROQ_SUPPORTED_VERSIONS } from './providers/groq/instrumentation';
 export type { GroqInstrumentationConfig } from './providers/groq/instrumentation';
+export { LangChainInstrumentation, LANGCHAIN_SUPPORTED_VERSIONS } from './providers/langchain/instrumentation';
+export type { LangChainInstrumentationConfig } from './providers/langchain/instrumentation';
 export type { GenAIInstrumentationConfig } from './core/config';
 export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/content-mode';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -63,6 +66,7 @@ export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig 
   googleGenAI?: GoogleGenAIInstrumentationConfig;
   bedrock?: BedrockRuntimeInstrumentationConfig;
   groq?: GroqInstrumentationConfig;
+  langchain?: LangChainInstrumentationConfig;
 }
 
 /**
@@ -70,12 +74,13 @@ export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig 
  * `registerInstrumentations`.
  */
 export function getGenAIInstrumentations(config: GenAIInstrumentationsConfig = {}): Instrumentation[] {
-  const { openai, anthropic, googleGenAI, bedrock, groq, ...shared } = config;
+  const { openai, anthropic, googleGenAI, bedrock, groq, langchain, ...shared } = config;
   return [
     new OpenAIInstrumentation({ ...shared, ...openai }),
     new AnthropicInstrumentation({ ...shared, ...anthropic }),
     new GoogleGenAIInstrumentation({ ...shared, ...googleGenAI }),
     new BedrockRuntimeInstrumentation({ ...shared, ...bedrock }),
     new GroqInstrumentation({ ...shared, ...groq }),
+    new LangChainInstrumentation({ ...shared, ...langchain }),
   ];
 }

@@ -31,6 +31,8 @@ interface Run {
   /** Ends a stage span (its value, or the error it failed with). */
   settle?: { resolve(value: unknown): void; reject(error: unknown): void };
   invocation?: Invocation;
+  /** Inside a LangGraph graph or agent: its inner chains are steps of the agent, not workflows. */
+  inAgent?: boolean;
 }
 
 type Telemetry = Pick<GenAIInstrumentationBase, 'stages' | 'startInvocation'>;
@@ -75,12 +77,14 @@ export class GenAICallbackHandler {
   handleChainStart(chain: unknown, _inputs: unknown, runId: string, parentRunId?: string, tags?: string[], metadata?: Dict, runType?: string, runName?: string): void {
     safely('recording a LangChain run', () => {
       const parent = this.parentContext(parentRunId);
+      const inAgent = parentRunId !== undefined && this.runs.get(parentRunId)?.inAgent === true;
       const name = runName ?? lastId(chain) ?? 'chain';
-      if (hidden(tags) || (runType && UNRECORDED_RUN_TYPES.has(runType)) || isGraphNode(metadata, name)) {
-        this.runs.set(runId, { context: parent });
+      const agent = isAgent(chain);
+      if (hidden(tags) || (runType && UNRECORDED_RUN_TYPES.has(runType)) || isGraphNode(metadata, name) || (inAgent && !agent)) {
+        this.runs.set(runId, { context: parent, inAgent });
         return;
       }
-      if (isAgent(chain)) this.startStage(runId, parent, (fn) => this.telemetry.stages.traceAgent({ name }, fn));
+      if (agent) this.startStage(runId, parent, (fn) => this.telemetry.stages.traceAgent({ name }, fn), true);
       else this.startStage(runId, parent, (fn) => this.telemetry.stages.traceWorkflow({ name }, fn));
     }, undefined);
   }
@@ -107,7 +111,7 @@ export class GenAICallbackHandler {
   handleToolEnd(output: unknown, runId: string): void {
     // A ToolMessage (a tool called with a tool call) carries the result as its content.
     const message = dict(output);
-    this.settle(runId, message && 'tool_call_id' in message ? message.content : output);
+    this.settle(runId, toolResult(message && 'tool_call_id' in message ? message.content : output));
   }
 
   handleToolError(error: unknown, runId: string): void {
@@ -170,13 +174,13 @@ export class GenAICallbackHandler {
     safely('recording a LangChain model run', () => {
       const parent = this.parentContext(parentRunId);
       // The SDK's own instrumentation records the call, under the run's parent.
-      if (recordedBySdkInstrumentation(llm)) return void this.runs.set(runId, { context: parent });
+      if (recordedBySdkInstrumentation(llm)) return void this.runs.set(runId, { context: parent, inAgent: this.inAgent(parentRunId) });
       const invocation = contextApi.with(parent, () => this.telemetry.startInvocation(request()));
       this.runs.set(runId, { context: invocation?.context ?? parent, invocation });
     }, undefined);
   }
 
-  private startStage(runId: string, parent: Context, trace: (fn: () => Promise<unknown>) => Promise<unknown>): void {
+  private startStage(runId: string, parent: Context, trace: (fn: () => Promise<unknown>) => Promise<unknown>, inAgent = false): void {
     let settle: Run['settle'];
     const done = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
     let stageContext = parent;
@@ -188,7 +192,7 @@ export class GenAICallbackHandler {
     );
     // The stage's promise is ours: its rejection (the run's error, recorded on the span) goes nowhere.
     Promise.resolve(ended).catch(() => undefined);
-    this.runs.set(runId, { context: stageContext, settle });
+    this.runs.set(runId, { context: stageContext, settle, inAgent });
     this.started = stageContext;
   }
 
@@ -202,6 +206,10 @@ export class GenAICallbackHandler {
     const run = this.runs.get(runId);
     this.runs.delete(runId);
     run?.settle?.reject(error);
+  }
+
+  private inAgent(parentRunId: string | undefined): boolean {
+    return parentRunId !== undefined && this.runs.get(parentRunId)?.inAgent === true;
   }
 
   private parentContext(parentRunId: string | undefined): Context {
@@ -234,4 +242,15 @@ function documentOf(doc: unknown): RetrievalDocument {
   const d = dict(doc) ?? {};
   const score = dict(d.metadata)?.score;
   return { id: d.id, score: typeof score === 'number' ? score : undefined };
+}
+
+/** The result as JSON content: a text that is not JSON is recorded as `{"content": text}` (the conventions' result is an object). */
+function toolResult(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    JSON.parse(value);
+    return value;
+  } catch {
+    return { content: value };
+  }
 }

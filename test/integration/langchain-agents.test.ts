@@ -4,11 +4,14 @@
  * under it.
  */
 import { tool } from '@langchain/core/tools';
-import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import { json } from '../mock-servers/openai-server';
 import { spanTree, useLangChainTestbed } from '../helpers/langchain-testbed';
+
+// A subpath export the tests' `node` module resolution does not type: loaded as Node loads it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createReactAgent } = require('@langchain/langgraph/prebuilt') as { createReactAgent(options: Record<string, unknown>): { invoke(input: unknown): Promise<any> } };
 
 const reply = (message: Record<string, unknown>, finish: string) => ({
   id: `chatcmpl-${finish}`,

@@ -9,6 +9,7 @@ import { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } fro
 import { GroqInstrumentation, type GroqInstrumentationConfig } from './providers/groq/instrumentation';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
 import { VercelAIInstrumentation, type VercelAIInstrumentationConfig } from './providers/vercel-ai/instrumentation';
+import { LangChainInstrumentation, type LangChainInstrumentationConfig } from './providers/langchain/instrumentation';
 
 export { OpenAIInstrumentation, OPENAI_SUPPORTED_VERSIONS } from './providers/openai/instrumentation';
 export type { OpenAIInstrumentationConfig } from './providers/openai/instrumentation';
@@ -24,6 +25,8 @@ export type { GroqInstrumentationConfig } from './providers/groq/instrumentation
 export { VercelAIInstrumentation, VERCEL_AI_SUPPORTED_VERSIONS } from './providers/vercel-ai/instrumentation';
 export type { VercelAIInstrumentationConfig } from './providers/vercel-ai/instrumentation';
 export type { AiSdkTelemetryPolicy } from './providers/vercel-ai/ai-sdk-telemetry';
+export { LangChainInstrumentation, LANGCHAIN_SUPPORTED_VERSIONS } from './providers/langchain/instrumentation';
+export type { LangChainInstrumentationConfig } from './providers/langchain/instrumentation';
 export type { GenAIInstrumentationConfig } from './core/config';
 export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/content-mode';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -68,6 +71,7 @@ export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig 
   bedrock?: BedrockRuntimeInstrumentationConfig;
   groq?: GroqInstrumentationConfig;
   vercelAI?: VercelAIInstrumentationConfig;
+  langchain?: LangChainInstrumentationConfig;
 }
 
 /**
@@ -75,7 +79,7 @@ export interface GenAIInstrumentationsConfig extends GenAIInstrumentationConfig 
  * `registerInstrumentations`.
  */
 export function getGenAIInstrumentations(config: GenAIInstrumentationsConfig = {}): Instrumentation[] {
-  const { openai, anthropic, googleGenAI, bedrock, groq, vercelAI, ...shared } = config;
+  const { openai, anthropic, googleGenAI, bedrock, groq, vercelAI, langchain, ...shared } = config;
   return [
     new OpenAIInstrumentation({ ...shared, ...openai }),
     new AnthropicInstrumentation({ ...shared, ...anthropic }),
@@ -83,5 +87,6 @@ export function getGenAIInstrumentations(config: GenAIInstrumentationsConfig = {
     new BedrockRuntimeInstrumentation({ ...shared, ...bedrock }),
     new GroqInstrumentation({ ...shared, ...groq }),
     new VercelAIInstrumentation({ ...shared, ...vercelAI }),
+    new LangChainInstrumentation({ ...shared, ...langchain }),
   ];
 }

@@ -24,6 +24,7 @@ import { reportFailure, safely } from './safely';
 import { type StageInstruments, StageRecorder, type StageTelemetry, createStageInstruments } from './stages';
 import type { EventLogger, GenAITelemetry } from './telemetry';
 import { unwatchUnpatchedCalls, watchUnpatchedCalls } from './unpatched-sdk';
+import { markModuleInstrumented } from './instrumented-modules';
 import { PACKAGE_VERSION } from '../version';
 
 export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentationConfig = GenAIInstrumentationConfig>
@@ -45,6 +46,8 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _rememberedModules: Set<unknown> | undefined;
   /** Set once a call of a patched copy went unrecorded by our own failure: from then on the watch could not tell. */
   declare private _unpatchedWatchStoodDown: boolean | undefined;
+  /** Whether this instrumentation counts as enabled in ./instrumented-modules.ts. */
+  declare private _markedInstrumented: boolean | undefined;
 
   /**
    * What the provider instruments. A static, not a field: the base constructor needs it (init() and
@@ -72,6 +75,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   override enable(): void {
     super.enable();
+    this.markInstrumented();
     for (const moduleExports of this._rememberedModules ?? []) this.patch(moduleExports);
     if (!this._unpatchedWatchStoodDown) watchUnpatchedCalls(this, safely('reading the request signature', () => this.sdk.requestSignature, undefined));
   }
@@ -98,6 +102,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   override disable(): void {
     super.disable();
+    if (this._markedInstrumented) markModuleInstrumented(this.sdk.module, (this._markedInstrumented = false));
     for (const moduleExports of this._rememberedModules ?? []) this.unpatch(moduleExports);
     unwatchUnpatchedCalls(this);
   }
@@ -116,6 +121,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
       (moduleExports, version) => {
         this._diag.debug(`patching ${sdk.module}@${version}`);
         if (sdk.rememberEveryCopy) this.remember(moduleExports);
+        this.markInstrumented();
         this.patch(moduleExports);
         return moduleExports;
       },
@@ -131,7 +137,13 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
    */
   manuallyInstrument(sdkModule: unknown): void {
     this.remember(sdkModule);
+    this.markInstrumented();
     this.patch(sdkModule);
+  }
+
+  /** Counts this instrumentation as recording its SDK's calls (./instrumented-modules.ts) until disable(). */
+  private markInstrumented(): void {
+    if (!this._markedInstrumented) markModuleInstrumented(this.sdk.module, (this._markedInstrumented = true));
   }
 
   private remember(moduleExports: unknown): void {

@@ -19,6 +19,8 @@ export const EXCEPTION_EVENT_NAME = 'gen_ai.client.operation.exception';
 
 const OPERATION = 'gen_ai.operation.name';
 const PROVIDER = 'gen_ai.provider.name';
+const CUSTOM_PROVIDER = /^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*$/;
+const LEGACY_PROVIDERS = new Set(['az.ai.openai', 'az.ai.inference', 'vertex_ai', 'gemini', 'xai', 'aws_bedrock', 'bedrock', 'google', 'mistral', 'azure']);
 const REQUEST_MODEL = 'gen_ai.request.model';
 const SERVER_ADDRESS = 'server.address';
 const SERVER_PORT = 'server.port';
@@ -248,6 +250,10 @@ function checkAttributes(attrs: Record<string, unknown>, where: Where, v: string
     }
     if (!checkKind(key, kind, value, v)) continue;
     const allowed = ENUMS[key];
+    // gen_ai.provider.name is an open enum: a provider the conventions do not list (LangChain's
+    // `ls_provider` of a model this package has no SDK instrumentation for, e.g. `ollama`) is a custom
+    // lowercase value; the legacy spellings stay violations.
+    if (key === PROVIDER && typeof value === 'string' && CUSTOM_PROVIDER.test(value) && !LEGACY_PROVIDERS.has(value)) continue;
     if (allowed && !allowed.includes(value as string)) {
       v.push(`${key} ${JSON.stringify(value)} is not one of: ${allowed.join(', ')}`);
     }

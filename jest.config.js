@@ -44,6 +44,22 @@ const groqMapping = groqSdkDir
     }
   : {};
 
+// VERCEL_AI_SDK_DIR: the same for `ai` (e.g. .cache/sdk-versions/vercel-ai-6/node_modules/ai). The folder it
+// was installed into also holds the @ai-sdk/* providers of that major and zod (scripts/test-versions.mjs):
+// `@ai-sdk/openai`, `@ai-sdk/anthropic` and `zod` as the tests require them map there too, and the
+// @opentelemetry/api that `ai` 5 and 6 depend on maps to the repo's copy (an app dedupes the two).
+const vercelAISdkDir = process.env.VERCEL_AI_SDK_DIR ? require('node:path').resolve(process.env.VERCEL_AI_SDK_DIR) : undefined;
+const vercelAIModules = vercelAISdkDir && require('node:path').dirname(vercelAISdkDir);
+const vercelAIMapping = vercelAISdkDir
+  ? {
+      '^ai$': vercelAISdkDir,
+      '^ai/package.json$': `${vercelAISdkDir}/package.json`,
+      '^@ai-sdk/(openai|anthropic)$': `${vercelAIModules}/@ai-sdk/$1`,
+      ...(require('node:fs').existsSync(`${vercelAIModules}/zod`) && { '^zod$': `${vercelAIModules}/zod` }),
+      '^@opentelemetry/api$': require.resolve('@opentelemetry/api'),
+    }
+  : {};
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -55,12 +71,13 @@ module.exports = {
   testTimeout: 30000,
   // The AI SDK (`ai` 7 and its `@ai-sdk/*` packages) is ES modules only: swc compiles it to CommonJS like the tests.
   transformIgnorePatterns: ['/node_modules/(?!(ai|@ai-sdk|@workflow|zod)/)'],
-  ...((openaiSdkDir || anthropicSdkDir || googleGenAISdkDir || groqSdkDir) && {
+  ...((openaiSdkDir || anthropicSdkDir || googleGenAISdkDir || groqSdkDir || vercelAISdkDir) && {
     moduleNameMapper: {
       ...(openaiSdkDir && { ...openaiShims, '^openai$': openaiSdkDir, '^openai/(.*)$': `${openaiSdkDir}/$1` }),
       ...anthropicMapping,
       ...googleGenAIMapping,
       ...groqMapping,
+      ...vercelAIMapping,
     },
   }),
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],

@@ -6,8 +6,8 @@
 //   npm run test:versions -- openai anthropic@0        # all majors of openai, and anthropic 0.x only
 //   npm run test:versions -- --refresh                 # reinstall the cached copies (to pick up new releases)
 //
-// Each major is installed once into .cache/sdk-versions/<sdk>-<major>/ (`npm install <package>@<major>`)
-// and reused by later runs; a missing or broken folder is reinstalled. Jest then runs with
+// Each major is installed once into .cache/sdk-versions/<sdk>-<major>/ (`npm install <package>@<major>`,
+// plus the companion packages tied to that major, e.g. `@ai-sdk/openai@2` for `ai@5`) and reused by later runs; a missing or broken folder is reinstalled. Jest then runs with
 // <SDK>_SDK_DIR=<that copy>, which jest.config.js turns into moduleNameMapper entries for the package.
 // test/compat/<sdk>-sdk-dir.check.ts runs with the suite and fails if the mapping did not take effect.
 // Prints `<package>@X.Y.Z: N passed, N failed` per version and a final `N passed, N failed`; exits 1 when
@@ -29,6 +29,18 @@ const SDKS = {
   anthropic: { pkg: '@anthropic-ai/sdk', majors: ['0', '1'], env: 'ANTHROPIC', tests: ['anthropic'] },
   'google-genai': { pkg: '@google/genai', majors: ['1', '2', '3'], env: 'GOOGLE_GENAI', tests: ['google-genai'] },
   groq: { pkg: 'groq-sdk', majors: ['0', '1'], env: 'GROQ', tests: ['groq'] },
+  // The @ai-sdk/* providers are tied to an `ai` major through @ai-sdk/provider (ai 5 and @ai-sdk/openai 2
+  // share @ai-sdk/provider 2.x, ai 6 and @ai-sdk/openai 3 share 3.x, ai 7 and @ai-sdk/openai 4 share 4.x):
+  // `with` installs the matching ones next to `ai`, as an app has them.
+  'vercel-ai': {
+    pkg: 'ai',
+    majors: ['7'],
+    env: 'VERCEL_AI',
+    tests: ['vercel-ai'],
+    with: {
+      7: ['@ai-sdk/openai@4', '@ai-sdk/anthropic@4', 'zod@4'],
+    },
+  },
 };
 
 const args = process.argv.slice(2);
@@ -57,7 +69,7 @@ function installedVersion(dir, pkg) {
 
 /** Installs (or reuses) <package>@<major>; returns { version, sdkDir } or throws with npm's error. */
 async function ensureInstalled(name, major) {
-  const { pkg } = SDKS[name];
+  const { pkg, with: companions } = SDKS[name];
   const dir = join(CACHE, `${name}-${major}`);
   const sdkDir = join(dir, 'node_modules', pkg);
   let version = installedVersion(dir, pkg);
@@ -71,7 +83,7 @@ async function ensureInstalled(name, major) {
   mkdirSync(dir, { recursive: true });
   // Its own package.json, so npm treats the folder as the project root and never walks up to the repo.
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `${name}-v${major}-under-test`, private: true }, null, 2) + '\n');
-  const r = await npm(['install', `${pkg}@${major}`, '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], {
+  const r = await npm(['install', `${pkg}@${major}`, ...(companions?.[major] ?? []), '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: dir,
     timeoutMs: INSTALL_TIMEOUT_MS,
   });

@@ -59,8 +59,12 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     super(`opentelemetry-instrumentation-genai/${(new.target as unknown as { sdk: InstrumentedSdk }).sdk.name}`, PACKAGE_VERSION, config);
   }
 
-  /** Patches one loaded copy of the SDK (CommonJS exports or ESM namespace); may be called again on a copy it patched. */
-  protected abstract patch(moduleExports: unknown): void;
+  /**
+   * Patches one loaded copy of the SDK (CommonJS exports or ESM namespace); may be called again on a copy it
+   * patched. A copy whose exports cannot be changed in place (read-only getters of a bundled CommonJS build)
+   * may instead return the exports to hand out in its place: the module hook returns them to every require.
+   */
+  protected abstract patch(moduleExports: unknown): unknown;
 
   /** Undoes patch() on one loaded copy of the SDK. */
   protected abstract unpatch(moduleExports: unknown): void;
@@ -122,8 +126,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
         this._diag.debug(`patching ${sdk.module}@${version}`);
         if (sdk.rememberEveryCopy) this.remember(moduleExports);
         this.markInstrumented();
-        this.patch(moduleExports);
-        return moduleExports;
+        return this.patch(moduleExports) ?? moduleExports;
       },
       (moduleExports) => {
         if (moduleExports) this.unpatch(moduleExports);
@@ -133,12 +136,14 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   /**
    * For bundled apps, where no module hook sees the SDK load: pass the imported module (or its
-   * namespace) to patch it directly.
+   * namespace) to patch it directly. Returns the module to call: `sdkModule` itself, patched in place,
+   * except for an SDK copy whose exports are read-only (`ai` 5 and 6's CommonJS build), where it returns
+   * instrumented exports to use instead.
    */
-  manuallyInstrument(sdkModule: unknown): void {
+  manuallyInstrument(sdkModule: unknown): unknown {
     this.remember(sdkModule);
     this.markInstrumented();
-    this.patch(sdkModule);
+    return this.patch(sdkModule) ?? sdkModule;
   }
 
   /** Counts this instrumentation as recording its SDK's calls (./instrumented-modules.ts) until disable(). */

@@ -19,7 +19,7 @@ import type { GenAIInstrumentationBase } from '../../src/core';
 import { ConformanceCollector } from './conformance';
 
 /** An instrumentation of this package that can patch an SDK module handed to it. */
-export type PatchingInstrumentation = GenAIInstrumentationBase<any> & { manuallyInstrument(sdkModule: unknown): void };
+export type PatchingInstrumentation = GenAIInstrumentationBase<any> & { manuallyInstrument(sdkModule: unknown): unknown };
 
 export type ConfigOf<I extends PatchingInstrumentation> = ReturnType<I['getConfig']>;
 
@@ -31,6 +31,8 @@ export interface Provider<I extends PatchingInstrumentation> {
 
 export interface TestTelemetry<I extends PatchingInstrumentation = PatchingInstrumentation> {
   instrumentation: I;
+  /** The SDK module to call: the one patched, or the instrumented exports manuallyInstrument returned for it. */
+  sdk: unknown;
   /** The provider the instrumentation records to; apps' own spans (e.g. a parent span) can come from it too. */
   tracerProvider: NodeTracerProvider;
   /** Every finished span: ours, the app's and any other (an SDK's native tracing). */
@@ -99,7 +101,7 @@ export function setupTelemetry<I extends PatchingInstrumentation>(
   instrumentation.setTracerProvider(tracerProvider);
   instrumentation.setMeterProvider(meterProvider);
   instrumentation.setLoggerProvider(loggerProvider);
-  instrumentation.manuallyInstrument(sdkModule);
+  const sdk = instrumentation.manuallyInstrument(sdkModule) ?? sdkModule;
 
   const allSpans = () => {
     conformance.assertNoNewViolations();
@@ -107,6 +109,7 @@ export function setupTelemetry<I extends PatchingInstrumentation>(
   };
   return {
     instrumentation,
+    sdk,
     tracerProvider,
     allSpans,
     spans: () => allSpans().filter(isOurs),

@@ -70,6 +70,9 @@ export function useTelemetry<I extends PatchingInstrumentation>(
     get instrumentation() {
       return tel().instrumentation;
     },
+    get sdk() {
+      return tel().sdk;
+    },
     get tracerProvider() {
       return tel().tracerProvider;
     },

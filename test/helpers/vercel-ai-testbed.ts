@@ -14,11 +14,16 @@ import { callAttributes } from './spans';
 import type { Provider, TestTelemetry } from './telemetry';
 import { useTestbed, type TestbedOptions } from './testbed';
 
-/** No module to patch: the instrumentation listens on the channel once "patched". */
-export const VERCEL_AI: Provider<VercelAIInstrumentation> = { Instrumentation: VercelAIInstrumentation, sdkModule: () => ({}) };
+/**
+ * `ai` 7: nothing patched, the instrumentation listens on the channel once "patched". `ai` 5 and 6 (the
+ * version matrix): their CommonJS build's read-only exports come back instrumented from manuallyInstrument.
+ */
+export const VERCEL_AI: Provider<VercelAIInstrumentation> = { Instrumentation: VercelAIInstrumentation, sdkModule: () => require('ai') };
 
 export interface VercelAITestbed {
   server: MockOpenAIServer;
+  /** The `ai` module the tests call (`require('ai')`; instrumented exports for `ai` 5 and 6 under jest). */
+  ai(): any;
   tel: TestTelemetry<VercelAIInstrumentation>;
   /** `createOpenAI` of `@ai-sdk/openai`, pointed at the mock server. */
   openai(): any;
@@ -33,6 +38,7 @@ export function useVercelAITestbed(opts: TestbedOptions<VercelAIInstrumentationC
   return {
     server,
     tel,
+    ai: () => tel.sdk,
     openai: () => require('@ai-sdk/openai').createOpenAI({ apiKey: 'test-key', baseURL: server.baseURL }),
     baseAttributes: (operation, extra) => callAttributes(server, operation, 'openai', extra),
   };

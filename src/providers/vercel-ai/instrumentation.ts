@@ -2,16 +2,18 @@
  * Auto-instrumentation for the Vercel AI SDK (`ai`). `ai` 7 publishes every call on its `ai:telemetry`
  * diagnostics channel (./telemetry-channel.ts): this instrumentation subscribes while enabled and patches
  * nothing, so it also records an app whose bundler inlined `ai` (Next.js). What each message records is
- * in ./recorder.ts. `ai` 5 and 6 publish nothing on a channel (they have no diagnostics_channel code): not
- * recorded yet.
+ * in ./recorder.ts. `ai` 5 and 6 publish nothing on a channel (they have no diagnostics_channel code):
+ * their generateText / streamText / embed / embedMany exports are wrapped to record the model calls
+ * (./model-wrapping.ts).
  */
 import type { GenAIInstrumentationConfig, InstrumentedSdk } from '../../core';
 import { GenAIInstrumentationBase } from '../../core';
 import { type AiSdkTelemetryPolicy, restoreAiSdkTelemetry } from './ai-sdk-telemetry';
 import { type AgentSpanPolicy, TelemetryRecorder } from './recorder';
 import { TelemetryChannelSubscription } from './telemetry-channel';
+import { publishesTelemetry, unwrapExports, wrapExports } from './model-wrapping';
 
-export const VERCEL_AI_SUPPORTED_VERSIONS = ['>=7.0.0 <8'];
+export const VERCEL_AI_SUPPORTED_VERSIONS = ['>=5.0.0 <8'];
 
 export interface VercelAIInstrumentationConfig extends GenAIInstrumentationConfig {
   /**
@@ -59,13 +61,18 @@ export class VercelAIInstrumentation extends GenAIInstrumentationBase<VercelAIIn
     restoreAiSdkTelemetry();
   }
 
-  /** `ai` 7 needs no patch: a copy loaded (or given to manuallyInstrument) only means the channel is listened to. */
-  protected patch(): void {
+  /**
+   * `ai` 7 needs no patch: a copy loaded (or given to manuallyInstrument) only means the channel is listened
+   * to. `ai` 5 and 6: their call functions are wrapped (exports to use instead when read-only).
+   */
+  protected patch(moduleExports: unknown): unknown {
     this.subscribe();
+    return publishesTelemetry(moduleExports) ? undefined : wrapExports(moduleExports, this, () => this._subscribed === true);
   }
 
-  protected unpatch(): void {
+  protected unpatch(moduleExports: unknown): void {
     // The channel is left by disable(): other copies of `ai` may still be loaded.
+    unwrapExports(moduleExports);
   }
 
   private subscribe(): void {

@@ -17,7 +17,7 @@
  */
 import { context as contextApi } from '@opentelemetry/api';
 import type { CallTranslation, GenAIInstrumentationBase, ResultTranslation } from '../../core';
-import { RecordedCall, asArray, asObject, asString, moduleExportsOf, safely, serverOfUrl } from '../../core';
+import { RecordedCall, asArray, asObject, asString, moduleExportsOf, safely, sdkExport, serverOfUrl } from '../../core';
 import { embeddingsCall } from './embeddings';
 import { modelCall, requestUrl } from './model-call';
 import { observeStreamResult } from './stream-tap';
@@ -30,7 +30,13 @@ const ORIGINAL = Symbol('opentelemetry-instrumentation-genai vercel-ai original'
 
 /** Whether this copy of `ai` publishes on the `ai:telemetry` channel (7: it has registerTelemetry) and needs no wrapping. */
 export function publishesTelemetry(moduleExports: unknown): boolean {
-  return typeof moduleExportsOf(moduleExports)?.registerTelemetry === 'function';
+  return typeof sdkExport(moduleExports, 'registerTelemetry') === 'function';
+}
+
+/** Where the functions are: the ES module namespace itself (`ai` has no default export), or the CommonJS exports. */
+function exportsHolder(moduleExports: unknown): Record<string, unknown> | undefined {
+  const ns = asObject(moduleExports);
+  return typeof ns?.generateText === 'function' ? ns : (moduleExportsOf(moduleExports) as Record<string, unknown> | undefined);
 }
 
 /**
@@ -38,7 +44,7 @@ export function publishesTelemetry(moduleExports: unknown): boolean {
  * use instead (undefined when patched in place).
  */
 export function wrapExports(moduleExports: unknown, instrumentation: GenAIInstrumentationBase, recording: () => boolean): unknown {
-  const m = moduleExportsOf(moduleExports) as Record<string, unknown> | undefined;
+  const m = exportsHolder(moduleExports);
   if (!m) return undefined;
   const wrapped: Record<string, Fn> = {};
   for (const name of WRAPPED) {
@@ -66,7 +72,7 @@ export function wrapExports(moduleExports: unknown, instrumentation: GenAIInstru
 
 /** Puts the original functions back on an `ai` copy patched in place. */
 export function unwrapExports(moduleExports: unknown): void {
-  const m = moduleExportsOf(moduleExports) as Record<string, unknown> | undefined;
+  const m = exportsHolder(moduleExports);
   for (const name of WRAPPED) {
     const original = (m?.[name] as Record<symbol, unknown> | undefined)?.[ORIGINAL];
     if (original) safely('unwrapping ai', () => void (m![name] = original), undefined);

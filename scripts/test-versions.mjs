@@ -29,6 +29,9 @@ const SDKS = {
   anthropic: { pkg: '@anthropic-ai/sdk', majors: ['0', '1'], env: 'ANTHROPIC', tests: ['anthropic'] },
   'google-genai': { pkg: '@google/genai', majors: ['1', '2', '3'], env: 'GOOGLE_GENAI', tests: ['google-genai'] },
   groq: { pkg: 'groq-sdk', majors: ['0', '1'], env: 'GROQ', tests: ['groq'] },
+  // LangChain.js: @langchain/core (what the instrumentation patches); @langchain/openai, @langchain/anthropic
+  // and LangGraph stay the repo's copies and load the copy under test as their peer.
+  langchain: { pkg: '@langchain/core', majors: ['1'], env: 'LANGCHAIN_CORE', tests: ['langchain'] },
 };
 
 const args = process.argv.slice(2);

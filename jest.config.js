@@ -60,6 +60,19 @@ const vercelAIMapping = vercelAISdkDir
     }
   : {};
 
+// LANGCHAIN_CORE_SDK_DIR: the same for `@langchain/core` (e.g. .cache/sdk-versions/langchain-1/node_modules/@langchain/core),
+// for the tests and for @langchain/openai, @langchain/anthropic and LangGraph, which load it as a peer.
+// Its subpaths (`@langchain/core/callbacks/manager`) resolve through its "exports" map; the package also
+// ships a CommonJS stub per subpath at its root (callbacks/manager.cjs → dist/callbacks/manager.cjs),
+// which is what `require` gets.
+const langchainCoreDir = process.env.LANGCHAIN_CORE_SDK_DIR ? require('node:path').resolve(process.env.LANGCHAIN_CORE_SDK_DIR) : undefined;
+const langchainCoreMapping = langchainCoreDir
+  ? {
+      '^@langchain/core/package\\.json$': `${langchainCoreDir}/package.json`,
+      '^@langchain/core/(.*)$': `${langchainCoreDir}/$1.cjs`,
+    }
+  : {};
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -71,13 +84,14 @@ module.exports = {
   testTimeout: 30000,
   // The AI SDK (`ai` 7 and its `@ai-sdk/*` packages) is ES modules only: swc compiles it to CommonJS like the tests.
   transformIgnorePatterns: ['/node_modules/(?!(ai|@ai-sdk|@workflow|zod)/)'],
-  ...((openaiSdkDir || anthropicSdkDir || googleGenAISdkDir || groqSdkDir || vercelAISdkDir) && {
+  ...((openaiSdkDir || anthropicSdkDir || googleGenAISdkDir || groqSdkDir || vercelAISdkDir || langchainCoreDir) && {
     moduleNameMapper: {
       ...(openaiSdkDir && { ...openaiShims, '^openai$': openaiSdkDir, '^openai/(.*)$': `${openaiSdkDir}/$1` }),
       ...anthropicMapping,
       ...googleGenAIMapping,
       ...groqMapping,
       ...vercelAIMapping,
+      ...langchainCoreMapping,
     },
   }),
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],

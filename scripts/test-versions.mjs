@@ -47,6 +47,9 @@ const SDKS = {
       7: ['@ai-sdk/openai@4', '@ai-sdk/anthropic@4', 'zod@4'],
     },
   },
+  // LangChain.js: @langchain/core (what the instrumentation patches); @langchain/openai, @langchain/anthropic
+  // and LangGraph stay the repo's copies and load the copy under test as their peer.
+  langchain: { pkg: '@langchain/core', majors: ['1'], env: 'LANGCHAIN_CORE', tests: ['langchain'] },
 };
 
 const args = process.argv.slice(2);

@@ -10,7 +10,13 @@ import { createDurableExport, flushOnExit, getGenAIInstrumentations } from 'open
 // ES module apps: let the instrumentations see `import OpenAI from 'openai'` (import-in-the-middle),
 // limited to the SDKs this package instruments.
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
-  data: { include: ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', 'groq-sdk'] },
+  data: {
+    include: [
+      'openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', 'groq-sdk', 'ai',
+      // LangChain.js: the files inside @langchain/core that are patched (loaded by relative imports)
+      /\/node_modules\/@langchain\/core\/dist\/(callbacks\/manager|tools\/index)\.js$/,
+    ],
+  },
 });
 
 const durable = createDurableExport(); // OTEL_EXPORTER_OTLP_* and OTEL_INSTRUMENTATION_GENAI_SPOOL_* apply

@@ -13,18 +13,33 @@ import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 
-/** The npm module names the given instrumentations hook (e.g. `openai`). */
-export function hookedModuleNames(instrumentations: readonly Instrumentation[]): string[] {
+/**
+ * What the given instrumentations hook, as the loader hook's `include` list: each npm module name (e.g.
+ * `openai`, matched against the import's bare specifier), and for a definition that patches files inside
+ * its package (e.g. `@langchain/core/dist/callbacks/manager.js`) a pattern of that file's URL: the package
+ * loads those files by relative imports, whose specifiers never name the package.
+ */
+export function hookedModuleNames(instrumentations: readonly Instrumentation[]): Array<string | RegExp> {
   const names = new Set<string>();
+  const files = new Map<string, RegExp>();
   for (const instrumentation of instrumentations) {
-    const definitions = (instrumentation as { getModuleDefinitions?: () => { name: string }[] }).getModuleDefinitions?.();
-    for (const definition of definitions ?? []) names.add(definition.name);
+    const definitions = (instrumentation as { getModuleDefinitions?: () => Array<{ name: string; files?: Array<{ name: string }> }> }).getModuleDefinitions?.();
+    for (const definition of definitions ?? []) {
+      names.add(definition.name);
+      for (const file of definition.files ?? []) {
+        if (!files.has(file.name)) files.set(file.name, new RegExp(`/node_modules/${escapeRegExp(file.name)}$`));
+      }
+    }
   }
-  return [...names];
+  return [...names, ...files.values()];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Registers the loader hook for `moduleNames`; returns false (with a diag message) when it cannot. */
-export function registerEsmHook(moduleNames: readonly string[]): boolean {
+export function registerEsmHook(moduleNames: ReadonlyArray<string | RegExp>): boolean {
   if (typeof nodeModule.register !== 'function') {
     diag.warn('opentelemetry-instrumentation-genai/register: this Node.js has no module.register; ES module imports of LLM SDKs will not be instrumented.');
     return false;

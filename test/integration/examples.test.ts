@@ -316,6 +316,30 @@ describe('examples under the register hook', () => {
     expect(output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: stdout.trim() }], finish_reason: 'stop' }]);
   });
 
+  test('langchain/app.mjs: invoke_workflow over the retrieval and the answer chain, the openai chat span under it', async () => {
+    const { code, stdout, stderr } = await runNode(['--import', 'opentelemetry-instrumentation-genai/register', 'examples/langchain/app.mjs'], hookEnv());
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout.trim()).toBe('Thanks for reaching out! Refunds go back to the original payment method within 5 to 7 business days.');
+    type Raw = { name: string; spanId: string; parentSpanId?: string; startTimeUnixNano: string };
+    const raw = (receiver.received.resourceSpans as Array<{ scopeSpans?: Array<{ scope?: { name: string }; spans?: Raw[] }> }>).flatMap((rs) =>
+      (rs.scopeSpans ?? []).flatMap((ss) => (ss.spans ?? []).map((s) => ({ ...s, scope: ss.scope?.name }))),
+    );
+    const byId = new Map(raw.map((s) => [s.spanId, s]));
+    const tree = raw
+      .sort((a, b) => Number(BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano)))
+      .map((s) => [s.name, s.parentSpanId ? byId.get(s.parentSpanId)?.name : undefined, s.scope]);
+    expect(tree).toEqual([
+      ['invoke_workflow support-answer', undefined, 'opentelemetry-instrumentation-genai/langchain'],
+      ['retrieval policies', 'invoke_workflow support-answer', 'opentelemetry-instrumentation-genai/langchain'],
+      ['invoke_workflow answer', 'invoke_workflow support-answer', 'opentelemetry-instrumentation-genai/langchain'],
+      ['chat gpt-4o-mini', 'invoke_workflow answer', 'opentelemetry-instrumentation-genai/openai'],
+    ]);
+    const spans = Object.fromEntries(spansFromOtlp(receiver.received.resourceSpans).map((s) => [s.name, s]));
+    expect(spans['retrieval policies']!.attributes['gen_ai.retrieval.documents']).toBe(JSON.stringify([{ id: 'refunds-3' }]));
+    const output = JSON.parse(spans['chat gpt-4o-mini']!.attributes['gen_ai.output.messages'] as string);
+    expect(output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: stdout.trim() }], finish_reason: 'stop' }]);
+  });
+
   test.each<[string, Record<string, string>]>([
     ['ends by itself', {}],
     ['calls process.exit(0) right after its last call', { IN_CODE_EXIT: '1' }],

@@ -173,10 +173,16 @@ export class GenAICallbackHandler {
   private startModel(llm: unknown, runId: string, parentRunId: string | undefined, request: () => ReturnType<typeof modelRequest>): void {
     safely('recording a LangChain model run', () => {
       const parent = this.parentContext(parentRunId);
-      // The SDK's own instrumentation records the call, under the run's parent.
-      if (recordedBySdkInstrumentation(llm)) return void this.runs.set(runId, { context: parent, inAgent: this.inAgent(parentRunId) });
+      // The SDK's own instrumentation records the call, under the run's parent: the model's code runs in
+      // that context (the patched CallbackManager.handleChatModelStart enters it).
+      if (recordedBySdkInstrumentation(llm)) {
+        this.runs.set(runId, { context: parent, inAgent: this.inAgent(parentRunId) });
+        this.started = parent;
+        return;
+      }
       const invocation = contextApi.with(parent, () => this.telemetry.startInvocation(request()));
       this.runs.set(runId, { context: invocation?.context ?? parent, invocation });
+      this.started = invocation?.context ?? parent;
     }, undefined);
   }
 

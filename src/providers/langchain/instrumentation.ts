@@ -3,9 +3,12 @@
  * `@langchain/langgraph`). Two patches of `@langchain/core/callbacks/manager`, none of a model class:
  *   - `CallbackManager._configureSync` (every run configures its callbacks through it) adds this
  *     package's callback handler (./callback-handler.ts), so the app passes no callbacks;
- *   - `CallbackManager.prototype.handle{Chain,Tool,Retriever}Start` make the started run's span context
- *     active in the code that runs the step (./run-context.ts), so the SDK calls a chat model makes
- *     (`@langchain/openai` → `openai`) nest under the LangChain run.
+ *   - `CallbackManager.prototype.handle{Chain,Tool,Retriever,ChatModel,LLM}Start` make the started run's
+ *     span context active in the code that runs the step (./run-context.ts), so the SDK calls a chat model
+ *     makes (`@langchain/openai` → `openai`) nest under the LangChain run. A model run enters its parent
+ *     run's context (or its own chat span's, when recorded from the callbacks): a chain's `.batch()` starts
+ *     its runs in async functions of their own and calls each step from the one that awaits them all, so
+ *     the model's own start is the one place that knows which run its SDK call belongs to.
  * And one of `@langchain/core/tools`: `StructuredTool.prototype.call` runs in a context scope of its own,
  * because it can announce its run before its first `await` (see ../../core/enter-context.ts).
  *
@@ -19,13 +22,13 @@ import { context as contextApi } from '@opentelemetry/api';
 import type { GenAIInstrumentationConfig, InstrumentedSdk } from '../../core';
 import { GenAIInstrumentationBase, sdkExport } from '../../core';
 import { GenAICallbackHandler, HANDLER_NAME } from './callback-handler';
-import { enterStartedRun } from './run-context';
+import { enterStartedRun, leaveLeakedRun } from './run-context';
 
 export const LANGCHAIN_SUPPORTED_VERSIONS = ['>=1.0.0 <2'];
 
 export type LangChainInstrumentationConfig = GenAIInstrumentationConfig;
 
-const START_METHODS = ['handleChainStart', 'handleToolStart', 'handleRetrieverStart'] as const;
+const START_METHODS = ['handleChainStart', 'handleToolStart', 'handleRetrieverStart', 'handleChatModelStart', 'handleLLMStart'] as const;
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -82,6 +85,7 @@ export class LangChainInstrumentation extends GenAIInstrumentationBase<LangChain
           function handleStart(this: unknown, ...args: unknown[]) {
             const handler = instrumentation.callbackHandler;
             handler.takeStartedContext();
+            leaveLeakedRun();
             const started = original.apply(this, args);
             enterStartedRun(handler.takeStartedContext());
             return started;

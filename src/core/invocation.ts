@@ -15,7 +15,8 @@ import { type FailureKind, RecordedSpan } from './recorded-span';
 import { reportFailure, safely } from './safely';
 import * as sc from './semconv';
 import { markRecordedCall } from './unpatched-sdk';
-import { metricAttributes, requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
+import { type MetricAttributeSet, metricAttributeSet } from './metric-attribute-sets';
+import { requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
 import type { GenAITelemetry } from './telemetry';
 
 const INFO_SEVERITY = 9;
@@ -202,9 +203,9 @@ export class Invocation implements OpenCall {
       this.emitExceptionEvent(callAttrs, exception);
     }
 
-    const metricAttrs = metricAttributes(this.request, response, recorded.contextMetricAttributes());
+    const metricAttrs = metricAttributeSet(this.request, response, recorded.contextMetricAttributes());
     this.recordTokenAndChunkMetrics(response, metricAttrs, ttfc);
-    recorded.end(durationS, this.telemetry.instruments.operationDuration, metricAttrs, failure?.errorType);
+    recorded.end(durationS, this.telemetry.instruments.operationDuration, metricAttrs.base, failure?.errorType);
   }
 
   /**
@@ -231,21 +232,16 @@ export class Invocation implements OpenCall {
   }
 
   /** The call's metrics besides its duration (see RecordedSpan.end). */
-  private recordTokenAndChunkMetrics(response: InvocationResponse, base: Attributes, ttfc: number | undefined): void {
+  private recordTokenAndChunkMetrics(response: InvocationResponse, attributes: MetricAttributeSet, ttfc: number | undefined): void {
     const { instruments } = this.telemetry;
     const usage = response.usage;
     if (usage?.inputTokens !== undefined) {
-      instruments.tokenUsage.record(usage.inputTokens, {
-        ...base,
-        [sc.ATTR_GEN_AI_TOKEN_TYPE]: sc.GEN_AI_TOKEN_TYPE_VALUE_INPUT,
-      });
+      instruments.tokenUsage.record(usage.inputTokens, attributes.tokens(sc.GEN_AI_TOKEN_TYPE_VALUE_INPUT));
     }
     if (usage?.outputTokens !== undefined) {
-      instruments.tokenUsage.record(usage.outputTokens, {
-        ...base,
-        [sc.ATTR_GEN_AI_TOKEN_TYPE]: sc.GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
-      });
+      instruments.tokenUsage.record(usage.outputTokens, attributes.tokens(sc.GEN_AI_TOKEN_TYPE_VALUE_OUTPUT));
     }
+    const base = attributes.base;
     if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, base);
     for (const gap of this.chunkGaps) instruments.timePerOutputChunk.record(gap, base);
   }

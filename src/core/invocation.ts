@@ -30,7 +30,7 @@ export class Invocation implements OpenCall {
   private firstChunkAt: number | undefined;
   private lastChunkAt: number | undefined;
   /** Gaps between chunks (s), recorded when the call ends so they carry the response attributes. */
-  private readonly chunkGaps: number[] = [];
+  private chunkGaps: number[] | undefined;
   /** See OpenCall: set once the call waits on the app, moved on by every chunk. */
   idleSince: number | undefined;
   readonly idleTimeoutMs: number;
@@ -48,10 +48,12 @@ export class Invocation implements OpenCall {
       name: spanName(request),
       kind: SpanKind.CLIENT,
       attributes: samplingAttributes(request),
-      parentContext,
+      // Marked as a recorded call: the SDK's HTTP request inside it is known to come from a patched copy
+      // (./unpatched-sdk.ts). The parent is marked, not the span's context: calls made from one context
+      // share its marked copy, so the span's context is the only new one per call.
+      parentContext: markRecordedCall(parentContext),
     });
-    // Marked as a recorded call: the SDK's HTTP request inside it is known to come from a patched copy (./unpatched-sdk.ts).
-    this.context = markRecordedCall(this.recorded.context);
+    this.context = this.recorded.context;
     // Content is captured at the start: the app may mutate its message array while a stream runs.
     this.requestContent =
       this.recorded.capturesContent && request.content
@@ -108,7 +110,8 @@ export class Invocation implements OpenCall {
     if (this.firstChunkAt === undefined) {
       this.firstChunkAt = now;
     } else if (this.lastChunkAt !== undefined) {
-      this.chunkGaps.push((now - this.lastChunkAt) / 1000);
+      // Made at the second chunk: a call that does not stream allocates no array.
+      (this.chunkGaps ??= []).push((now - this.lastChunkAt) / 1000);
     }
     this.lastChunkAt = now;
   }
@@ -243,7 +246,8 @@ export class Invocation implements OpenCall {
     }
     const base = attributes.base;
     if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, base);
-    for (const gap of this.chunkGaps) instruments.timePerOutputChunk.record(gap, base);
+    const gaps = this.chunkGaps;
+    if (gaps !== undefined) for (const gap of gaps) instruments.timePerOutputChunk.record(gap, base);
   }
 }
 

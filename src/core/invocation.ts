@@ -31,6 +31,8 @@ export class Invocation implements OpenCall {
   private lastChunkAt: number | undefined;
   /** Gaps between chunks (s), recorded when the call ends so they carry the response attributes. */
   private chunkGaps: number[] | undefined;
+  /** Whether the gaps are recorded (see ./chunk-timing.ts). */
+  private readonly timesChunks: boolean;
   /** See OpenCall: set once the call waits on the app, moved on by every chunk. */
   idleSince: number | undefined;
   readonly idleTimeoutMs: number;
@@ -60,6 +62,7 @@ export class Invocation implements OpenCall {
         ? safely('converting request content', request.content, undefined)
         : undefined;
     this.idleTimeoutMs = telemetry.idleTimeoutMs ?? 0;
+    this.timesChunks = telemetry.recordsTimePerOutputChunk !== false;
     trackOpenCall(this);
   }
 
@@ -109,7 +112,7 @@ export class Invocation implements OpenCall {
     if (this.idleSince !== undefined) this.idleSince = now;
     if (this.firstChunkAt === undefined) {
       this.firstChunkAt = now;
-    } else if (this.lastChunkAt !== undefined) {
+    } else if (this.lastChunkAt !== undefined && this.timesChunks) {
       // Made at the second chunk: a call that does not stream allocates no array.
       (this.chunkGaps ??= []).push((now - this.lastChunkAt) / 1000);
     }

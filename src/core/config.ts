@@ -40,4 +40,10 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
    * `OTEL_INSTRUMENTATION_GENAI_IDLE_TIMEOUT` wins when set.
    */
   idleTimeout?: number;
+  /**
+   * Whether streamed calls record `gen_ai.client.operation.time_per_output_chunk` (one point per chunk
+   * after the first). Default true. False saves most of a stream's metric work, for apps that do not use
+   * that metric. `OTEL_INSTRUMENTATION_GENAI_TIME_PER_OUTPUT_CHUNK` wins when set.
+   */
+  timePerOutputChunk?: boolean;
 }

@@ -22,45 +22,82 @@ export interface PreparedContent {
   readonly meta: Attributes;
 }
 
-type Fitted = TruncationOutcome & { result: unknown };
+/** How a piece is fitted to the budget: which truncation, hence which field of its outcome is the result. */
+type PieceKind = 'parts' | 'input' | 'output' | 'json';
 
-interface Piece {
-  attribute: string;
-  field: RedactionField;
-  value: unknown;
-  fit: (value: never, budget: number, captureInlineBinary: boolean) => Fitted;
-}
+/**
+ * One call's content as it is prepared, piece by piece. Each piece goes straight into the three outputs:
+ * no list of pieces and no copy of each truncation outcome (for speed: once per call with content on).
+ */
+class ContentPreparation {
+  readonly json: Record<string, string> = {};
+  readonly structured: Record<string, AnyValue> = {};
+  private redactions = 0;
+  private dropped = false;
+  private truncated = false;
+  private originalInputCount: number | undefined;
+  private readonly options: { captureInlineBinary: boolean };
 
-const fitParts = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateParts(v, b, { captureInlineBinary: k });
-  return { ...r, result: r.parts };
-};
-const fitInput = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateInputMessages(v, b, { captureInlineBinary: k });
-  return { ...r, result: r.messages };
-};
-const fitOutput = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateOutputMessages(v, b, { captureInlineBinary: k });
-  return { ...r, result: r.messages };
-};
-const fitJson = (v: never, b: number, k: boolean): Fitted => {
-  const r = truncateJsonValue(v, b, { captureInlineBinary: k });
-  return { ...r, result: r.value };
-};
+  constructor(private readonly safeguards: ContentSafeguards) {
+    this.options = { captureInlineBinary: safeguards.truncation.captureInlineBinary };
+  }
 
-function piecesOf(request: RequestContent | undefined, output: OutputMessage[] | undefined): Piece[] {
-  const pieces: Piece[] = [];
-  if (request?.systemInstructions && request.systemInstructions.length > 0) {
-    pieces.push({ attribute: sc.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, field: 'system_instructions', value: request.systemInstructions, fit: fitParts });
+  add(attribute: string, field: RedactionField, kind: PieceKind, original: unknown): void {
+    let value = original;
+    const redactor = this.safeguards.redactor;
+    if (redactor.active) {
+      const redacted = redactor.redactContent(value, { field });
+      this.redactions += redacted.count;
+      // The app's hook failed on this piece: leave it out, keep the rest of the telemetry.
+      if (redacted.dropped) {
+        this.dropped = true;
+        return;
+      }
+      value = redacted.value;
+    }
+    const budget = this.safeguards.truncation.maxContentBytes;
+    let outcome: TruncationOutcome;
+    let result: unknown;
+    switch (kind) {
+      case 'parts': {
+        const r = truncateParts(value as never, budget, this.options);
+        outcome = r;
+        result = r.parts;
+        break;
+      }
+      case 'input': {
+        const r = truncateInputMessages(value as never, budget, this.options);
+        outcome = r;
+        result = r.messages;
+        break;
+      }
+      case 'output': {
+        const r = truncateOutputMessages(value as never, budget, this.options);
+        outcome = r;
+        result = r.messages;
+        break;
+      }
+      case 'json': {
+        const r = truncateJsonValue(value, budget, this.options);
+        outcome = r;
+        result = r.value;
+        break;
+      }
+    }
+    this.json[attribute] = outcome.json;
+    this.structured[attribute] = result as AnyValue;
+    if (outcome.truncated) this.truncated = true;
+    if (kind === 'input' && outcome.droppedCount > 0) this.originalInputCount = outcome.originalCount;
   }
-  if (request?.inputMessages) {
-    pieces.push({ attribute: sc.ATTR_GEN_AI_INPUT_MESSAGES, field: 'input.messages', value: request.inputMessages, fit: fitInput });
+
+  meta(): Attributes {
+    const meta: Attributes = {};
+    if (this.originalInputCount !== undefined) meta[sc.ATTR_GENAI_APP_INPUT_MESSAGES_ORIGINAL_COUNT] = this.originalInputCount;
+    if (this.redactions > 0) meta[sc.ATTR_GENAI_APP_CONTENT_REDACTIONS] = this.redactions;
+    if (this.dropped) meta[sc.ATTR_GENAI_APP_CONTENT_DROPPED] = true;
+    if (this.truncated) meta[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
+    return meta;
   }
-  if (request?.toolDefinitions && request.toolDefinitions.length > 0) {
-    pieces.push({ attribute: sc.ATTR_GEN_AI_TOOL_DEFINITIONS, field: 'tool.definitions', value: request.toolDefinitions, fit: fitJson });
-  }
-  if (output) pieces.push({ attribute: sc.ATTR_GEN_AI_OUTPUT_MESSAGES, field: 'output.messages', value: output, fit: fitOutput });
-  return pieces;
 }
 
 export function prepareContent(
@@ -68,37 +105,16 @@ export function prepareContent(
   output: OutputMessage[] | undefined,
   safeguards: ContentSafeguards,
 ): PreparedContent {
-  const json: Record<string, string> = {};
-  const structured: Record<string, AnyValue> = {};
-  const meta: Attributes = {};
-  const { redactor, truncation } = safeguards;
-  let redactions = 0;
-  let dropped = false;
-  let truncated = false;
-  for (const piece of piecesOf(request, output)) {
-    let value = piece.value;
-    if (redactor.active) {
-      const redacted = redactor.redactContent(value, { field: piece.field });
-      redactions += redacted.count;
-      // The app's hook failed on this piece: leave it out, keep the rest of the telemetry.
-      if (redacted.dropped) {
-        dropped = true;
-        continue;
-      }
-      value = redacted.value;
-    }
-    const fitted = piece.fit(value as never, truncation.maxContentBytes, truncation.captureInlineBinary);
-    json[piece.attribute] = fitted.json;
-    structured[piece.attribute] = fitted.result as AnyValue;
-    if (fitted.truncated) truncated = true;
-    if (piece.attribute === sc.ATTR_GEN_AI_INPUT_MESSAGES && fitted.droppedCount > 0) {
-      meta[sc.ATTR_GENAI_APP_INPUT_MESSAGES_ORIGINAL_COUNT] = fitted.originalCount;
-    }
+  const prepared = new ContentPreparation(safeguards);
+  if (request?.systemInstructions && request.systemInstructions.length > 0) {
+    prepared.add(sc.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, 'system_instructions', 'parts', request.systemInstructions);
   }
-  if (redactions > 0) meta[sc.ATTR_GENAI_APP_CONTENT_REDACTIONS] = redactions;
-  if (dropped) meta[sc.ATTR_GENAI_APP_CONTENT_DROPPED] = true;
-  if (truncated) meta[sc.ATTR_GENAI_APP_CONTENT_TRUNCATED] = true;
-  return { json, structured, meta };
+  if (request?.inputMessages) prepared.add(sc.ATTR_GEN_AI_INPUT_MESSAGES, 'input.messages', 'input', request.inputMessages);
+  if (request?.toolDefinitions && request.toolDefinitions.length > 0) {
+    prepared.add(sc.ATTR_GEN_AI_TOOL_DEFINITIONS, 'tool.definitions', 'json', request.toolDefinitions);
+  }
+  if (output) prepared.add(sc.ATTR_GEN_AI_OUTPUT_MESSAGES, 'output.messages', 'output', output);
+  return { json: prepared.json, structured: prepared.structured, meta: prepared.meta() };
 }
 
 /** Content of a stage span (tool arguments and result, retrieval query and documents), by attribute. */

@@ -16,6 +16,7 @@ import { offerContentSettings } from './configured-content';
 import { type CaptureMode, resolveCaptureMode } from './content-mode';
 import { type ContentSafeguards, resolveContentSafeguards } from './content-safeguards';
 import { resolveIdleTimeout } from './idle-timeout';
+import { resolveTimePerOutputChunk } from './chunk-timing';
 import { type GenAIInstruments, createGenAIInstruments } from './instruments';
 import type { InstrumentedSdk } from './instrumented-sdk';
 import { Invocation } from './invocation';
@@ -39,6 +40,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
   declare private _captureMode: CaptureMode | undefined;
   declare private _contentSafeguards: ContentSafeguards | undefined;
   declare private _idleTimeoutMs: number | undefined;
+  declare private _timePerOutputChunk: boolean | undefined;
   declare private _explicitEventLogger: EventLogger | undefined;
   declare private _globalLoggerProvider: unknown;
   declare private _globalEventLogger: EventLogger | undefined;
@@ -217,6 +219,7 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
     this._captureMode = undefined;
     this._contentSafeguards = undefined;
     this._idleTimeoutMs = undefined;
+    this._timePerOutputChunk = undefined;
     offerContentSettings(this);
   }
 
@@ -263,6 +266,10 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   get idleTimeoutMs(): number {
     return (this._idleTimeoutMs ??= resolveIdleTimeout(this.getConfig().idleTimeout));
+  }
+
+  get recordsTimePerOutputChunk(): boolean {
+    return (this._timePerOutputChunk ??= resolveTimePerOutputChunk(this.getConfig().timePerOutputChunk));
   }
 
   get captureMode(): CaptureMode {

@@ -9,6 +9,7 @@ export type { InstrumentedSdk } from './instrumented-sdk';
 export * from './invocation';
 export { endOpenInvocations, openInvocationCount, type AbandonCause } from './open-invocations';
 export { IDLE_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT_MS } from './idle-timeout';
+export { TIME_PER_OUTPUT_CHUNK_ENV } from './chunk-timing';
 export * from './model';
 export * from './module-exports';
 export { perClient } from './per-client';

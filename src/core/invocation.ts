@@ -15,7 +15,8 @@ import { type FailureKind, RecordedSpan } from './recorded-span';
 import { reportFailure, safely } from './safely';
 import * as sc from './semconv';
 import { markRecordedCall } from './unpatched-sdk';
-import { metricAttributes, requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
+import { type MetricAttributeSet, metricAttributeSet } from './metric-attribute-sets';
+import { requestAttributes, responseAttributes, samplingAttributes, spanName } from './span-attributes';
 import type { GenAITelemetry } from './telemetry';
 
 const INFO_SEVERITY = 9;
@@ -29,7 +30,9 @@ export class Invocation implements OpenCall {
   private firstChunkAt: number | undefined;
   private lastChunkAt: number | undefined;
   /** Gaps between chunks (s), recorded when the call ends so they carry the response attributes. */
-  private readonly chunkGaps: number[] = [];
+  private chunkGaps: number[] | undefined;
+  /** Whether the gaps are recorded (see ./chunk-timing.ts). */
+  private readonly timesChunks: boolean;
   /** See OpenCall: set once the call waits on the app, moved on by every chunk. */
   idleSince: number | undefined;
   readonly idleTimeoutMs: number;
@@ -47,16 +50,19 @@ export class Invocation implements OpenCall {
       name: spanName(request),
       kind: SpanKind.CLIENT,
       attributes: samplingAttributes(request),
-      parentContext,
+      // Marked as a recorded call: the SDK's HTTP request inside it is known to come from a patched copy
+      // (./unpatched-sdk.ts). The parent is marked, not the span's context: calls made from one context
+      // share its marked copy, so the span's context is the only new one per call.
+      parentContext: markRecordedCall(parentContext),
     });
-    // Marked as a recorded call: the SDK's HTTP request inside it is known to come from a patched copy (./unpatched-sdk.ts).
-    this.context = markRecordedCall(this.recorded.context);
+    this.context = this.recorded.context;
     // Content is captured at the start: the app may mutate its message array while a stream runs.
     this.requestContent =
       this.recorded.capturesContent && request.content
         ? safely('converting request content', request.content, undefined)
         : undefined;
     this.idleTimeoutMs = telemetry.idleTimeoutMs ?? 0;
+    this.timesChunks = telemetry.recordsTimePerOutputChunk !== false;
     trackOpenCall(this);
   }
 
@@ -106,8 +112,9 @@ export class Invocation implements OpenCall {
     if (this.idleSince !== undefined) this.idleSince = now;
     if (this.firstChunkAt === undefined) {
       this.firstChunkAt = now;
-    } else if (this.lastChunkAt !== undefined) {
-      this.chunkGaps.push((now - this.lastChunkAt) / 1000);
+    } else if (this.lastChunkAt !== undefined && this.timesChunks) {
+      // Made at the second chunk: a call that does not stream allocates no array.
+      (this.chunkGaps ??= []).push((now - this.lastChunkAt) / 1000);
     }
     this.lastChunkAt = now;
   }
@@ -202,9 +209,9 @@ export class Invocation implements OpenCall {
       this.emitExceptionEvent(callAttrs, exception);
     }
 
-    const metricAttrs = metricAttributes(this.request, response, recorded.contextMetricAttributes());
+    const metricAttrs = metricAttributeSet(this.request, response, recorded.contextMetricAttributes());
     this.recordTokenAndChunkMetrics(response, metricAttrs, ttfc);
-    recorded.end(durationS, this.telemetry.instruments.operationDuration, metricAttrs, failure?.errorType);
+    recorded.end(durationS, this.telemetry.instruments.operationDuration, metricAttrs.base, failure?.errorType);
   }
 
   /**
@@ -231,23 +238,19 @@ export class Invocation implements OpenCall {
   }
 
   /** The call's metrics besides its duration (see RecordedSpan.end). */
-  private recordTokenAndChunkMetrics(response: InvocationResponse, base: Attributes, ttfc: number | undefined): void {
+  private recordTokenAndChunkMetrics(response: InvocationResponse, attributes: MetricAttributeSet, ttfc: number | undefined): void {
     const { instruments } = this.telemetry;
     const usage = response.usage;
     if (usage?.inputTokens !== undefined) {
-      instruments.tokenUsage.record(usage.inputTokens, {
-        ...base,
-        [sc.ATTR_GEN_AI_TOKEN_TYPE]: sc.GEN_AI_TOKEN_TYPE_VALUE_INPUT,
-      });
+      instruments.tokenUsage.record(usage.inputTokens, attributes.tokens(sc.GEN_AI_TOKEN_TYPE_VALUE_INPUT));
     }
     if (usage?.outputTokens !== undefined) {
-      instruments.tokenUsage.record(usage.outputTokens, {
-        ...base,
-        [sc.ATTR_GEN_AI_TOKEN_TYPE]: sc.GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
-      });
+      instruments.tokenUsage.record(usage.outputTokens, attributes.tokens(sc.GEN_AI_TOKEN_TYPE_VALUE_OUTPUT));
     }
+    const base = attributes.base;
     if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, base);
-    for (const gap of this.chunkGaps) instruments.timePerOutputChunk.record(gap, base);
+    const gaps = this.chunkGaps;
+    if (gaps !== undefined) for (const gap of gaps) instruments.timePerOutputChunk.record(gap, base);
   }
 }
 

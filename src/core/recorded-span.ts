@@ -8,7 +8,7 @@ import type { Attributes, Context, Histogram, Span, SpanKind } from '@openteleme
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { type CaptureMode, capturesOnEvent, capturesOnSpan } from './content-mode';
 import { errorRecord } from './error-record';
-import { safely } from './safely';
+import { reportFailure, safely } from './safely';
 import { type EffectiveGenAIContext, getGenAIContext, contextMetricAttributes, contextSpanAttributes, contextCaptureMode } from './genai-context/metadata';
 import { ATTR_ERROR_TYPE } from './semconv';
 import type { SpanTelemetry } from './telemetry';
@@ -121,9 +121,18 @@ export class RecordedSpan {
 
   /** Ends the span and records `durationS` (see claimEnd) on `histogram`, with `error.type` when the span failed. */
   end(durationS: number, histogram: Histogram, metricAttributes: Attributes, errorType: string | undefined): void {
-    safely('ending a GenAI span', () => this.span.end(), undefined);
+    // Caught inline rather than through `safely`: no closures per call.
+    try {
+      this.span.end();
+    } catch (error) {
+      reportFailure('ending a GenAI span', error);
+    }
     const attributes = errorType === undefined ? metricAttributes : { ...metricAttributes, [ATTR_ERROR_TYPE]: errorType };
-    safely('recording a GenAI duration', () => histogram.record(durationS, attributes), undefined);
+    try {
+      histogram.record(durationS, attributes);
+    } catch (error) {
+      reportFailure('recording a GenAI duration', error);
+    }
   }
 }
 

@@ -39,6 +39,8 @@ export interface GenAITelemetry extends SpanTelemetry {
   readonly eventLogger: EventLogger;
   /** How long a call may wait on the app without a sign of life before it is ended as abandoned (ms; 0: never). */
   readonly idleTimeoutMs?: number;
+  /** Whether streamed calls record time per output chunk (default true; see ./chunk-timing.ts). */
+  readonly recordsTimePerOutputChunk?: boolean;
 }
 
 /** What a StageRecorder needs besides. */

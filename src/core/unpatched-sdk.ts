@@ -51,8 +51,21 @@ export interface SdkRequestSignature {
  */
 const RECORDED_CALL = createContextKey('opentelemetry-instrumentation-genai.recorded_call');
 
+/**
+ * The last context marked, and its marked copy: consecutive calls made from one context (a script, a
+ * loop, a batch job, calls at the top level) share one marked copy instead of a new context each (for
+ * speed). Contexts are immutable, so the copy stays right; this holds on to that one context meanwhile.
+ */
+let lastUnmarked: Context | undefined;
+let lastMarked: Context | undefined;
+
 export function markRecordedCall(ctx: Context): Context {
-  return ctx.setValue(RECORDED_CALL, true);
+  if (ctx === lastUnmarked && lastMarked !== undefined) return lastMarked;
+  if (ctx.getValue(RECORDED_CALL) === true) return ctx;
+  const marked = ctx.setValue(RECORDED_CALL, true);
+  lastUnmarked = ctx;
+  lastMarked = marked;
+  return marked;
 }
 
 /** One outgoing request, read from whichever channel published it. */

@@ -214,6 +214,31 @@ describe('streaming metrics', () => {
     expect(received).toHaveLength(3);
     expect(await chunkMetricCounts()).toEqual({ ttfc: 1, perChunk: 2 });
   });
+
+  it('records no time per output chunk with timePerOutputChunk false, and everything else as before', async () => {
+    tel.instrumentation.setConfig({ captureMessageContent: 'SPAN_ONLY', timePerOutputChunk: false });
+    server.enqueue(sse(textStream(['a', 'b'])));
+    const received = await collect(await newClient().chat.completions.create(streamParams()));
+    expect(received).toHaveLength(3);
+    expect(await chunkMetricCounts()).toEqual({ ttfc: 1, perChunk: 0 });
+    const span = onlySpan(tel);
+    expect(span.attributes[ATTR_TTFC]).toEqual(expect.any(Number));
+    expect(span.attributes['gen_ai.output.messages']).toEqual(expect.stringContaining('ab'));
+    const duration = metricPoints(await tel.metrics(), 'gen_ai.client.operation.duration');
+    expect(duration.map((p) => p.value.count)).toEqual([1]);
+  });
+
+  it('OTEL_INSTRUMENTATION_GENAI_TIME_PER_OUTPUT_CHUNK=false wins over the option', async () => {
+    process.env.OTEL_INSTRUMENTATION_GENAI_TIME_PER_OUTPUT_CHUNK = 'false';
+    try {
+      tel.instrumentation.setConfig({ captureMessageContent: 'SPAN_ONLY', timePerOutputChunk: true });
+      server.enqueue(sse(textStream(['a', 'b'])));
+      await collect(await newClient().chat.completions.create(streamParams()));
+      expect(await chunkMetricCounts()).toEqual({ ttfc: 1, perChunk: 0 });
+    } finally {
+      delete process.env.OTEL_INSTRUMENTATION_GENAI_TIME_PER_OUTPUT_CHUNK;
+    }
+  });
 });
 
 describe('tool calls and multiple choices', () => {

@@ -27,12 +27,12 @@ export function samplingParams(body: Json): RequestParameters {
 
 /** A chat request body's parameters, the shared ones (output type, reasoning level) included. */
 export function chatCompletionsParams(body: Json): RequestParameters {
-  return {
-    ...samplingParams(body),
-    maxTokens: asNumber(body.max_completion_tokens) ?? asNumber(body.max_tokens),
-    outputType: outputType(asObject(body.response_format)?.type),
-    reasoningLevel: asString(body.reasoning_effort),
-  };
+  // Added to samplingParams' object rather than spread into a second one (for speed: once per call).
+  const params = samplingParams(body);
+  params.maxTokens = asNumber(body.max_completion_tokens) ?? asNumber(body.max_tokens);
+  params.outputType = outputType(asObject(body.response_format)?.type);
+  params.reasoningLevel = asString(body.reasoning_effort);
+  return params;
 }
 
 /** A chat request body's content: its messages (system and developer ones included) and tools. */

@@ -1,7 +1,8 @@
 /* chat.completions.create: the Chat Completions translation (../openai-shaped) plus OpenAI's own attributes. */
+import type { Attributes } from '@opentelemetry/api';
 import type { InvocationResponse } from '../../core';
 // Hot-path values from their own modules, not the core index: its `export *` re-exports are getters in CommonJS.
-import { requestIdentity } from '../../core/endpoint';
+import { invocationRequest } from '../../core/endpoint';
 import { asObject, asString, type Json } from '../../core/readers';
 import { StreamAccumulator } from '../../core/stream-accumulator';
 import {
@@ -10,24 +11,32 @@ import {
   chatCompletionsResponse,
   readChatCompletionsChunk,
 } from '../openai-shaped/chat-completions';
-import { OPENAI_RESPONSE_METRIC_KEYS, openaiResponseAttributes, readOpenAIChunkAttributes, serviceTierAttributes } from './openai-attributes';
+import { NO_SERVICE_TIER, OPENAI_RESPONSE_METRIC_KEYS, openaiResponseAttributes, readOpenAIChunkAttributes, serviceTierAttributes } from './openai-attributes';
 import type { StainlessCallTranslation, StainlessResultTranslation } from '../stainless/result-translation';
 import type { Endpoint } from './endpoint';
 import { ATTR_OPENAI_API_TYPE } from '../../core/semconv';
 
 export function chatCall(body: Json, endpoint: Endpoint): StainlessCallTranslation {
   return {
-    request: {
-      ...requestIdentity('chat', asString(body.model), endpoint),
-      params: chatCompletionsParams(body),
-      attributes: {
-        [ATTR_OPENAI_API_TYPE]: 'chat_completions',
-        ...serviceTierAttributes(body.service_tier),
-      },
-      content: () => chatCompletionsContent(body),
-    },
-    results: (captureContent) => chatResults(captureContent),
+    request: invocationRequest(
+      'chat',
+      asString(body.model),
+      endpoint,
+      chatCompletionsParams(body),
+      chatCompletionsAttributes(body.service_tier),
+      () => chatCompletionsContent(body),
+    ),
+    // The function itself, not a closure per call: it uses nothing but its argument.
+    results: chatResults,
   };
+}
+
+/** A request without a service tier (the usual one) shares one frozen object (for speed; nothing writes to it). */
+const CHAT_COMPLETIONS_ATTRIBUTES = Object.freeze({ [ATTR_OPENAI_API_TYPE]: 'chat_completions' });
+
+function chatCompletionsAttributes(serviceTier: unknown): Attributes {
+  const tier = serviceTierAttributes(serviceTier);
+  return tier === NO_SERVICE_TIER ? CHAT_COMPLETIONS_ATTRIBUTES : { [ATTR_OPENAI_API_TYPE]: 'chat_completions', ...tier };
 }
 
 function chatResults(captureContent: boolean): StainlessResultTranslation {

@@ -5,9 +5,12 @@ import { ATTR_OPENAI_REQUEST_SERVICE_TIER, ATTR_OPENAI_RESPONSE_SERVICE_TIER, AT
 
 export const OPENAI_RESPONSE_METRIC_KEYS = [ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT];
 
+/** What serviceTierAttributes returns for a request without a tier: one shared object (for speed), never written to. */
+export const NO_SERVICE_TIER: Attributes = Object.freeze({});
+
 /** Conditionally required when the request sets a tier other than `auto` (the API's default). */
 export function serviceTierAttributes(tier: unknown): Attributes {
-  return typeof tier === 'string' && tier !== 'auto' ? { [ATTR_OPENAI_REQUEST_SERVICE_TIER]: tier } : {};
+  return typeof tier === 'string' && tier !== 'auto' ? { [ATTR_OPENAI_REQUEST_SERVICE_TIER]: tier } : NO_SERVICE_TIER;
 }
 
 /** `openai.response.service_tier` and `openai.response.system_fingerprint` from a response object. */

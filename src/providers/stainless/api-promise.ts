@@ -21,7 +21,7 @@
 import { diag } from '@opentelemetry/api';
 import type { ChunkHandler, Invocation, RecordedCall } from '../../core';
 // From their own modules, not the core index: its `export *` re-exports are getters in CommonJS.
-import { safely } from '../../core/safely';
+import { reportFailure, safely } from '../../core/safely';
 import { tapSettlement } from '../../core/settlement';
 import { StreamObserver } from '../../core/stream-observer';
 import { tapResponseProps } from './response-props-tap';
@@ -58,52 +58,95 @@ function isStreamLike(value: unknown): value is StreamLike {
 /** Attaches the invocation to the SDK's return value and returns that same value. */
 export function observeApiPromise<T>(returned: T, call: RecordedCall<StainlessResultTranslation>): T {
   if (!isAPIPromiseLike(returned)) return observeUnknownReturn(returned, call) as T;
-  const { invocation, results: translator } = call;
   const apiPromise = returned;
-  /** Whether the stream is observed: its Stream's iterator wrapped, or its body tapped (`_responseProps`). */
-  let streamObserved = false;
-  /** Claims the stream for one observer: true for the first to ask, false after. */
-  const claimStream = () => {
-    if (streamObserved) return false;
-    streamObserved = true;
-    return true;
-  };
-
-  /** Records the SDK's parsed result (idempotent: the invocation ends once, a stream is observed once). */
-  const onParsed = (result: unknown) => {
-    invocation.settling = false;
-    if (translator.stream && isStreamLike(result)) {
-      if (claimStream()) observeStream(result, invocation, translator.stream());
-    } else {
-      call.end(result);
-    }
-  };
-  observeParsing(apiPromise, invocation, onParsed, (error) => call.fail(error));
+  const observation = new ApiPromiseObservation(call);
+  observeParsing(apiPromise, observation, true);
 
   // The response has arrived: the call now waits on the app to parse it. Observed on a promise that
-  // takes the original's place, so a failure nobody awaits stays an unhandled rejection.
-  apiPromise.responsePromise = tapSettlement(
-    apiPromise.responsePromise,
-    () => invocation.waitOnApp(),
-    (error) => call.fail(error),
+  // takes the original's place, so a failure nobody awaits stays an unhandled rejection (as
+  // tapSettlement does, with the observation's own methods: two closures per call instead of four).
+  apiPromise.responsePromise = apiPromise.responsePromise.then(
+    (response) => {
+      observation.responded();
+      return response;
+    },
+    (error: unknown) => {
+      observation.failed(error);
+      throw error;
+    },
   );
 
+  observeAsResponse(apiPromise, observation);
+  tapResponseProps(apiPromise, call.invocation, call.results, observation);
+  call.invocation.watch(apiPromise);
+  return returned;
+}
+
+/**
+ * What one call's APIPromise (and the children the SDK helpers make of it) reports to: one object per
+ * call holding what the hooks share, so each hook is one small closure over it (for speed).
+ */
+class ApiPromiseObservation {
+  readonly invocation: Invocation;
+  /** Whether the stream is observed: its Stream's iterator wrapped, or its body tapped (`_responseProps`). */
+  private streamObserved = false;
+
+  constructor(readonly call: RecordedCall<StainlessResultTranslation>) {
+    this.invocation = call.invocation;
+  }
+
+  /** Claims the stream for one observer: true for the first to ask, false after. */
+  claimStream(): boolean {
+    if (this.streamObserved) return false;
+    this.streamObserved = true;
+    return true;
+  }
+
+  /** Records the SDK's parsed result (idempotent: the invocation ends once, a stream is observed once). */
+  parsed(result: unknown): void {
+    const invocation = this.invocation;
+    invocation.settling = false;
+    const translator = this.call.results;
+    if (translator.stream && isStreamLike(result)) {
+      if (this.claimStream()) observeStream(result, invocation, translator.stream());
+    } else {
+      this.call.end(result);
+    }
+  }
+
+  /** The HTTP response arrived (see Invocation.waitOnApp). */
+  responded(): void {
+    try {
+      this.invocation.waitOnApp();
+    } catch (err) {
+      reportFailure('observing a call result', err);
+    }
+  }
+
+  /** The request or the parsing of its response failed. */
+  failed(error: unknown): void {
+    try {
+      this.call.fail(error);
+    } catch (err) {
+      reportFailure('observing a call failure', err);
+    }
+  }
+}
+
+/** `asResponse()`: a caller that only takes the raw body never parses; the call then ends when that response arrives. */
+function observeAsResponse(apiPromise: APIPromiseLike, observation: ApiPromiseObservation): void {
   const originalAsResponse = apiPromise.asResponse;
   apiPromise.asResponse = function (this: APIPromiseLike, ...args: unknown[]) {
-    const parsing = () => this.parsedPromise !== undefined;
+    const self = this;
     return tapSettlement(
-      originalAsResponse.apply(this, args),
+      originalAsResponse.apply(self, args),
       // withResponse() parses too (and starts parsing first); only a raw-only caller ends here.
       () => {
-        if (!parsing()) invocation.end({});
+        if (self.parsedPromise === undefined) observation.invocation.end({});
       },
       () => undefined,
     );
   };
-
-  tapResponseProps(apiPromise, invocation, translator, claimStream);
-  invocation.watch(apiPromise);
-  return returned;
 }
 
 /**
@@ -112,26 +155,21 @@ export function observeApiPromise<T>(returned: T, call: RecordedCall<StainlessRe
  * as an own closure over the original parser, so children made by the SDK helpers (`responses.parse`,
  * `responses.stream`, `chat.completions.parse`/`stream`/`runTools`) never call `parseResponse`: the
  * transform they pass is where the parsed value shows up, and the child's own parser is where a parse
- * failure shows up. `onParsed` gets the value before any helper transform; it is only called at the
- * top level and from transforms, never with a child's transformed value.
+ * failure shows up. `observeValues`: the parsed value is recorded (before any helper transform); only at
+ * the top level and from transforms, never with a child's transformed value.
  */
-function observeParsing(
-  apiPromise: APIPromiseLike,
-  invocation: Invocation,
-  onParsed: ((result: unknown) => void) | undefined,
-  onError: (error: unknown) => void,
-): void {
+function observeParsing(apiPromise: APIPromiseLike, observation: ApiPromiseObservation, observeValues: boolean): void {
   const originalParse = apiPromise.parseResponse;
   apiPromise.parseResponse = function (this: unknown, ...args: unknown[]) {
     // The APIPromise may be collected while its value is being parsed: not a sign of abandonment.
-    invocation.settling = true;
+    observation.invocation.settling = true;
     return Promise.resolve(originalParse.apply(this, args)).then(
       (result) => {
-        if (onParsed) onParsed(result);
+        if (observeValues) observation.parsed(result);
         return result;
       },
       (error: unknown) => {
-        onError(error);
+        observation.failed(error);
         throw error;
       },
     );
@@ -139,13 +177,12 @@ function observeParsing(
 
   const originalThenUnwrap = apiPromise._thenUnwrap;
   if (typeof originalThenUnwrap !== 'function') return;
-  const observeRaw = onParsed;
   apiPromise._thenUnwrap = function (this: unknown, transform: unknown, ...rest: unknown[]) {
     if (typeof transform !== 'function') return originalThenUnwrap.call(this, transform, ...rest);
     const child = originalThenUnwrap.call(
       this,
       function (this: unknown, value: unknown, ...transformArgs: unknown[]) {
-        if (observeRaw) safely('reading an SDK response', () => observeRaw(value), undefined);
+        if (observeValues) safely('reading an SDK response', () => observation.parsed(value), undefined);
         return (transform as (...a: unknown[]) => unknown).call(this, value, ...transformArgs);
       },
       ...rest,
@@ -153,8 +190,8 @@ function observeParsing(
     // The child parses on its own: observe its failures (and its children's), not its transformed values.
     // The app holds the child instead of this promise: it is a handle of the call too.
     if (isAPIPromiseLike(child)) {
-      observeParsing(child, invocation, undefined, onError);
-      invocation.watch(child);
+      observeParsing(child, observation, false);
+      observation.invocation.watch(child);
     }
     return child;
   };

@@ -21,13 +21,13 @@ interface ResponsePropsLike {
 
 /**
  * Hooks `_responseProps()` of one APIPromise, for a translator that decodes SSE events itself: a streamed
- * body it hands out is tapped, unless `claimStream` says the stream is observed already.
+ * body it hands out is tapped, unless `streams.claimStream()` says the stream is observed already.
  */
 export function tapResponseProps(
   apiPromise: { _responseProps?: (...args: unknown[]) => unknown },
   invocation: Invocation,
   translator: StainlessResultTranslation,
-  claimStream: () => boolean,
+  streams: { claimStream(): boolean },
 ): void {
   const originalResponseProps = apiPromise._responseProps;
   const { stream: newHandler, sseEvent } = translator;
@@ -39,7 +39,7 @@ export function tapResponseProps(
     return tapSettlement(
       props,
       (p) => {
-        if (!isStreamingProps(p) || !claimStream()) return;
+        if (!isStreamingProps(p) || !streams.claimStream()) return;
         const observing = safely(
           'observing a streamed body',
           () => {

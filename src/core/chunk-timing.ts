@@ -5,21 +5,17 @@
  * apps that do not use that metric: its points are most of a stream's metric work (10 of the 14 records of
  * a 10-chunk stream). An unreadable value gets one diag warning and means the default.
  */
-import { diag } from '@opentelemetry/api';
+import { resolveBooleanSetting } from './boolean-setting';
 
 export const TIME_PER_OUTPUT_CHUNK_ENV = 'OTEL_INSTRUMENTATION_GENAI_TIME_PER_OUTPUT_CHUNK';
 
+const TIME_PER_OUTPUT_CHUNK = {
+  envName: TIME_PER_OUTPUT_CHUNK_ENV,
+  optionName: 'timePerOutputChunk',
+  defaultValue: true,
+  defaultMeans: 'time per output chunk is recorded',
+};
+
 export function resolveTimePerOutputChunk(configValue: unknown, env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = env[TIME_PER_OUTPUT_CHUNK_ENV]?.trim();
-  if (raw) {
-    const text = raw.toLowerCase();
-    if (text === 'true') return true;
-    if (text === 'false') return false;
-    diag.warn(`${TIME_PER_OUTPUT_CHUNK_ENV}=${JSON.stringify(raw)} is not true or false; time per output chunk is recorded.`);
-    return true;
-  }
-  if (configValue === undefined) return true;
-  if (typeof configValue === 'boolean') return configValue;
-  diag.warn(`timePerOutputChunk=${JSON.stringify(configValue)} is not a boolean; time per output chunk is recorded.`);
-  return true;
+  return resolveBooleanSetting(TIME_PER_OUTPUT_CHUNK, configValue, env[TIME_PER_OUTPUT_CHUNK_ENV]);
 }

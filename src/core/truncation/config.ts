@@ -11,6 +11,7 @@
  * source) gets exactly one diag warning and means the default.
  */
 import { diag } from '@opentelemetry/api';
+import { describeValue, resolveBooleanSetting } from '../boolean-setting';
 
 export const MAX_CONTENT_BYTES_ENV = 'OTEL_INSTRUMENTATION_GENAI_MAX_CONTENT_BYTES';
 export const CAPTURE_INLINE_BINARY_ENV = 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_INLINE_BINARY';
@@ -70,7 +71,7 @@ function resolveMaxContentBytes(configValue: unknown, raw: string | undefined): 
     return atLeastMinimum(configValue, `maxContentBytes=${configValue}`);
   }
   diag.warn(
-    `maxContentBytes=${describe(configValue)} is not a positive integer; ` +
+    `maxContentBytes=${describeValue(configValue)} is not a positive integer; ` +
       `using the default of ${DEFAULT_MAX_CONTENT_BYTES} bytes.`,
   );
   return DEFAULT_MAX_CONTENT_BYTES;
@@ -83,23 +84,13 @@ function atLeastMinimum(n: number, what: string): number {
 }
 
 function resolveCaptureInlineBinary(configValue: unknown, raw: string | undefined): boolean {
-  if (raw !== undefined && raw.trim() !== '') {
-    const text = raw.trim().toLowerCase();
-    if (text === 'true') return true;
-    if (text === 'false') return false;
-    diag.warn(`${CAPTURE_INLINE_BINARY_ENV}=${JSON.stringify(raw)} is not true or false; inline binary will not be captured.`);
-    return false;
-  }
-  if (configValue === undefined) return false;
-  if (typeof configValue === 'boolean') return configValue;
-  diag.warn(`captureInlineBinary=${describe(configValue)} is not a boolean; inline binary will not be captured.`);
-  return false;
+  return resolveBooleanSetting(CAPTURE_INLINE_BINARY, configValue, raw);
 }
 
-function describe(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
+const CAPTURE_INLINE_BINARY = {
+  envName: CAPTURE_INLINE_BINARY_ENV,
+  optionName: 'captureInlineBinary',
+  defaultValue: false,
+  defaultMeans: 'inline binary will not be captured',
+};
+

@@ -46,26 +46,31 @@ const ESBUILD = 'esbuild@0.28.2';
 const registerScenarios = (line) =>
   ['esm', 'cjs'].map((kind) => ({ name: `register-${kind}`, args: ['register-launcher.mjs', line, kind] }));
 
+// The 2.x line's packages and apps, run on the pinned Node and on the machine's Node 20.
+const OTEL_2X_APPS = {
+  dependencies: {
+    '@opentelemetry/api': '~1.9.0',
+    '@opentelemetry/api-logs': '>=0.200.0 <0.300.0',
+    '@opentelemetry/instrumentation': '>=0.200.0 <0.300.0',
+    '@opentelemetry/sdk-trace-node': '^2.0.0',
+    '@opentelemetry/sdk-trace-base': '^2.0.0',
+    '@opentelemetry/sdk-metrics': '^2.0.0',
+    '@opentelemetry/sdk-logs': '>=0.200.0 <0.300.0',
+    '@opentelemetry/sdk-node': '>=0.200.0 <0.300.0',
+  },
+  files: ['compat-common.cjs', 'app-otel2.cjs', ...REGISTER_FILES],
+  scenarios: [
+    ...['register-providers', 'global-register', 'global-late', 'global-only', 'nodesdk'].map((s) => ({
+      name: s,
+      args: ['app-otel2.cjs', s],
+    })),
+    ...registerScenarios('otel-2.x'),
+  ],
+};
+
 const LINES = {
   'otel-2.x': {
-    dependencies: {
-      '@opentelemetry/api': '~1.9.0',
-      '@opentelemetry/api-logs': '>=0.200.0 <0.300.0',
-      '@opentelemetry/instrumentation': '>=0.200.0 <0.300.0',
-      '@opentelemetry/sdk-trace-node': '^2.0.0',
-      '@opentelemetry/sdk-trace-base': '^2.0.0',
-      '@opentelemetry/sdk-metrics': '^2.0.0',
-      '@opentelemetry/sdk-logs': '>=0.200.0 <0.300.0',
-      '@opentelemetry/sdk-node': '>=0.200.0 <0.300.0',
-    },
-    files: ['compat-common.cjs', 'app-otel2.cjs', ...REGISTER_FILES],
-    scenarios: [
-      ...['register-providers', 'global-register', 'global-late', 'global-only', 'nodesdk'].map((s) => ({
-        name: s,
-        args: ['app-otel2.cjs', s],
-      })),
-      ...registerScenarios('otel-2.x'),
-    ],
+    ...OTEL_2X_APPS,
     // The README's install command with the 2.x line's ranges, and openai 4 (whose shims the ESM
     // snippet's `include` list must keep working).
     readme: { versions: { '@opentelemetry/api': '~1.9.0', '@opentelemetry/sdk-node': '>=0.200.0 <0.300.0' }, openai: 'openai@4', sdkNode: /^0\.2\d\d\./ },
@@ -77,24 +82,7 @@ const LINES = {
     node: 'system',
     label: 'otel-2.x', // what the 2.x apps call their line in their verdicts
     openai: '^4.0.0', // the apps check the patch on OpenAI.Chat.Completions, where openai 4 and 7 have it
-    dependencies: {
-      '@opentelemetry/api': '~1.9.0',
-      '@opentelemetry/api-logs': '>=0.200.0 <0.300.0',
-      '@opentelemetry/instrumentation': '>=0.200.0 <0.300.0',
-      '@opentelemetry/sdk-trace-node': '^2.0.0',
-      '@opentelemetry/sdk-trace-base': '^2.0.0',
-      '@opentelemetry/sdk-metrics': '^2.0.0',
-      '@opentelemetry/sdk-logs': '>=0.200.0 <0.300.0',
-      '@opentelemetry/sdk-node': '>=0.200.0 <0.300.0',
-    },
-    files: ['compat-common.cjs', 'app-otel2.cjs', ...REGISTER_FILES],
-    scenarios: [
-      ...['register-providers', 'global-register', 'global-late', 'global-only', 'nodesdk'].map((s) => ({
-        name: s,
-        args: ['app-otel2.cjs', s],
-      })),
-      ...registerScenarios('otel-2.x'),
-    ],
+    ...OTEL_2X_APPS,
     readme: { versions: {}, openai: 'openai', sdkNode: /^0\.2\d\d\./ },
   },
   // The 2.x line's logs SDK before 0.211.0 (allowed by this package's ranges), which drops array/map log

@@ -6,9 +6,11 @@
  * never lets the require hook see an SDK load, so these apps are where the module hooks are exercised.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPTURE_CONTENT_ENV } from './env';
+import { startOtlpReceiver } from '../../scripts/demo/otlp-receiver.mjs';
 
 export const ROOT = join(__dirname, '..', '..');
 const APPS = join(ROOT, 'test', 'apps');
@@ -110,4 +112,31 @@ export function useBuiltPackage(): void {
       console.warn(`module-systems: dist/ is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}; these tests run the built package, so run \`npm run build\` (\`npm test\` does).`);
     }
   });
+}
+
+/**
+ * For each test of the enclosing block: a loopback OTLP/HTTP JSON receiver the app exports to, and a
+ * scratch directory of its own (the app's spool, a bundle), both gone after the test.
+ */
+export function useAppReceiver(scratchPrefix: string): { readonly receiver: Awaited<ReturnType<typeof startOtlpReceiver>>; readonly scratchDir: string } {
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>> | undefined;
+  let scratchDir: string | undefined;
+  beforeEach(async () => {
+    receiver = await startOtlpReceiver();
+    scratchDir = mkdtempSync(join(tmpdir(), scratchPrefix));
+  });
+  afterEach(async () => {
+    await receiver?.close();
+    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  });
+  return {
+    get receiver() {
+      if (!receiver) throw new Error('useAppReceiver: the receiver exists only inside a test');
+      return receiver;
+    },
+    get scratchDir() {
+      if (!scratchDir) throw new Error('useAppReceiver: the scratch directory exists only inside a test');
+      return scratchDir;
+    },
+  };
 }

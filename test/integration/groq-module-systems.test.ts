@@ -6,14 +6,12 @@
  * entry points, call the loopback mock, and export OTLP/HTTP JSON to a receiver in this process. Each app
  * also runs without the flag: nothing patched, nothing exported.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runApp, useBuiltPackage, type AppResult } from '../helpers/child-app';
+import { ROOT, runApp, useAppReceiver, useBuiltPackage, type AppResult } from '../helpers/child-app';
 import { useMockServer } from '../helpers/testbed';
 import { groqChatCompletion, groqEmbeddings, groqTextStream, groqUsage } from '../fixtures/groq';
 import { MockOpenAIServer, json, sse } from '../mock-servers/openai-server';
-import { spansFromOtlp, startOtlpReceiver, type ReceivedOtlp } from '../../scripts/demo/otlp-receiver.mjs';
+import { spansFromOtlp, type ReceivedOtlp } from '../../scripts/demo/otlp-receiver.mjs';
 
 const APPS = join(ROOT, 'test', 'apps');
 const REGISTER = 'opentelemetry-instrumentation-genai/register';
@@ -39,16 +37,7 @@ function metricNames(received: ReceivedOtlp): string[] {
 describe('module systems: `-r` and `--import` of the register hook patch the real groq-sdk', () => {
   useBuiltPackage();
   const server = useMockServer(new MockOpenAIServer());
-  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
-  let spoolDir: string;
-  beforeEach(async () => {
-    receiver = await startOtlpReceiver();
-    spoolDir = mkdtempSync(join(tmpdir(), 'genai-groq-spool-'));
-  });
-  afterEach(async () => {
-    await receiver.close();
-    rmSync(spoolDir, { recursive: true, force: true });
-  });
+  const app = useAppReceiver('genai-groq-spool-');
 
   async function run(args: string[]): Promise<GroqAppResult> {
     server.enqueue(
@@ -58,10 +47,10 @@ describe('module systems: `-r` and `--import` of the register hook patch the rea
     );
     const env = {
       GROQ_BASE_URL_FOR_TEST: server.origin,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_ENDPOINT: app.receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_SERVICE_NAME: 'groq-module-systems',
-      OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR: spoolDir,
+      OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR: app.scratchDir,
     };
     // Only this test's OTEL_* variables reach the app.
     const outerOtel = Object.keys(process.env).filter((k) => k.startsWith('OTEL_') && !(k in env));
@@ -76,7 +65,7 @@ describe('module systems: `-r` and `--import` of the register hook patch the rea
   }
 
   function expectGroqSpans(): void {
-    const spans = spansFromOtlp(receiver.received.resourceSpans).sort((a, b) => a.startMs - b.startMs);
+    const spans = spansFromOtlp(app.receiver.received.resourceSpans).sort((a, b) => a.startMs - b.startMs);
     const common = { 'gen_ai.provider.name': 'groq', 'server.address': '127.0.0.1', 'server.port': server.port };
     expect(spans.map((s) => s.name)).toEqual(['chat llama-3.3-70b-versatile', 'chat llama-3.3-70b-versatile', 'embeddings nomic-embed-text-v1_5']);
     const [plain, streamed, embeddings] = spans;
@@ -113,7 +102,7 @@ describe('module systems: `-r` and `--import` of the register hook patch the rea
       'gen_ai.embeddings.dimension.count': 3,
       'gen_ai.usage.input_tokens': 2,
     });
-    expect(metricNames(receiver.received)).toEqual([
+    expect(metricNames(app.receiver.received)).toEqual([
       'gen_ai.client.operation.duration',
       'gen_ai.client.operation.time_per_output_chunk',
       'gen_ai.client.operation.time_to_first_chunk',
@@ -131,7 +120,7 @@ describe('module systems: `-r` and `--import` of the register hook patch the rea
   it('CommonJS negative control: without `-r`, nothing is patched and nothing exported', async () => {
     const result = await run([CJS_APP]);
     expect({ chat: result.chatWrapped, embeddings: result.embeddingsWrapped }).toEqual({ chat: false, embeddings: false });
-    expect(receiver.received.requests).toEqual([]);
+    expect(app.receiver.received.requests).toEqual([]);
   });
 
   it('ESM: `node --import .../register` patches `import Groq from "groq-sdk"` (the .mjs build) and its calls reach the OTLP endpoint', async () => {
@@ -145,6 +134,6 @@ describe('module systems: `-r` and `--import` of the register hook patch the rea
   it('ESM negative control: without `--import`, nothing is patched and nothing exported', async () => {
     const result = await run([ESM_APP]);
     expect({ chat: result.chatWrapped, embeddings: result.embeddingsWrapped }).toEqual({ chat: false, embeddings: false });
-    expect(receiver.received.requests).toEqual([]);
+    expect(app.receiver.received.requests).toEqual([]);
   });
 });

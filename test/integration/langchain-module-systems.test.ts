@@ -7,14 +7,12 @@
  * package's BUILT entry points, and export OTLP/HTTP JSON to a receiver in this process. Each app also runs
  * without the flag: nothing patched, nothing exported.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runApp, useBuiltPackage, type AppResult } from '../helpers/child-app';
+import { ROOT, runApp, useAppReceiver, useBuiltPackage, type AppResult } from '../helpers/child-app';
 import { useMockServer } from '../helpers/testbed';
 import { chatCompletion, textChoice, usage } from '../fixtures/chat';
 import { MockOpenAIServer, json } from '../mock-servers/openai-server';
-import { anyValue, startOtlpReceiver } from '../../scripts/demo/otlp-receiver.mjs';
+import { anyValue } from '../../scripts/demo/otlp-receiver.mjs';
 
 const APPS = join(ROOT, 'test', 'apps');
 const REGISTER = 'opentelemetry-instrumentation-genai/register';
@@ -47,25 +45,16 @@ function receivedSpans(resourceSpans: unknown[]): OtlpSpan[] {
 describe('LangChain.js apps under the register hook (real @langchain/core, @langchain/openai, openai)', () => {
   useBuiltPackage();
   const server = useMockServer(new MockOpenAIServer());
-  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
-  let spoolDir: string;
-  beforeEach(async () => {
-    receiver = await startOtlpReceiver();
-    spoolDir = mkdtempSync(join(tmpdir(), 'genai-langchain-spool-'));
-  });
-  afterEach(async () => {
-    await receiver.close();
-    rmSync(spoolDir, { recursive: true, force: true });
-  });
+  const app = useAppReceiver('genai-langchain-spool-');
 
   async function run(args: string[]): Promise<LangChainAppResult> {
     server.enqueue(json(chatCompletion({ id: 'chatcmpl-lc-app', choices: [textChoice('Bonjour')], usage: usage(11, 3) })));
     const env = {
       OPENAI_BASE_URL_FOR_TEST: server.baseURL,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_ENDPOINT: app.receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_SERVICE_NAME: 'langchain-module-systems',
-      OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR: spoolDir,
+      OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR: app.scratchDir,
     };
     const outerOtel = Object.keys(process.env).filter((k) => k.startsWith('OTEL_') && !(k in env));
     const result = await runApp<LangChainAppResult>(args, {
@@ -80,7 +69,7 @@ describe('LangChain.js apps under the register hook (real @langchain/core, @lang
 
   /** invoke_workflow RunnableSequence (the langchain scope) with exactly one chat span under it (the openai scope). */
   function expectChainSpans(): void {
-    const spans = receivedSpans(receiver.received.resourceSpans);
+    const spans = receivedSpans(app.receiver.received.resourceSpans);
     expect(spans.map((s) => [s.name, s.scope])).toEqual([
       ['invoke_workflow RunnableSequence', 'opentelemetry-instrumentation-genai/langchain'],
       ['chat gpt-4o-mini', 'opentelemetry-instrumentation-genai/openai'],
@@ -114,7 +103,7 @@ describe('LangChain.js apps under the register hook (real @langchain/core, @lang
   it('CommonJS negative control: without `-r`, nothing is patched and nothing exported', async () => {
     const result = await run([CJS_APP]);
     expect(result.configureWrapped).toBe(false);
-    expect(receiver.received.requests).toEqual([]);
+    expect(app.receiver.received.requests).toEqual([]);
   });
 
   it('ESM: `node --import .../register` patches @langchain/core\'s ES module files and the chain reaches the OTLP endpoint', async () => {
@@ -128,6 +117,6 @@ describe('LangChain.js apps under the register hook (real @langchain/core, @lang
   it('ESM negative control: without `--import`, nothing is patched and nothing exported', async () => {
     const result = await run([ESM_APP]);
     expect(result.configureWrapped).toBe(false);
-    expect(receiver.received.requests).toEqual([]);
+    expect(app.receiver.received.requests).toEqual([]);
   });
 });

@@ -9,15 +9,12 @@
  * Each records the same tree: invoke_agent over the tool loop's chat and execute_tool spans, then the
  * streamed chat span.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runApp, useBuiltPackage, type AppResult } from '../helpers/child-app';
+import { ROOT, runApp, useAppReceiver, useBuiltPackage, type AppResult } from '../helpers/child-app';
 import { cachedPackage } from '../helpers/cache-install';
 import { useMockServer } from '../helpers/testbed';
 import { chatCompletion, textChoice, textStream, toolCallChoice, usage } from '../fixtures/chat';
 import { MockOpenAIServer, json, sse } from '../mock-servers/openai-server';
-import { startOtlpReceiver } from '../../scripts/demo/otlp-receiver.mjs';
 
 const APPS = join(ROOT, 'test', 'apps');
 const REGISTER = 'opentelemetry-instrumentation-genai/register';
@@ -57,16 +54,7 @@ const EXPECTED_TREE = [
 describe('Vercel AI SDK apps under the register hook', () => {
   useBuiltPackage();
   const server = useMockServer(new MockOpenAIServer());
-  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
-  let scratch: string;
-  beforeEach(async () => {
-    receiver = await startOtlpReceiver();
-    scratch = mkdtempSync(join(tmpdir(), 'genai-vercel-ai-'));
-  });
-  afterEach(async () => {
-    await receiver.close();
-    rmSync(scratch, { recursive: true, force: true });
-  });
+  const app = useAppReceiver('genai-vercel-ai-');
 
   async function run(args: string[], register = true): Promise<VercelAppResult> {
     server.enqueue(
@@ -76,10 +64,10 @@ describe('Vercel AI SDK apps under the register hook', () => {
     );
     const env = {
       OPENAI_BASE_URL_FOR_TEST: server.baseURL,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_ENDPOINT: app.receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_SERVICE_NAME: 'vercel-ai-module-systems',
-      OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR: join(scratch, 'spool'),
+      OTEL_INSTRUMENTATION_GENAI_SPOOL_DIR: join(app.scratchDir, 'spool'),
       GENAI_APP_KIND: args.some((a) => a.endsWith('bundle.mjs')) ? 'bundle' : 'esm',
     };
     const outerOtel = Object.keys(process.env).filter((k) => k.startsWith('OTEL_') && !(k in env));
@@ -90,22 +78,22 @@ describe('Vercel AI SDK apps under the register hook', () => {
 
   it('ESM: `node --import .../register` records the tool loop and the stream', async () => {
     await run(["--import", REGISTER, ESM_APP]);
-    expect(receivedTree(receiver.received.resourceSpans)).toEqual(EXPECTED_TREE);
+    expect(receivedTree(app.receiver.received.resourceSpans)).toEqual(EXPECTED_TREE);
   });
 
   it('CommonJS: `node -r .../register` with require("ai") records the same', async () => {
     await run(['-r', REGISTER, CJS_APP]);
-    expect(receivedTree(receiver.received.resourceSpans)).toEqual(EXPECTED_TREE);
+    expect(receivedTree(app.receiver.received.resourceSpans)).toEqual(EXPECTED_TREE);
   });
 
   it('negative control: without the hook nothing is exported', async () => {
     await run([ESM_APP]);
-    expect(receiver.received.requests).toEqual([]);
+    expect(app.receiver.received.requests).toEqual([]);
   });
 
   it('an esbuild bundle with `ai` inlined (as Next.js builds it) is recorded from the ai:telemetry channel alone', async () => {
     const esbuild = require(cachedPackage('esbuild', 'esbuild@0.28.2'));
-    const bundle = join(scratch, 'bundle.mjs');
+    const bundle = join(app.scratchDir, 'bundle.mjs');
     await esbuild.build({
       entryPoints: [ESM_APP],
       bundle: true,
@@ -121,6 +109,6 @@ describe('Vercel AI SDK apps under the register hook', () => {
     expect(source).toContain('ai:telemetry');
     expect(source).not.toMatch(/from ["']ai["']/);
     await run(['-r', REGISTER, bundle]);
-    expect(receivedTree(receiver.received.resourceSpans)).toEqual(EXPECTED_TREE);
+    expect(receivedTree(app.receiver.received.resourceSpans)).toEqual(EXPECTED_TREE);
   });
 });

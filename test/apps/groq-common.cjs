@@ -6,7 +6,7 @@
 'use strict';
 
 const SDK_MODULE = 'groq-sdk';
-const RESULT_MARKER = 'GENAI_APP_RESULT ';
+const { reportResult: report, requiredEnv, runMain } = require('./app-result.cjs');
 
 /** The client class of a `groq-sdk` module (CommonJS: the module itself, or its `Groq`). */
 const groqClass = (sdkModule) => sdkModule.Groq ?? sdkModule;
@@ -27,23 +27,6 @@ async function makeGroqCalls(Groq, baseURL) {
   for await (const chunk of await client.chat.completions.create({ ...params, stream: true })) streamed += chunk.choices[0]?.delta?.content ?? '';
   const embedding = await client.embeddings.create({ model: 'nomic-embed-text-v1_5', input: 'hello' });
   return { text: completion.choices[0].message.content, streamed, dimensions: embedding.data[0].embedding.length };
-}
-
-function report(fields) {
-  process.stdout.write(RESULT_MARKER + JSON.stringify(fields) + '\n');
-}
-
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
-function runMain(main) {
-  main().catch((err) => {
-    console.error(err && err.stack ? err.stack : err);
-    process.exitCode = 1;
-  });
 }
 
 module.exports = { SDK_MODULE, groqClass, makeGroqCalls, report, requiredEnv, runMain, wrapState };

@@ -6,7 +6,7 @@
  */
 'use strict';
 
-const RESULT_MARKER = 'GENAI_APP_RESULT ';
+const { reportResult: report, requiredEnv, runMain } = require('./app-result.cjs');
 
 /** Whether a method is wrapped (shimmer's marker). */
 const isWrapped = (fn) => typeof fn === 'function' && typeof fn.__original === 'function';
@@ -19,23 +19,6 @@ async function runChain({ ChatPromptTemplate, StringOutputParser, ChatOpenAI }, 
   const model = new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'test-key', maxRetries: 0, configuration: { baseURL } });
   const chain = ChatPromptTemplate.fromMessages([['user', 'Say hi in {lang}']]).pipe(model).pipe(new StringOutputParser());
   return { text: await chain.invoke({ lang: 'French' }) };
-}
-
-function report(fields) {
-  process.stdout.write(RESULT_MARKER + JSON.stringify(fields) + '\n');
-}
-
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
-function runMain(main) {
-  main().catch((err) => {
-    console.error(err && err.stack ? err.stack : err);
-    process.exitCode = 1;
-  });
 }
 
 module.exports = { report, requiredEnv, runChain, runMain, wrapState };

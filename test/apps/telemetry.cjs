@@ -22,7 +22,7 @@ const sdkLogs = require('@opentelemetry/sdk-logs');
 const { inMemoryExporters, isWrapped } = require('../compat/compat-common.cjs');
 
 /** Marks the one stdout line the jest test parses. */
-const RESULT_MARKER = 'GENAI_APP_RESULT ';
+const { RESULT_MARKER, requiredEnv, runMain } = require('./app-result.cjs');
 
 function setupSdk() {
   const { spanExporter, metricReader, logExporter } = inMemoryExporters({ sdkTrace, sdkMetrics, sdkLogs });
@@ -103,13 +103,6 @@ function preloaded(preloadFile) {
   return state;
 }
 
-/** An environment variable the app cannot run without. */
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
 /**
  * Prints the result line: `{ app, registered }`, the app's own `fields()` (read once the recorded
  * telemetry is collected, after the calls) and the recorded spans, metrics and logs; then shuts the SDK down.
@@ -118,14 +111,6 @@ async function report({ sdk, registered }, app, fields) {
   const recorded = await sdk.collect();
   process.stdout.write(RESULT_MARKER + JSON.stringify({ app, registered, ...fields(), ...recorded }) + '\n');
   await sdk.shutdown();
-}
-
-/** Runs the app's async main; a failure is printed and sets the exit code. */
-function runMain(main) {
-  main().catch((err) => {
-    console.error(err && err.stack ? err.stack : err);
-    process.exitCode = 1;
-  });
 }
 
 module.exports = { RESULT_MARKER, isWrapped, preloadEsm, preloaded, report, requiredEnv, runMain, setupSdk, startApp };

@@ -7,6 +7,7 @@ import { diag } from '@opentelemetry/api';
 import { resolveRedactionSettings } from './settings';
 import { scanMaybeJson } from './json-text';
 import { minTextLength, scanText } from './scan';
+import { ScanMemo } from './scan-memo';
 import type { RedactionConfig, RedactionContext, RedactionResult, RedactionTally, Redactor } from './types';
 import { walkJson } from './walk';
 
@@ -16,11 +17,11 @@ export const DROPPED_MARKER = '[REDACTED]';
 /** Thrown through the walk to abandon a content piece once the hook has failed. */
 class HookFailure extends Error {}
 
-
 export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv = process.env): Redactor {
   const { kinds, rules, hook } = resolveRedactionSettings(config, env);
   const active = rules.length > 0 || hook !== undefined;
   const minLength = minTextLength(rules);
+  const scans = new ScanMemo((text) => scanMaybeJson(text, rules));
 
   /**
    * The failure, described without the content: how the hook failed (the error's class, or the type it
@@ -45,7 +46,7 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
   function redactOne(value: string, context: RedactionContext, tally: RedactionTally): string {
     let out = value;
     if (value.length >= minLength && rules.length > 0) {
-      const scanned = scanMaybeJson(value, rules);
+      const scanned = scans.get(value);
       out = scanned.text;
       tally.count += scanned.count;
     }

@@ -1,13 +1,20 @@
 /*
- * The arms of the peer comparison (bench/peers.mjs): this package and the two other OpenAI
- * instrumentations for Node, each on its own copy of `openai` with its own real SDK pipelines
- * (pipelines.mjs: its own batch processors, metric aggregations and dropping exporters), so nothing one
- * arm records lands in another's queues, and each arm's counts can be checked on their own.
+ * The arms of the peer comparison (bench/peers.mjs): this package, the floor (a minimal hand-written
+ * instrumentation recording exactly ours' telemetry) and the two other OpenAI instrumentations for Node,
+ * each on its own copy of `openai` with its own real SDK pipelines (pipelines.mjs: its own batch
+ * processors, metric aggregations and dropping exporters), so nothing one arm records lands in another's
+ * queues, and each arm's counts can be checked on their own.
  *
  *   off          a copy never patched.
  *   ours         this package's OpenAIInstrumentation (from dist/), `enabled: false` (no require hook) and
  *                manuallyInstrument(copy). Capture off: `captureMessageContent: false` (NO_CONTENT); on:
  *                `true`, which this package reads as SPAN_ONLY (content on the span), or the mode given.
+ *   floor        bench/floor-arm.mjs: a plain wrapper of the copy's `Completions.prototype.create` and
+ *                `Embeddings.prototype.create` that records the same span, attributes, content (capture on:
+ *                SPAN_ONLY) and metric records as ours, with minimal code: the SDK work of ours' exact
+ *                telemetry. Only with capture off or ours in SPAN_ONLY (it makes no log records); for any
+ *                other --ours-capture-on mode the arm is left out. checkSameTelemetry() proves, every case,
+ *                that it records what ours records.
  *   contrib      @opentelemetry/instrumentation-openai's OpenAIInstrumentation, `captureMessageContent`
  *                false/true (content in the bodies of its per-message log records; it emits the records
  *                either way). It must be enabled: its patched `create` checks isEnabled() on every call
@@ -23,16 +30,19 @@
  *
  * Whether an arm instruments a workload is read from its copy (is the resource's `create` wrapped), not
  * assumed. verifyCall() checks what one call of an arm exported, so an arm that records less than it
- * should (a silent peer would look cheap) stops the run.
+ * should (a silent peer would look cheap) stops the run; checkSameTelemetry() compares the floor's
+ * verified call with ours'.
  */
 import { createRequire } from 'node:module';
+import { isDeepStrictEqual } from 'node:util';
+import { instrumentFloor } from './floor-arm.mjs';
 import { CHAT_MODEL, EMBEDDINGS_MODEL, STREAM_TEXT } from './fixtures.mjs';
 import { callFor, classOf, dropOpenAIFromCache, freshOpenAI, inMemoryFetch, openaiVersionIn, readVersion } from './harness.mjs';
 import { clearCaptureEnv, createSignalPipelines, installGlobals } from './pipelines.mjs';
 
 const require = createRequire(import.meta.url);
 
-export const ARM_NAMES = ['off', 'ours', 'contrib', 'openllmetry'];
+export const ARM_NAMES = ['off', 'ours', 'floor', 'contrib', 'openllmetry'];
 export const PEERS = ['contrib', 'openllmetry'];
 const CONTRIB = '@opentelemetry/instrumentation-openai';
 const OPENLLMETRY = '@traceloop/instrumentation-openai';
@@ -41,10 +51,15 @@ const OPENLLMETRY = '@traceloop/instrumentation-openai';
 export function armConfigs(oursCaptureOn) {
   return {
     ours: { off: { captureMessageContent: false }, on: { captureMessageContent: oursCaptureOn } },
+    floor: { off: { content: false }, on: { content: true } },
     contrib: { off: { captureMessageContent: false }, on: { captureMessageContent: true } },
     openllmetry: { off: { traceContent: false }, on: { traceContent: true } },
   };
 }
+
+/** Whether the floor can record what ours records: ours without log records (capture off, or on as SPAN_ONLY). */
+export const floorMatchesOurs = (capture, oursCaptureOn) =>
+  capture === 'off' || oursCaptureOn === true || oursCaptureOn === 'true' || oursCaptureOn === 'SPAN_ONLY';
 
 export const peerVersions = () => ({ contrib: readVersion(CONTRIB), openllmetry: readVersion(OPENLLMETRY) });
 
@@ -52,7 +67,8 @@ export const peerVersions = () => ({ contrib: readVersion(CONTRIB), openllmetry:
  * Builds the arms for one capture setting ('off' | 'on'). `openaiDir`: the `openai` package folder
  * (undefined: the installed one). `oursCaptureOn`: the captureMessageContent value for ours with capture on.
  */
-export function createArms({ dist, openaiDir, capture, oursCaptureOn = true, names = ARM_NAMES }) {
+export function createArms({ dist, openaiDir, capture, oursCaptureOn = true, names: wanted = ARM_NAMES }) {
+  const names = wanted.filter((n) => n !== 'floor' || floorMatchesOurs(capture, oursCaptureOn));
   clearCaptureEnv(); // read by ours and contrib; it would override the options
   const { api, diagProblems } = installGlobals();
   const { isWrapped } = require('@opentelemetry/instrumentation');
@@ -88,6 +104,8 @@ export function createArms({ dist, openaiDir, capture, oursCaptureOn = true, nam
       const { OpenAIInstrumentation } = require(OPENLLMETRY);
       instrumentation = wire(new OpenAIInstrumentation({ enabled: false, ...configs.openllmetry[capture] }));
       instrumentation.manuallyInstrument(OpenAI);
+    } else if (name === 'floor') {
+      instrumentFloor(OpenAI, pipelines, configs.floor[capture]);
     }
     const wrapped = {
       chat: isWrapped(OpenAI.Chat.Completions.prototype.create),
@@ -124,19 +142,68 @@ export const STREAM_USAGE_UNREAD = ['openllmetry'];
 
 const EXPECTED_SPAN_NAME = { chat: `chat ${CHAT_MODEL}`, stream: `chat ${CHAT_MODEL}`, embeddings: `embeddings ${EMBEDDINGS_MODEL}` };
 
-/** Total recordings over all histograms of an arm's MeterProvider. */
-const metricRecords = async (pipelines) => Object.values(await pipelines.histogramCounts()).reduce((a, b) => a + b, 0);
+/**
+ * The histogram data points of an arm's MeterProvider so far (cumulative), one entry per metric stream
+ * and attribute set, keyed by scope, metric name and attribute set: what metricsOfCall() diffs.
+ */
+async function metricSnapshot(pipelines) {
+  const { resourceMetrics, errors } = await pipelines.metricReader.collect();
+  if (errors.length) throw errors[0];
+  const points = new Map();
+  for (const sm of resourceMetrics.scopeMetrics) {
+    const scope = { name: sm.scope.name, version: sm.scope.version, schemaUrl: sm.scope.schemaUrl };
+    for (const m of sm.metrics) {
+      const { name, type, description, unit, valueType, advice } = m.descriptor;
+      for (const dp of m.dataPoints) {
+        if (typeof dp.value?.count !== 'number') continue;
+        const attributes = Object.fromEntries(Object.entries(dp.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        points.set(JSON.stringify([scope, name, attributes]), {
+          scope,
+          descriptor: { name, type, description, unit, valueType, advice },
+          dataPointType: m.dataPointType,
+          aggregationTemporality: m.aggregationTemporality,
+          attributes,
+          count: dp.value.count,
+          sum: dp.value.sum,
+          boundaries: dp.value.buckets.boundaries,
+          bucketCounts: dp.value.buckets.counts,
+        });
+      }
+    }
+  }
+  return points;
+}
+
+/**
+ * What one call added to an arm's histograms: `before` → `after` (metricSnapshot), per metric stream and
+ * attribute set, the records it made (count), their sum and bucket counts, sorted by key.
+ */
+function metricsOfCall(before, after) {
+  const out = [];
+  for (const [key, p] of [...after].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const b = before.get(key);
+    const count = p.count - (b?.count ?? 0);
+    if (count === 0) continue;
+    out.push({
+      ...p,
+      count,
+      sum: p.sum - (b?.sum ?? 0),
+      bucketCounts: p.bucketCounts.map((c, i) => c - (b?.bucketCounts[i] ?? 0)),
+    });
+  }
+  return out;
+}
 
 /**
  * One call of `workload` through `arm`, outside any timing; checks what its exporters got and returns
  * what one call exports ({ spans, logs, metricRecords, durations }), for the per-block checks and the
- * report. An instrumented arm must export one span with the expected name, the usage and finish reason
- * the response carried, and content exactly when capture is on; `off` must export nothing.
+ * report, and, not enumerable, `exported`: the span and the metric records of the call (for
+ * checkSameTelemetry). An instrumented arm must export one span with the expected name, the usage and
+ * finish reason the response carried, and content exactly when capture is on; `off` must export nothing.
  */
 export async function verifyCall(arm, workload, captureOn) {
   const { spanExporter, logExporter } = arm.pipelines;
-  const metrics0 = await metricRecords(arm.pipelines);
-  const durations0 = await arm.pipelines.durationCount();
+  const before = await metricSnapshot(arm.pipelines);
   spanExporter.kept = [];
   logExporter.kept = [];
   try {
@@ -147,12 +214,14 @@ export async function verifyCall(arm, workload, captureOn) {
     var logs = logExporter.kept;
     spanExporter.kept = logExporter.kept = undefined;
   }
+  const metrics = metricsOfCall(before, await metricSnapshot(arm.pipelines));
   const got = {
     spans: spans.length,
     logs: logs.length,
-    metricRecords: (await metricRecords(arm.pipelines)) - metrics0,
-    durations: (await arm.pipelines.durationCount()) - durations0,
+    metricRecords: metrics.reduce((n, p) => n + p.count, 0),
+    durations: metrics.filter((p) => p.descriptor.name === 'gen_ai.client.operation.duration').reduce((n, p) => n + p.count, 0),
   };
+  Object.defineProperty(got, 'exported', { value: { spans, logs, metrics }, enumerable: false });
   const fail = (what) => {
     throw new Error(`${workload}, capture ${captureOn ? 'on' : 'off'}, arm ${arm.name}: ${what} (one call exported ${JSON.stringify(got)})`);
   };
@@ -182,4 +251,66 @@ export async function verifyCall(arm, workload, captureOn) {
     if (!out.includes(STREAM_TEXT.slice(-20))) fail('the streamed answer is not in the exported content');
   }
   return got;
+}
+
+/** Span attributes and histograms whose values are times: compared by presence (and type), not value. */
+const TIME_ATTRIBUTES = new Set(['gen_ai.response.time_to_first_chunk']);
+const isTimeMetric = (p) => p.descriptor.unit === 's';
+
+/**
+ * The floor's proof: what its verified call exported equals what ours' verified call exported. The span:
+ * name, kind, status, instrumentation scope, parent (none), events, links, dropped counts and every
+ * attribute with its value (times: present on both, numbers); the metrics: the same records per scope,
+ * instrument (name, type, description, unit, value type, advice), attribute set, temporality and bucket
+ * boundaries, the same count per data point and, for non-time instruments (tokens), the same sum and
+ * bucket counts. Ids, timestamps and durations differ by nature and are not compared. Throws on the first
+ * difference, with both values.
+ */
+export function checkSameTelemetry(workload, capture, ours, floor) {
+  const fail = (what, a, b) => {
+    throw new Error(
+      `${workload}, capture ${capture}: the floor's telemetry differs from ours in ${what}:\n  ours:  ${JSON.stringify(a)}\n  floor: ${JSON.stringify(b)}`,
+    );
+  };
+  const same = (what, a, b) => {
+    if (!isDeepStrictEqual(a, b)) fail(what, a, b);
+  };
+  const o = ours.exported;
+  const f = floor.exported;
+  same('span count', o.spans.length, f.spans.length);
+  same('log record count', o.logs.length, f.logs.length);
+  o.spans.forEach((os, i) => {
+    const fs = f.spans[i];
+    const shape = (s) => ({
+      name: s.name,
+      kind: s.kind,
+      status: s.status,
+      scope: { name: s.instrumentationScope.name, version: s.instrumentationScope.version, schemaUrl: s.instrumentationScope.schemaUrl },
+      parent: s.parentSpanContext?.spanId ?? s.parentSpanId,
+      events: s.events.map((e) => ({ name: e.name, attributes: e.attributes })),
+      links: s.links.length,
+      droppedAttributesCount: s.droppedAttributesCount,
+      droppedEventsCount: s.droppedEventsCount,
+      resource: s.resource.attributes,
+    });
+    same('the span', shape(os), shape(fs));
+    const keys = (s) => Object.keys(s.attributes).sort();
+    same('the span attribute names', keys(os), keys(fs));
+    for (const k of keys(os)) {
+      const a = os.attributes[k];
+      const b = fs.attributes[k];
+      if (TIME_ATTRIBUTES.has(k)) {
+        if (typeof a !== 'number' || typeof b !== 'number') fail(`span attribute ${k} (a time: both numbers)`, a, b);
+      } else same(`span attribute ${k}`, a, b);
+    }
+  });
+  const points = (ms) =>
+    ms.map((p) => {
+      const { sum, bucketCounts, ...rest } = p;
+      return isTimeMetric(p) ? rest : p;
+    });
+  same('the metric streams and attribute sets', o.metrics.map((p) => [p.descriptor.name, p.attributes]), f.metrics.map((p) => [p.descriptor.name, p.attributes]));
+  const op = points(o.metrics);
+  const fp = points(f.metrics);
+  op.forEach((p, i) => same(`metric ${p.descriptor.name} ${JSON.stringify(p.attributes)}`, p, fp[i]));
 }

@@ -4,8 +4,9 @@
  * `RESULT {json}` line. Not meant to be run by hand, but it can be (flags as peers.mjs passes them).
  *
  * --mode timing (default):
- *  1. the arms (peer-arms.mjs); one verified call per arm (outside timing); for the stream, the per-chunk
- *     records of ours are captured (instrument, values, attributes) to replay them as the `chunk-records`
+ *  1. the arms (peer-arms.mjs); one verified call per arm (outside timing), and the floor's verified call
+ *     checked against ours' (checkSameTelemetry: the same span, attributes and metric records, except ids,
+ *     timestamps and durations); for the stream, the per-chunk records of ours are captured (instrument, values, attributes) to replay them as the `chunk-records`
  *     pseudo-arm: the SDK cost of the metric records only this package makes.
  *  2. a neutral pre-warm of the OTel SDK (spans, log records, histogram records through a pipeline set no
  *     arm uses): the SDK's code is shared by the instrumented arms, and without it whichever arm ran first
@@ -22,7 +23,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createArms, verifyCall } from './peer-arms.mjs';
+import { checkSameTelemetry, createArms, verifyCall } from './peer-arms.mjs';
 import { root } from './harness.mjs';
 import { createSignalPipelines } from './pipelines.mjs';
 import { allocationPerCall, fullGc, heapUsed, measureCallBlock, median, orderOf } from './stats.mjs';
@@ -108,6 +109,8 @@ async function timing() {
     perCall[n] = await verifyCall(arms[n], WORKLOAD, CAPTURE_ON);
     made[n] = 1;
   }
+  // The floor must have recorded exactly what ours recorded (else its figure would not be ours' floor).
+  if (perCall.ours && perCall.floor) checkSameTelemetry(WORKLOAD, o.capture, perCall.ours, perCall.floor);
   const timedNames = [...names];
   if (WORKLOAD === 'stream' && arms.ours) {
     const chunk = await captureChunkRecords(arms.ours);
@@ -171,7 +174,8 @@ async function rss() {
   const name = o.arm;
   const { arms, diagProblems, openaiVersion } = build(['off', name].filter((v, i, a) => a.indexOf(v) === i));
   const arm = arms[name];
-  if (name !== 'off' && !arm.instruments(WORKLOAD)) return { workload: WORKLOAD, arm: name, instrumented: false };
+  // The floor is left out when it cannot record what ours records (--ours-capture-on other than SPAN_ONLY).
+  if (!arm || (name !== 'off' && !arm.instruments(WORKLOAD))) return { workload: WORKLOAD, arm: name, instrumented: false };
   const perCall = await verifyCall(arm, WORKLOAD, CAPTURE_ON);
   const call = arm.callFor(WORKLOAD);
   const total = Number(o['rss-calls']);

@@ -3,6 +3,10 @@
  * one run: @opentelemetry/instrumentation-openai (contrib) and @traceloop/instrumentation-openai
  * (OpenLLMetry), for chat, a 10-chunk stream and embeddings, content capture off and on, with real trace,
  * metric and log pipelines (arms and their configuration: bench/peer-arms.mjs; one case: bench/peer-case.mjs).
+ * Beside them the `floor` arm (bench/floor-arm.mjs): a minimal hand-written instrumentation that records
+ * exactly ours' telemetry (checked every case against ours' verified call), i.e. the SDK work ours' telemetry
+ * costs with the least code around it; *ours − floor* is the cost of our own code beyond that, and
+ * *floor / cheapest* says whether the goal can be met at all with ours' telemetry.
  *
  *   npm run bench:peers                                  # build dist/, then this (about 10 min)
  *   npx node --expose-gc bench/peers.mjs --quick         # smoke run against the current dist/ (2 short runs, about 1 min)
@@ -11,7 +15,8 @@
  *
  * Options: --runs N (default 7), --block N calls (500), --warm-calls N (7500), --rounds N (15 steady-state
  * rounds), --alloc-calls N (1000), --workloads chat,stream,embeddings, --capture off,on,
- * --ours-capture-on MODE (ours' captureMessageContent with capture on; default true = SPAN_ONLY),
+ * --ours-capture-on MODE (ours' captureMessageContent with capture on; default true = SPAN_ONLY; any mode
+ * with log records leaves the floor arm out of the capture-on cases: it records no log records),
  * --openai-dir PATH (another `openai` release, e.g. one `npm run test:versions -- openai@6` cached),
  * --dist PATH, --rss-calls N (100000), --strict (exit 1 when a goal is missed).
  *
@@ -23,7 +28,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ARM_NAMES, PEERS, STREAM_USAGE_UNREAD, armConfigs, peerVersions } from './peer-arms.mjs';
+import { ARM_NAMES, PEERS, STREAM_USAGE_UNREAD, armConfigs, floorMatchesOurs, peerVersions } from './peer-arms.mjs';
 import { benchDir, readVersion, root } from './harness.mjs';
 import { f1, iqr, median, minMax, orderOf, range } from './stats.mjs';
 
@@ -60,6 +65,8 @@ const RSS_CALLS = opts['rss-calls'] ?? (Q ? '10000' : '100000');
 const WORKLOADS = opts.workloads.split(',').filter(Boolean);
 const CAPTURES = opts.capture.split(',').filter(Boolean);
 const CHUNK = 'chunk-records';
+/** The derived figure ours − floor (per run, then the median over runs), kept beside the arms. */
+const OURS_FLOOR = 'ours-floor';
 const LABEL = { chat: 'chat', stream: 'stream, 10 chunks + usage', embeddings: 'embeddings' };
 
 /** Runs bench/peer-case.mjs in a fresh process (same Node, --expose-gc); resolves its RESULT. */
@@ -104,6 +111,20 @@ function summarize(results) {
       perCall: first.arms[arm].perCall,
     };
   }
+  if (first.arms.ours && first.arms.floor) {
+    // ours − floor in each run (off cancels), then over runs as the arms; one run: the IQR per round.
+    const diff = (key) => results.map((r) => r.arms.ours[key] - r.arms.floor[key]);
+    const warm = diff('warmUs');
+    const steady = diff('steadyUs');
+    per[OURS_FLOOR] = {
+      warm: median(warm),
+      warmSpread: minMax(warm),
+      steady: median(steady),
+      steadySpread:
+        results.length === 1 ? iqr(first.arms.ours.steadyBlocks.map((v, i) => v - first.arms.floor.steadyBlocks[i])) : minMax(steady),
+      alloc: median(results.map((r) => (r.arms.ours.allocBytes ?? NaN) - (r.arms.floor.allocBytes ?? NaN))),
+    };
+  }
   return { workload: first.workload, capture: first.capture, arms, per, warmCalls: first.warmCalls, openaiVersion: first.openaiVersion };
 }
 
@@ -114,7 +135,9 @@ function verdict(c, key) {
   const chunk = c.per[CHUNK]?.[key];
   const ours = c.per.ours[key] - (chunk ?? 0);
   const peer = c.per[cheapest][key];
-  return { cheapest, ours, peer, chunk, ratio: ours / peer, met: ours <= peer };
+  // The floor against the same peer, the same way: the least ours' telemetry can cost (undefined without a floor arm).
+  const floor = c.per.floor ? c.per.floor[key] - (chunk ?? 0) : undefined;
+  return { cheapest, ours, peer, chunk, ratio: ours / peer, met: ours <= peer, floor, floorRatio: floor === undefined ? undefined : floor / peer };
 }
 
 function timingReport(cases, meta) {
@@ -131,6 +154,11 @@ function timingReport(cases, meta) {
       `process. Figures: median over runs; spread: ${spreadNote}. *chunk records*: the SDK cost of the ` +
       '`gen_ai.client.operation.time_per_output_chunk` records only ours makes (10 per stream), measured in the same run; ' +
       'goal for the stream: ours − chunk records ≤ the cheapest peer. — : the peer does not instrument the workload. ' +
+      '*floor*: bench/floor-arm.mjs, a minimal hand-written wrapper of the copy\'s `create` methods that records exactly the span, ' +
+      'attributes, content and metric records ours records (checked against ours\' verified call every case; no redaction, no ' +
+      'truncation, no generality): the SDK work of ours\' telemetry with the least code around it. *ours − floor*: the cost of ' +
+      'our own code beyond that (per run, then the median). *ratio floor / cheapest*: the same ratio for the floor (stream: ' +
+      'floor − chunk records), above 1 when even the floor cannot meet the goal with ours\' telemetry. ' +
       '*ratio ours / contrib*: against the peer that also records the duration and token metrics (and, always, per-message log records).',
   );
   for (const [title, key, spreadKey] of [
@@ -140,14 +168,17 @@ function timingReport(cases, meta) {
     L.push('');
     L.push(`## ${title}`);
     L.push('');
-    L.push('| workload | capture | off µs | **ours** added | contrib added | OpenLLMetry added | chunk records | ours − chunk records | cheapest peer | ratio ours / cheapest | goal met | ratio ours / contrib |');
-    L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|');
+    L.push(
+      '| workload | capture | off µs | **ours** added | floor added | ours − floor | contrib added | OpenLLMetry added | chunk records | ours − chunk records | cheapest peer | ratio ours / cheapest | goal met | ratio floor / cheapest | ratio ours / contrib |',
+    );
+    L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|--:|');
     for (const c of cases) {
       const v = verdict(c, key);
       const cell = (arm) => (c.per[arm] ? `${f1(c.per[arm][key])} (${range(c.per[arm][spreadKey])})` : '—');
       L.push(
-        `| ${LABEL[c.workload]} | ${c.capture} | ${f1(key === 'steady' ? c.per.off.offSteady : c.per.off.offWarm)} | **${cell('ours')}** | ${cell('contrib')} | ${cell('openllmetry')} | ` +
-          `${c.per[CHUNK] ? cell(CHUNK) : ''} | ${v.chunk === undefined ? '' : f1(v.ours)} | ${v.cheapest} ${f1(v.peer)} | ${v.ratio.toFixed(2)} | ${v.met ? 'yes' : '**no**'} | ${(v.ours / c.per.contrib[key]).toFixed(2)} |`,
+        `| ${LABEL[c.workload]} | ${c.capture} | ${f1(key === 'steady' ? c.per.off.offSteady : c.per.off.offWarm)} | **${cell('ours')}** | ${cell('floor')} | ${cell(OURS_FLOOR)} | ${cell('contrib')} | ${cell('openllmetry')} | ` +
+          `${c.per[CHUNK] ? cell(CHUNK) : ''} | ${v.chunk === undefined ? '' : f1(v.ours)} | ${v.cheapest} ${f1(v.peer)} | ${v.ratio.toFixed(2)} | ${v.met ? 'yes' : '**no**'} | ` +
+          `${v.floorRatio === undefined ? '—' : v.floorRatio.toFixed(2)} | ${(v.ours / c.per.contrib[key]).toFixed(2)} |`,
       );
     }
   }
@@ -156,17 +187,21 @@ function timingReport(cases, meta) {
   L.push('');
   L.push(
     'Heap bytes allocated per call (v8.GCProfiler: used heap at the end − at the start + what each GC freed), median over runs; ' +
-      'added = arm − off. Telemetry per call: spans · log records · histogram records, from the verified call of each arm.',
+      'added = arm − off; ours − floor: per run, then the median. Telemetry per call: spans · log records · histogram records, ' +
+      'from the verified call of each arm.',
   );
   L.push('');
-  L.push('| workload | capture | off B | ours added B | contrib added B | OpenLLMetry added B | ours telemetry | contrib telemetry | OpenLLMetry telemetry |');
-  L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|');
+  L.push(
+    '| workload | capture | off B | ours added B | floor added B | ours − floor B | contrib added B | OpenLLMetry added B | ours telemetry | floor telemetry | contrib telemetry | OpenLLMetry telemetry |',
+  );
+  L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const c of cases) {
     const added = (arm) => (c.per[arm] ? `${(c.per[arm].alloc - c.per.off.alloc).toFixed(0)}` : '—');
     const tel = (arm) => (c.per[arm] ? `${c.per[arm].perCall.spans} · ${c.per[arm].perCall.logs} · ${c.per[arm].perCall.metricRecords}` : '—');
     L.push(
-      `| ${LABEL[c.workload]} | ${c.capture} | ${c.per.off.alloc.toFixed(0)} | ${added('ours')} | ${added('contrib')} | ${added('openllmetry')} | ` +
-        `${tel('ours')} | ${tel('contrib')} | ${tel('openllmetry')} |`,
+      `| ${LABEL[c.workload]} | ${c.capture} | ${c.per.off.alloc.toFixed(0)} | ${added('ours')} | ${added('floor')} | ` +
+        `${c.per[OURS_FLOOR] ? c.per[OURS_FLOOR].alloc.toFixed(0) : '—'} | ${added('contrib')} | ${added('openllmetry')} | ` +
+        `${tel('ours')} | ${tel('floor')} | ${tel('contrib')} | ${tel('openllmetry')} |`,
     );
   }
   L.push('');
@@ -220,14 +255,17 @@ function meta(openaiVersion, seconds) {
       `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · Node ${process.version} · openai ${openaiVersion} (in-memory fetch) · ` +
       `OTel SDK trace ${readVersion('@opentelemetry/sdk-trace-base')}, metrics ${readVersion('@opentelemetry/sdk-metrics')}, logs ${readVersion('@opentelemetry/sdk-logs')} · ` +
       `${os.cpus()[0]?.model ?? 'cpu?'} × ${os.cpus().length}, load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at end · ${seconds.toFixed(0)} s\n\n` +
-      `Arms (capture off / on): **ours** ${pkg.name}@${pkg.version} ${show(cfg.ours)} · **contrib** @opentelemetry/instrumentation-openai@${v.contrib} ` +
+      `Arms (capture off / on): **ours** ${pkg.name}@${pkg.version} ${show(cfg.ours)} · **floor** bench/floor-arm.mjs ` +
+      `${floorMatchesOurs('on', cfg.ours.on.captureMessageContent) ? show(cfg.floor) : `${JSON.stringify(cfg.floor.off)} / — (left out: ours makes log records)`} · **contrib** @opentelemetry/instrumentation-openai@${v.contrib} ` +
       `${show(cfg.contrib)} · **OpenLLMetry** @traceloop/instrumentation-openai@${v.openllmetry} ${show(cfg.openllmetry)} · each on its own openai copy and ` +
       `its own tracer, meter and logger providers (batch processors, dropping exporters).` +
       (outOfRange ? ` Both peers declare openai < 7; they are patched directly (bench/peer-arms.mjs) and their telemetry verified.` : ''),
     footer:
       `Checks: every arm's verified call exported one span named as expected, with the finish reason and, with capture on, the content ` +
       `(usage too, except where a peer reads none from a stream: ${STREAM_USAGE_UNREAD.join(', ')}); every block exported exactly ` +
-      `calls × (spans, log records) of its arm; each arm's duration histogram counted every call; no diag warning or error.`,
+      `calls × (spans, log records) of its arm; each arm's duration histogram counted every call; no diag warning or error; ` +
+      `the floor's verified call exported the same span (name, kind, status, scope, every attribute and value) and the same ` +
+      `metric records (instruments, advice, attribute sets, counts, token sums and buckets) as ours', ids, timestamps and durations aside.`,
   };
 }
 
@@ -242,7 +280,10 @@ async function timingMain(started) {
       byCase.get(`${c.workload}/${c.capture}`).push(r);
       const a = r.arms;
       const add = (arm) => (a[arm] ? f1(a[arm].steadyUs - a.off.steadyUs) : '—');
-      process.stderr.write(`off ${f1(a.off.steadyUs)} µs; added ours ${add('ours')}, contrib ${add('contrib')}, openllmetry ${add('openllmetry')}${a[CHUNK] ? `, chunk records ${f1(a[CHUNK].steadyUs)}` : ''}\n`);
+      process.stderr.write(
+        `off ${f1(a.off.steadyUs)} µs; added ours ${add('ours')}, floor ${add('floor')}, contrib ${add('contrib')}, openllmetry ${add('openllmetry')}` +
+          `${a[CHUNK] ? `, chunk records ${f1(a[CHUNK].steadyUs)}` : ''}\n`,
+      );
     }
   }
   const summaries = cases.map((c) => summarize(byCase.get(`${c.workload}/${c.capture}`)));

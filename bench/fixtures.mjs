@@ -8,15 +8,24 @@ export const CHAT_MODEL = 'gpt-4o-mini';
 export const EMBEDDINGS_MODEL = 'text-embedding-3-small';
 export const EMBEDDING_DIMENSIONS = 1536;
 
-const MESSAGES = [
+export const MESSAGES = [
   { role: 'system', content: 'You are a concise travel assistant. Answer in two sentences at most.' },
   { role: 'user', content: 'What is the capital of France, and what is it best known for?' },
 ];
 
+/**
+ * Each call's question and answer are new strings, numbered ` (#n)`, while the system prompt repeats, as in
+ * an app: an instrumentation that remembers what it made of recent strings (this package's redaction does)
+ * is measured as it would run there, not on a question and an answer it has seen before.
+ */
+export const numbered = (text, n) => `${text} (#${n})`;
+let questions = 0;
+const messages = () => [MESSAGES[0], { role: 'user', content: numbered(MESSAGES[1].content, ++questions) }];
+
 /** (a) chat.completions.create, not streamed. */
 export const chatParams = () => ({
   model: CHAT_MODEL,
-  messages: MESSAGES,
+  messages: messages(),
   temperature: 0.2,
   max_completion_tokens: 256,
 });
@@ -24,7 +33,7 @@ export const chatParams = () => ({
 /** (b) the same call, streamed, with the final usage chunk. */
 export const streamParams = () => ({
   model: CHAT_MODEL,
-  messages: MESSAGES,
+  messages: messages(),
   temperature: 0.2,
   max_completion_tokens: 256,
   stream: true,
@@ -92,6 +101,19 @@ export const streamEvents = [...streamChunks.map((c) => `data: ${JSON.stringify(
   new TextEncoder().encode(s),
 );
 
+/** The index in streamEvents of the last content piece, which numberedStreamEvents numbers. */
+const LAST_PIECE_EVENT = PIECES.length;
+const encoder = new TextEncoder();
+
+/** streamEvents with the answer numbered (its last piece ends with ` (#n)`): one event encoded per call. */
+export function numberedStreamEvents(n) {
+  const chunk = streamChunks[LAST_PIECE_EVENT];
+  const piece = { ...chunk, choices: [{ ...chunk.choices[0], delta: { content: numbered(PIECES[PIECES.length - 1], n) } }] };
+  const events = streamEvents.slice();
+  events[LAST_PIECE_EVENT] = encoder.encode(`data: ${JSON.stringify(piece)}\n\n`);
+  return events;
+}
+
 function embeddingBase64() {
   const v = new Float32Array(EMBEDDING_DIMENSIONS);
   for (let i = 0; i < v.length; i++) v[i] = Math.sin(i * 0.37) * 0.05;
@@ -106,4 +128,8 @@ export const embeddingsResponse = {
 };
 
 export const chatBody = JSON.stringify(chatResponse);
+
+const [CHAT_BODY_HEAD, CHAT_BODY_TAIL] = chatBody.split(JSON.stringify(ANSWER));
+/** chatBody with the answer numbered (` (#n)` at its end). */
+export const numberedChatBody = (n) => `${CHAT_BODY_HEAD}${JSON.stringify(numbered(ANSWER, n))}${CHAT_BODY_TAIL}`;
 export const embeddingsBody = JSON.stringify(embeddingsResponse);

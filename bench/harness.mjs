@@ -26,11 +26,11 @@ import {
   EMBEDDING_DIMENSIONS,
   STREAM_CHOICE_CHUNKS,
   STREAM_TEXT,
-  chatBody,
   chatParams,
   embeddingsBody,
   embeddingsParams,
-  streamEvents,
+  numberedChatBody,
+  numberedStreamEvents,
   streamParams,
 } from './fixtures.mjs';
 
@@ -243,20 +243,22 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream', 'x-request-id': 'req_
 
 /** The SDK's `fetch` option pointed at a responder: no sockets, no network noise. */
 export function inMemoryFetch(workload) {
+  // Every answer is a new one (see `numbered` in fixtures.mjs).
+  let answers = 0;
   if (workload === 'stream') {
     return async () =>
       new Response(
         new ReadableStream({
           start(controller) {
-            for (const event of streamEvents) controller.enqueue(event);
+            for (const event of numberedStreamEvents(++answers)) controller.enqueue(event);
             controller.close();
           },
         }),
         { status: 200, headers: SSE_HEADERS },
       );
   }
-  const body = workload === 'embeddings' ? embeddingsBody : chatBody;
-  return async () => new Response(body, { status: 200, headers: JSON_HEADERS });
+  if (workload === 'embeddings') return async () => new Response(embeddingsBody, { status: 200, headers: JSON_HEADERS });
+  return async () => new Response(numberedChatBody(++answers), { status: 200, headers: JSON_HEADERS });
 }
 
 export function callFor(client, workload) {

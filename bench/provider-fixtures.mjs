@@ -5,9 +5,9 @@
  * answer; streams are that answer in 10 text chunks, plus the provider's usage. Wire formats follow the
  * test mock servers (test/mock-servers/{anthropic,gemini,bedrock}-server.ts).
  */
-import { chatParams, chatResponse } from './fixtures.mjs';
+import { MESSAGES, chatResponse } from './fixtures.mjs';
 
-const [SYSTEM_MESSAGE, USER_MESSAGE] = chatParams().messages;
+const [SYSTEM_MESSAGE, USER_MESSAGE] = MESSAGES;
 export const SYSTEM = SYSTEM_MESSAGE.content;
 export const QUESTION = USER_MESSAGE.content;
 export const ANSWER = chatResponse.choices[0].message.content;

@@ -8,50 +8,50 @@
  * change), so a remembered result is exactly what a new scan would give. Only the rules' part is kept:
  * the app's hook runs on every call (it sees the context and may have side effects).
  *
- * Bounded: at most MAX_ENTRIES strings and MAX_CHARS UTF-16 units of keys and results together, oldest
- * out first; strings longer than MAX_STRING are not kept (V8 hashes such strings by length only, so
- * equal-length ones would collide, and they are rare and large).
+ * Bounded, in two generations: new strings go into the current one; when it holds GENERATION_ENTRIES
+ * strings or GENERATION_CHARS UTF-16 units (keys and results), it becomes the previous one and the one
+ * before is dropped. A string found in the previous generation moves to the current one, so what every
+ * call uses stays. At most 2 × 512 strings and 2 × 2^19 characters; no per-entry eviction (deleting a
+ * Map's oldest entries one by one leaves holes its iteration walks over). Strings longer than MAX_STRING
+ * are not kept: V8 hashes such strings by length only, so equal-length ones would collide.
  */
 import type { ScanResult } from './scan';
 
-const MAX_ENTRIES = 1024;
-const MAX_CHARS = 1 << 20;
+const GENERATION_ENTRIES = 512;
+const GENERATION_CHARS = 1 << 19;
 const MAX_STRING = 16_383;
 
 export class ScanMemo {
-  private readonly results = new Map<string, ScanResult>();
-  private chars = 0;
+  private current = new Map<string, ScanResult>();
+  private previous = new Map<string, ScanResult>();
+  private currentChars = 0;
 
   constructor(private readonly scan: (text: string) => ScanResult) {}
 
   /** The rules' result for `text`: remembered, or scanned now (and remembered when small enough). */
   get(text: string): ScanResult {
     if (text.length > MAX_STRING) return this.scan(text);
-    const known = this.results.get(text);
+    const known = this.current.get(text);
     if (known !== undefined) return known;
-    const result = this.scan(text);
+    const older = this.previous.get(text);
+    const result = older ?? this.scan(text);
     this.remember(text, result);
     return result;
   }
 
   /** How many strings are remembered (for tests). */
   get size(): number {
-    return this.results.size;
+    return this.current.size + this.previous.size;
   }
 
   private remember(text: string, result: ScanResult): void {
-    const results = this.results;
-    this.chars += cost(text, result);
-    results.set(text, result);
-    while (results.size > MAX_ENTRIES || this.chars > MAX_CHARS) {
-      const oldest: string = results.keys().next().value!;
-      this.chars -= cost(oldest, results.get(oldest)!);
-      results.delete(oldest);
+    const chars = result.text === text ? text.length : text.length + result.text.length;
+    if (this.current.size >= GENERATION_ENTRIES || this.currentChars + chars > GENERATION_CHARS) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.currentChars = 0;
     }
+    this.current.set(text, result);
+    this.currentChars += chars;
   }
-}
-
-/** The characters an entry holds: its key, and its result when that is another string. */
-function cost(text: string, result: ScanResult): number {
-  return result.text === text ? text.length : text.length + result.text.length;
 }

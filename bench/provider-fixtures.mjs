@@ -3,7 +3,7 @@
  * benchmark (request params, what a result must contain) and its loopback server (bench/provider-server.mjs,
  * the wire bodies). Same sizes as bench/fixtures.mjs: its system prompt and user question, its ~100-char
  * answer; streams are that answer in 10 text chunks, plus the provider's usage. Wire formats follow the
- * test mock servers (test/mock-servers/{anthropic,gemini,bedrock}-server.ts).
+ * test mock servers (test/mock-servers/{anthropic,gemini,bedrock,openai}-server.ts; groq: test/fixtures/groq.ts).
  */
 import { MESSAGES, chatResponse } from './fixtures.mjs';
 
@@ -143,3 +143,63 @@ export const bedrockStreamEvents = [
 ];
 /** What the SDK's stream yields: one object per event. */
 export const BEDROCK_STREAM_EVENTS = bedrockStreamEvents.length;
+
+// ------------------------------------------------------------------------------------------------ groq
+
+// groq-sdk speaks Chat Completions under /openai/v1: OpenAI's shapes plus Groq's own fields, as in
+// test/fixtures/groq.ts (`x_groq` with the request id; timing fields in `usage`; a stream's usage only in
+// `x_groq.usage` of its final chunk, there is no `stream_options`).
+export const GROQ_MODEL = 'llama-3.3-70b-versatile';
+
+export const groqParams = () => ({
+  model: GROQ_MODEL,
+  messages: [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: QUESTION },
+  ],
+  temperature: 0.2,
+  max_completion_tokens: 256,
+});
+export const groqStreamParams = () => ({ ...groqParams(), stream: true });
+
+const groqUsage = {
+  queue_time: 0.0421,
+  prompt_tokens: INPUT_TOKENS,
+  prompt_time: 0.0023,
+  completion_tokens: OUTPUT_TOKENS,
+  completion_time: 0.0117,
+  total_tokens: INPUT_TOKENS + OUTPUT_TOKENS,
+  total_time: 0.014,
+};
+
+export const groqChatCompletion = {
+  id: 'chatcmpl-groq-bench-1',
+  object: 'chat.completion',
+  created: 1764000000,
+  model: GROQ_MODEL,
+  choices: [{ index: 0, message: { role: 'assistant', content: ANSWER }, logprobs: null, finish_reason: 'stop' }],
+  usage: groqUsage,
+  usage_breakdown: null,
+  system_fingerprint: 'fp_groq_bench',
+  x_groq: { id: 'req_01groqbench' },
+  service_tier: 'on_demand',
+};
+
+const groqChunk = (delta, extra = {}) => ({
+  id: 'chatcmpl-groq-bench-2',
+  object: 'chat.completion.chunk',
+  created: 1764000000,
+  model: GROQ_MODEL,
+  system_fingerprint: 'fp_groq_bench',
+  choices: [{ index: 0, delta, logprobs: null, finish_reason: extra.finish_reason ?? null }],
+  ...(extra.x_groq ? { x_groq: extra.x_groq } : {}),
+});
+
+/** The role chunk (with `x_groq.id`), 10 text chunks, the final chunk (finish reason, `x_groq.usage`). */
+export const groqStreamChunks = [
+  groqChunk({ role: 'assistant', content: '' }, { x_groq: { id: 'req_01groqbenchstream' } }),
+  ...PIECES.map((content) => groqChunk({ content })),
+  groqChunk({}, { finish_reason: 'stop', x_groq: { id: 'req_01groqbenchstream', usage: groqUsage } }),
+];
+/** What the SDK's stream yields: every chunk (the `[DONE]` terminator is not one). */
+export const GROQ_STREAM_CHUNKS = groqStreamChunks.length;

@@ -7,6 +7,8 @@
  *                                                                    lines when the body says "stream":true
  *             POST /{version}/models/{model}:generateContent          Gemini: JSON
  *             POST /{version}/models/{model}:streamGenerateContent?alt=sse   Gemini: `data:` events, CRLF-separated
+ *             POST /openai/v1/chat/completions                        Groq (Chat Completions): JSON, or SSE
+ *                                                                    `data:` events and `data: [DONE]`
  *   HTTP/2    POST /model/{modelId}/converse                          Bedrock: JSON
  *   (h2c)     POST /model/{modelId}/converse-stream                   Bedrock: AWS event stream (binary frames
  *                                                                    encoded with @smithy/eventstream-codec)
@@ -26,6 +28,8 @@ import {
   bedrockStreamEvents,
   geminiResponse,
   geminiStreamChunks,
+  groqChatCompletion,
+  groqStreamChunks,
 } from './provider-fixtures.mjs';
 
 const utf8 = (s) => Buffer.from(s, 'utf8');
@@ -34,6 +38,8 @@ const anthropicJson = utf8(JSON.stringify(anthropicMessage));
 const anthropicSse = anthropicStreamEvents.map((e) => utf8(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`));
 const geminiJson = utf8(JSON.stringify(geminiResponse));
 const geminiSse = geminiStreamChunks.map((c) => utf8(`data: ${JSON.stringify(c)}\r\n\r\n`));
+const groqJson = utf8(JSON.stringify(groqChatCompletion));
+const groqSse = [...groqStreamChunks.map((c) => `data: ${JSON.stringify(c)}\n\n`), 'data: [DONE]\n\n'].map(utf8);
 const bedrockJson = utf8(JSON.stringify(bedrockConverseResponse));
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const str = (value) => ({ type: 'string', value });
@@ -67,6 +73,18 @@ const http = createHttpServer((req, res) => {
       } else {
         res.writeHead(200, { 'content-type': 'application/json', ...headers });
         res.end(anthropicJson);
+      }
+      return;
+    }
+    if (req.method === 'POST' && path === '/openai/v1/chat/completions') {
+      const headers = { 'x-request-id': `req_bench${served}` };
+      if (Buffer.concat(parts).toString('utf8').includes('"stream":true')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', ...headers });
+        for (const event of groqSse) res.write(event);
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json', ...headers });
+        res.end(groqJson);
       }
       return;
     }

@@ -1,16 +1,17 @@
 /*
- * CPU overhead of the Anthropic, Google Gen AI and Bedrock Runtime instrumentations: added CPU per SDK
- * call, instrumented vs not, measured in alternating blocks in one process, with the real OTel SDK
+ * CPU overhead of the Anthropic, Google Gen AI, Bedrock Runtime and Groq instrumentations: added CPU per
+ * SDK call, instrumented vs not, and the SDK floor (the OTel SDK calls the instrumentation made, replayed
+ * around an uninstrumented call), measured in alternating blocks in one process, with the real OTel SDK
  * pipelines behind the instrumentation. The per-provider counterpart of bench/overhead.mjs (openai),
- * simplified: two arms, loopback transport only.
+ * simplified: three arms, loopback transport only.
  *
  *   npm run build                                            # or use the current dist/
  *   npx node --expose-gc bench/providers.mjs [options]
  *
  * Options (all optional):
- *   --providers LIST    anthropic,google-genai,bedrock (default all)
+ *   --providers LIST    anthropic,google-genai,bedrock,groq (default all)
  *   --workloads LIST    chat,stream (default both)
- *   --capture MODE      NO_CONTENT | SPAN_ONLY | EVENT_ONLY | SPAN_AND_EVENT (default SPAN_AND_EVENT)
+ *   --capture LIST      of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT (default SPAN_AND_EVENT,NO_CONTENT)
  *   --blocks N          blocks per arm per case (default 20)
  *   --block-ms MS       target wall time of one block (default 80)
  *   --warmup-ms MS      warm-up per case, split over the arms (default 600)
@@ -22,22 +23,30 @@
  *   anthropic     messages.create, and the same with stream: true, iterated with for await
  *   google-genai  models.generateContent, and models.generateContentStream, iterated
  *   bedrock       send(ConverseCommand), and send(ConverseStreamCommand) with `for await` over .stream
+ *   groq          chat.completions.create, and the same with stream: true, iterated (usage in x_groq)
  * Transport: a loopback server in a child process (bench/provider-server.mjs; its CPU is not counted):
- * HTTP/1.1 for Anthropic and Gemini, cleartext HTTP/2 for Bedrock (the client's default handler is h2).
+ * HTTP/1.1 for Anthropic, Gemini and Groq, cleartext HTTP/2 for Bedrock (the client's default handler is h2).
  *
  * Method (see bench/README.md; the same as overhead.mjs, with its helpers from stats.mjs/pipelines.mjs):
- *  - Arms, each its own copy of the SDK module (require.cache entries of that package deleted in between):
- *    `off`, never patched; `on`, patched with `new XInstrumentation({ enabled: false, ... })` wired to the
- *    real pipelines, then `manuallyInstrument(copy)`. No require hook is ever registered, so the `off`
- *    copy stays pristine (checked: its patch points are not wrapped, and the `on` copy's are).
+ *  - Arms: `off`, a copy of the SDK module (require.cache entries of that package deleted in between) never
+ *    patched; `on`, another copy, patched with `new XInstrumentation({ enabled: false, ... })` wired to
+ *    the real pipelines, then `manuallyInstrument(copy)`. No require hook is ever registered, so the `off`
+ *    copy stays pristine (checked: its patch points are not wrapped, and the `on` copy's are). `floor`:
+ *    the `off` copy (its own client) making the same uninstrumented call, plus, per call, a replay of
+ *    exactly the OTel SDK calls one `on` call made (bench/sdk-replay.mjs: captured from the verified `on`
+ *    call; span started before the SDK call, log record, span end and histogram records after it),
+ *    through the `on` arm's own providers and histograms.
  *  - Before measuring, one call per arm is verified: `on` exports exactly one span (with usage, content,
  *    the streamed text, time to first chunk) and one details event per call when the capture mode has
- *    events, and one duration recording; `off` exports nothing. The SDK results are checked on every call.
- *  - Warm-up, then rounds of one block per arm (~80 ms of calls), the arm order alternating; CPU per call
+ *    events, and one duration recording; `off` exports nothing; `floor` exports the same span and log
+ *    record as the captured ones. The SDK results are checked on every call.
+ *  - Warm-up, then rounds of one block per arm (~80 ms of calls), the arm order rotating; CPU per call
  *    = process.cpuUsage() user+system (all threads) over the block including a forceFlush of spans and
- *    logs; each block checks its span and event counts. Added = median(on) - median(off).
+ *    logs; each block checks its span and event counts. Added = median(on) - median(off); floor added =
+ *    median(floor) - median(off); ours - floor = median(on) - median(floor).
  *  - Memory: V8's used heap between two full GCs around 3 blocks' worth of calls, per arm.
- *  - At the end: the duration histogram counted every instrumented call, and no diag warnings/errors.
+ *  - At the end: the duration histogram counted every instrumented call and every floor replay, and no
+ *    diag warnings/errors.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,6 +64,8 @@ import {
   BEDROCK_STREAM_EVENTS,
   GEMINI_MODEL,
   GEMINI_STREAM_CHUNKS,
+  GROQ_MODEL,
+  GROQ_STREAM_CHUNKS,
   QUESTION,
   SYSTEM,
   TEXT_CHUNKS,
@@ -63,7 +74,10 @@ import {
   bedrockConverseInput,
   bedrockConverseStreamInput,
   geminiParams,
+  groqParams,
+  groqStreamParams,
 } from './provider-fixtures.mjs';
+import { captureSdkCalls, describeCapture, recordsOn, sdkReplay } from './sdk-replay.mjs';
 import { compareArms, f1, fullGc, gcSource, heapGrowthOf, heapUsed, kb, measureCallBlock, orderOf, range, timed } from './stats.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -74,9 +88,9 @@ const require = createRequire(import.meta.url);
 
 const { values: opts } = parseArgs({
   options: {
-    providers: { type: 'string', default: 'anthropic,google-genai,bedrock' },
+    providers: { type: 'string', default: 'anthropic,google-genai,bedrock,groq' },
     workloads: { type: 'string', default: 'chat,stream' },
-    capture: { type: 'string', default: 'SPAN_AND_EVENT' },
+    capture: { type: 'string', default: 'SPAN_AND_EVENT,NO_CONTENT' },
     blocks: { type: 'string' },
     'block-ms': { type: 'string' },
     'warmup-ms': { type: 'string' },
@@ -87,9 +101,11 @@ const { values: opts } = parseArgs({
 const BLOCKS = Number(opts.blocks ?? (opts.quick ? 6 : 20));
 const BLOCK_MS = Number(opts['block-ms'] ?? (opts.quick ? 60 : 80));
 const WARMUP_MS = Number(opts['warmup-ms'] ?? (opts.quick ? 300 : 600));
-const CAPTURE = opts.capture;
+const CAPTURES = opts.capture.split(',').filter(Boolean);
 const DIST = resolve(opts.dist ?? join(root, 'dist/cjs/index.js'));
-const ARMS = ['off', 'on'];
+const ARMS = ['off', 'on', 'floor'];
+/** The arms with a module copy of their own (`floor` calls through the `off` copy). */
+const COPIES = ['off', 'on'];
 
 // -------------------------------------------------------------------------------------------- helpers
 
@@ -257,10 +273,53 @@ const PROVIDERS = {
       },
     },
   },
+
+  // Chat Completions at /openai/v1 (groq-sdk adds the prefix to the client's base URL, the server's origin).
+  groq: {
+    pkg: 'groq-sdk',
+    instrumentation: 'GroqInstrumentation',
+    transport: 'HTTP/1.1',
+    systemIn: 'gen_ai.input.messages', // a Chat Completions system message is one of the input messages
+    patchPoints(mod) {
+      const Groq = mod.Groq ?? mod.default;
+      return {
+        'Chat.Completions.prototype.create': Groq.Chat.Completions.prototype.create,
+        'Embeddings.prototype.create': Groq.Embeddings.prototype.create,
+      };
+    },
+    sharedPatchPoints: () => ({}),
+    client: (mod, server) => new (mod.Groq ?? mod.default)({ apiKey: 'gsk-bench', baseURL: server.http, maxRetries: 0 }),
+    workloads: {
+      chat: {
+        label: 'chat.completions.create',
+        call: (client) => async () => {
+          const r = await client.chat.completions.create(groqParams());
+          if (r.choices[0]?.message?.content !== ANSWER || r.usage?.completion_tokens !== 25) throw new Error('groq: bad completion');
+        },
+      },
+      stream: {
+        label: `chat.completions.create stream: ${TEXT_CHUNKS} text chunks, usage in x_groq`,
+        call: (client) => async () => {
+          const stream = await client.chat.completions.create(groqStreamParams());
+          let chunks = 0;
+          let text = '';
+          let usage;
+          for await (const chunk of stream) {
+            chunks++;
+            text += chunk.choices[0]?.delta?.content ?? '';
+            usage = chunk.x_groq?.usage ?? usage;
+          }
+          if (chunks !== GROQ_STREAM_CHUNKS || text !== ANSWER || usage?.completion_tokens !== 25) {
+            throw new Error(`groq stream: ${chunks} chunks, text ${JSON.stringify(text)}`);
+          }
+        },
+      },
+    },
+  },
 };
 
-const REQUEST_MODEL = { anthropic: ANTHROPIC_MODEL, 'google-genai': GEMINI_MODEL, bedrock: BEDROCK_MODEL };
-const OPERATION = { anthropic: 'chat', 'google-genai': 'generate_content', bedrock: 'chat' };
+const REQUEST_MODEL = { anthropic: ANTHROPIC_MODEL, 'google-genai': GEMINI_MODEL, bedrock: BEDROCK_MODEL, groq: GROQ_MODEL };
+const OPERATION = { anthropic: 'chat', 'google-genai': 'generate_content', bedrock: 'chat', groq: 'chat' };
 
 const PROVIDER_NAMES = opts.providers.split(',').filter(Boolean);
 const WORKLOADS = opts.workloads.split(',').filter(Boolean);
@@ -270,7 +329,8 @@ const usageError = (message) => {
 };
 for (const p of PROVIDER_NAMES) if (!PROVIDERS[p]) usageError(`unknown provider ${p} (known: ${Object.keys(PROVIDERS).join(', ')})`);
 for (const w of WORKLOADS) if (w !== 'chat' && w !== 'stream') usageError(`unknown workload ${w} (known: chat, stream)`);
-if (!['NO_CONTENT', 'SPAN_ONLY', 'EVENT_ONLY', 'SPAN_AND_EVENT'].includes(CAPTURE)) usageError(`unknown capture mode ${CAPTURE}`);
+for (const c of CAPTURES) if (!['NO_CONTENT', 'SPAN_ONLY', 'EVENT_ONLY', 'SPAN_AND_EVENT'].includes(c)) usageError(`unknown capture mode ${c}`);
+if (!CAPTURES.length) usageError('--capture names no mode');
 if (!(BLOCKS >= 1 && BLOCK_MS > 0 && WARMUP_MS >= 0)) usageError('--blocks, --block-ms and --warmup-ms must be positive numbers');
 
 // ---------------------------------------------------------------------------------------------- setup
@@ -279,6 +339,7 @@ clearCaptureEnv(); // the env var would win over the config option
 const pipelines = createPipelines();
 const { diagProblems, spanExporter, logExporter } = pipelines;
 const exporters = { spanExporter, logExporter, flush: pipelines.flush };
+const pipelineProviders = { tracerProvider: pipelines.tracerProvider, loggerProvider: pipelines.loggerProvider };
 let server;
 /**
  * SDK console output during the run (a deprecation warning per call, say) would be charged to the arms
@@ -293,6 +354,8 @@ const checkConsole = (where) => {
 };
 /** Calls made through an instrumented copy: each must have recorded gen_ai.client.operation.duration. */
 let instrumentedCalls = 0;
+/** Duration records replayed by the `floor` arm (one per floor call), on the same histogram. */
+let replayedDurations = 0;
 
 function startServer() {
   const child = spawn(process.execPath, [join(benchDir, 'provider-server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -318,14 +381,13 @@ function setupProvider(name, dist) {
 
   // enabled: false: no require hook (the `off` copy must stay pristine). manuallyInstrument patches
   // directly; the verified call below shows that the patch records without enable().
-  const instrumentation = new Instrumentation({ enabled: false, captureMessageContent: CAPTURE });
+  const instrumentation = new Instrumentation({ enabled: false, captureMessageContent: CAPTURES[0] });
   instrumentation.setTracerProvider(pipelines.tracerProvider);
   instrumentation.setMeterProvider(pipelines.meterProvider);
   instrumentation.setLoggerProvider(pipelines.loggerProvider);
-  check(instrumentation.captureMode === CAPTURE, `${name}: capture mode is ${instrumentation.captureMode}, wanted ${CAPTURE}`);
   instrumentation.manuallyInstrument(modules.on);
 
-  for (const arm of ARMS) {
+  for (const arm of COPIES) {
     for (const [where, fn] of Object.entries(p.patchPoints(modules[arm]))) {
       check(typeof fn === 'function', `${name} ${arm} copy: ${where} is not a function`);
       check(isWrapped(fn) === (arm === 'on'), `${name} ${arm} copy: ${where} is ${arm === 'on' ? 'not ' : ''}wrapped`);
@@ -337,29 +399,70 @@ function setupProvider(name, dist) {
   return { p, modules, instrumentation, enabled: instrumentation.isEnabled() };
 }
 
-/** What one call of an arm must export. */
-const expected = (arm) => ({
-  spans: arm === 'on' ? 1 : 0,
-  events: arm === 'on' && CAPTURE.includes('EVENT') ? 1 : 0,
-  durations: arm === 'on' ? 1 : 0,
+/** Sets the capture mode of a provider's instrumentation (between cases; the patch stays as it is). */
+function setCapture({ instrumentation }, capture) {
+  instrumentation.setConfig({ ...instrumentation.getConfig(), captureMessageContent: capture });
+  check(instrumentation.captureMode === capture, `capture mode is ${instrumentation.captureMode}, wanted ${capture}`);
+}
+
+/** What one call of an arm must export (`floor` replays what one `on` call exported). */
+const expected = (arm, capture) => ({
+  spans: arm === 'off' ? 0 : 1,
+  events: arm !== 'off' && capture.includes('EVENT') ? 1 : 0,
+  durations: arm === 'off' ? 0 : 1,
 });
 
-/** One call per arm, checking what reached the exporters (like harness.verify). */
-async function verify(name, workload, calls) {
-  const spanContent = CAPTURE === 'SPAN_ONLY' || CAPTURE === 'SPAN_AND_EVENT';
+/** The `floor` arm's call: the replayed span opens before the uninstrumented SDK call and ends after it. */
+const floorCall = (sdkCall, replay) => async () => {
+  const span = replay.start();
+  await sdkCall();
+  replay.finish(span);
+};
+
+/**
+ * One call per arm, checking what reached the exporters (like harness.verify). The `on` call's SDK calls
+ * are captured (bench/sdk-replay.mjs), and the `floor` arm's call (`calls.floor`) is made from them: it
+ * must export the same span and log record. Returns the capture.
+ */
+async function verify(name, workload, capture, calls, setup) {
+  const spanContent = capture === 'SPAN_ONLY' || capture === 'SPAN_AND_EVENT';
+  let captured;
   for (const arm of ARMS) {
-    const want = expected(arm);
+    const want = expected(arm, capture);
     const spans0 = spanExporter.count;
     const logs0 = logExporter.count;
     const durations0 = await pipelines.durationCount();
-    await withTimeout(calls[arm](), 10_000, `${name} ${workload} ${arm}`);
-    await pipelines.flush();
+    const call = async () => {
+      await withTimeout(calls[arm](), 10_000, `${name} ${workload} ${arm}`);
+      await pipelines.flush();
+    };
+    if (arm === 'on') captured = await captureSdkCalls(setup.instrumentation.instruments, exporters, call);
+    else await call();
     const got = { spans: spanExporter.count - spans0, events: logExporter.count - logs0, durations: (await pipelines.durationCount()) - durations0 };
     if (got.spans !== want.spans || got.events !== want.events || got.durations !== want.durations) {
-      throw new Error(`${name} ${workload}, arm ${arm}: one call exported ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+      throw new Error(`${name} ${workload}/${capture}, arm ${arm}: one call exported ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    }
+    if (arm === 'floor') {
+      replayedDurations++;
+      const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
+      const s = spanExporter.last;
+      const c = captured.span;
+      const sameScope = s.instrumentationScope.name === c.instrumentationScope.name;
+      if (s.name !== c.name || s.kind !== c.kind || !sameScope || !same(s.attributes, c.attributes)) {
+        throw new Error(`${name} ${workload}/${capture}: the floor's span differs from the captured one`);
+      }
+      if (captured.log && !(logExporter.last.eventName === captured.log.eventName && same(logExporter.last.attributes, captured.log.attributes))) {
+        throw new Error(`${name} ${workload}/${capture}: the floor's log record differs from the captured one`);
+      }
+      continue;
     }
     if (arm !== 'on') continue;
     instrumentedCalls++;
+    // The floor arm: the off copy's SDK call (a client of its own) + the replay of what this call made.
+    const durationRecords = recordsOn(captured, setup.instrumentation.instruments.operationDuration);
+    check(durationRecords === 1, `${name} ${workload}/${capture}: the call made ${durationRecords} duration records`);
+    const { p, modules } = setup;
+    calls.floor = floorCall(p.workloads[workload].call(p.client(modules.off, server), modules.off), sdkReplay(captured, pipelineProviders));
     const a = spanExporter.last.attributes;
     const problems = [];
     if (a['gen_ai.operation.name'] !== OPERATION[name]) problems.push(`operation name ${a['gen_ai.operation.name']}`);
@@ -369,10 +472,11 @@ async function verify(name, workload, calls) {
     if (a['server.address'] !== '127.0.0.1') problems.push(`server.address ${a['server.address']}`);
     if (spanContent) {
       if (!String(a['gen_ai.input.messages'] ?? '').includes(QUESTION)) problems.push('input messages on the span');
-      if (!String(a['gen_ai.system_instructions'] ?? '').includes(SYSTEM)) problems.push('system instructions on the span');
+      const systemIn = setup.p.systemIn ?? 'gen_ai.system_instructions';
+      if (!String(a[systemIn] ?? '').includes(SYSTEM)) problems.push(`the system prompt in ${systemIn} on the span`);
       if (!String(a['gen_ai.output.messages'] ?? '').includes(JSON.stringify(ANSWER).slice(1, -1))) problems.push('the answer in output messages on the span');
     } else if (a['gen_ai.input.messages'] !== undefined) {
-      problems.push(`content on the span in ${CAPTURE}`);
+      problems.push(`content on the span in ${capture}`);
     }
     if (workload === 'stream' && typeof a['gen_ai.response.time_to_first_chunk'] !== 'number') problems.push('time to first chunk');
     if (want.events) {
@@ -381,20 +485,24 @@ async function verify(name, workload, calls) {
       if (e?.attributes?.['gen_ai.input.messages'] === undefined) problems.push('input messages on the event');
       if (!JSON.stringify(e?.attributes?.['gen_ai.output.messages'] ?? '').includes(JSON.stringify(ANSWER).slice(1, -1))) problems.push('the answer on the event');
     }
-    if (problems.length) throw new Error(`${name} ${workload}/${CAPTURE}: exported telemetry is wrong: ${problems.join(', ')}`);
+    if (problems.length) throw new Error(`${name} ${workload}/${capture}: exported telemetry is wrong: ${problems.join(', ')}`);
   }
   checkConsole(`${name} ${workload}`);
+  return captured;
 }
 
 // ------------------------------------------------------------------------------------------- measuring
 
-async function runCase(name, workload, setup) {
+async function runCase(name, workload, capture, setup) {
   const { p, modules } = setup;
-  const calls = Object.fromEntries(ARMS.map((arm) => [arm, p.workloads[workload].call(p.client(modules[arm], server), modules[arm])]));
+  setCapture(setup, capture);
+  const calls = Object.fromEntries(COPIES.map((arm) => [arm, p.workloads[workload].call(p.client(modules[arm], server), modules[arm])]));
+  /** Calls of an arm that record a duration: the `on` arm's, and the `floor` arm's replays. */
   const countOn = (arm, n) => {
     if (arm === 'on') instrumentedCalls += n;
+    if (arm === 'floor') replayedDurations += n;
   };
-  await verify(name, workload, calls);
+  const captured = await verify(name, workload, capture, calls, setup); // also makes calls.floor
 
   for (let round = 0; round < 3; round++) {
     for (const arm of ARMS) countOn(arm, (await timed(calls[arm], WARMUP_MS / (3 * ARMS.length))).n);
@@ -404,30 +512,44 @@ async function runCase(name, workload, setup) {
   await pipelines.flush();
   const n = Math.max(20, Math.round((BLOCK_MS * 1000) / sizing.wallUs));
 
-  const blocks = { off: [], on: [] };
+  const blocks = { off: [], on: [], floor: [] };
   for (let round = 0; round < BLOCKS; round++) {
     for (const arm of orderOf(ARMS, round)) {
-      blocks[arm].push(await measureCallBlock(calls[arm], n, expected(arm), exporters));
+      blocks[arm].push(await measureCallBlock(calls[arm], n, expected(arm, capture), exporters));
       countOn(arm, n);
     }
   }
 
   const memCalls = 3 * n;
-  const heapOff = await heapGrowthOf(calls.off, memCalls, pipelines.flush);
-  const heapOn = await heapGrowthOf(calls.on, memCalls, pipelines.flush);
-  countOn('on', memCalls);
+  const heap = {};
+  for (const arm of ARMS) {
+    heap[arm] = await heapGrowthOf(calls[arm], memCalls, pipelines.flush);
+    countOn(arm, memCalls);
+  }
   checkConsole(`${name} ${workload}`);
 
+  // The floor against off (floor added), and ours against the floor (ours − floor), per round as for added.
+  const floor = compareArms({ off: blocks.off, on: blocks.floor });
+  const beyond = compareArms({ off: blocks.floor, on: blocks.on });
   return {
     provider: name,
     workload,
+    capture,
     label: p.workloads[workload].label,
     transport: p.transport,
     n,
-    ...compareArms(blocks),
+    ...compareArms({ off: blocks.off, on: blocks.on }),
+    floorMed: floor.onMed,
+    floorAdded: floor.added,
+    floorSpread: floor.pairedSpread,
+    floorWall: floor.onWall,
+    oursMinusFloor: beyond.added,
+    oursMinusFloorSpread: beyond.pairedSpread,
+    oursMinusFloorThread: beyond.threadAdded,
+    oursMinusFloorLow: beyond.lowAdded,
+    replays: describeCapture(captured),
     memCalls,
-    heapOff,
-    heapOn,
+    heap,
   };
 }
 
@@ -436,50 +558,59 @@ async function runCase(name, workload, setup) {
 
 function report(results, meta) {
   const L = [];
-  L.push('# Per-provider instrumentation CPU overhead per call');
+  L.push('# Per-provider instrumentation CPU overhead per call, and the SDK floor');
   L.push('');
   L.push(
     `${meta.date} · Node ${process.version} · ${meta.sdks} · ${meta.pkg} · OTel SDK trace ${meta.otel.trace}, metrics ${meta.otel.metrics}, ` +
       `logs ${meta.otel.logs} · ${os.cpus()[0]?.model ?? 'cpu?'} × ${os.cpus().length}, load avg ${meta.loadStart} at start, ` +
-      `${os.loadavg()[0].toFixed(2)} at end · capture ${CAPTURE} · ${BLOCKS} blocks/arm of ~${BLOCK_MS} ms · GC access: ${gcSource}`,
+      `${os.loadavg()[0].toFixed(2)} at end · capture ${CAPTURES.join(', ')} · ${BLOCKS} blocks/arm of ~${BLOCK_MS} ms · GC access: ${gcSource}`,
   );
   L.push('');
   L.push(
     'Loopback server in a child process (not counted). CPU per call = process.cpuUsage() user+system of the benchmark ' +
       'process (all threads) over a block, including a forceFlush of spans and logs, ÷ calls; median over blocks. ' +
-      '**added** = median(enabled) − median(disabled); its spread is the 2.5–97.5 percentile of the per-round differences, ' +
-      'the other spreads are across blocks. *main thread* = the same from process.threadCpuUsage(). *added, p25* = ' +
-      '25th percentile(enabled) − 25th percentile(disabled): the quieter blocks\' estimate. Enabled = the SDK copy patched ' +
-      'through `manuallyInstrument` by an instrumentation constructed with `enabled: false`, real SDK pipelines.',
+      'Disabled = a never-patched copy of the SDK. Enabled = another copy, patched through `manuallyInstrument` by an ' +
+      'instrumentation constructed with `enabled: false`, real SDK pipelines. Floor = the disabled copy\'s call plus a replay of ' +
+      'exactly the OTel SDK calls one enabled call made (span, details event, histogram records: bench/sdk-replay.mjs), through ' +
+      'the enabled arm\'s providers and histograms. **added** = median(enabled) − median(disabled); **floor added** = ' +
+      'median(floor) − median(disabled): the SDK\'s telemetry cost alone; **ours − floor** = median(enabled) − median(floor): ' +
+      'this package\'s own code. Their spreads are the 2.5–97.5 percentile of the per-round differences; the disabled and ' +
+      'enabled spreads are across blocks. *main thread* = the same from process.threadCpuUsage(). *p25* = 25th percentile ' +
+      'minus 25th percentile: the quieter blocks\' estimate.',
   );
   L.push('');
   L.push(
-    '| provider | workload | transport | calls/block | disabled µs | enabled µs | **added µs** | ratio | added 95% spread | disabled spread | enabled spread | added, main thread | added, p25 |',
+    '| provider | workload | capture | calls/block | disabled µs | enabled µs | **added µs** | ratio | added 95% spread | floor added µs | floor added 95% spread | **ours − floor µs** | ours − floor 95% spread | disabled spread | enabled spread | added, main thread | ours − floor, main thread | added, p25 | ours − floor, p25 |',
   );
-  L.push('|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  L.push('|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of results) {
     L.push(
-      `| ${r.provider} | ${r.label} | ${r.transport} | ${r.n} | ${f1(r.offMed)} | ${f1(r.onMed)} | **${f1(r.added)}** | ${r.ratio.toFixed(2)} | ` +
-        `${range(r.pairedSpread)} | ${range(r.offSpread)} | ${range(r.onSpread)} | ${f1(r.threadAdded)} | ${f1(r.lowAdded)} |`,
+      `| ${r.provider} | ${r.label} (${r.transport}) | ${r.capture} | ${r.n} | ${f1(r.offMed)} | ${f1(r.onMed)} | **${f1(r.added)}** | ${r.ratio.toFixed(2)} | ` +
+        `${range(r.pairedSpread)} | ${f1(r.floorAdded)} | ${range(r.floorSpread)} | **${f1(r.oursMinusFloor)}** | ${range(r.oursMinusFloorSpread)} | ` +
+        `${range(r.offSpread)} | ${range(r.onSpread)} | ${f1(r.threadAdded)} | ${f1(r.oursMinusFloorThread)} | ${f1(r.lowAdded)} | ${f1(r.oursMinusFloorLow)} |`,
     );
   }
   L.push('');
   L.push(
-    'Memory: growth of V8 used heap between two full GCs around a run of calls in one arm (after the timed rounds). ' +
-      'Wall time per call for reference (it includes the server\'s time).',
+    'What the floor replays per call (captured from the verified enabled call). Memory: growth of V8 used heap between two ' +
+      'full GCs around a run of calls in one arm (after the timed rounds). Wall time per call for reference (it includes the ' +
+      'server\'s time).',
   );
   L.push('');
-  L.push('| provider | workload | calls | heap Δ enabled | heap Δ disabled | wall µs/call disabled → enabled |');
-  L.push('|---|---|--:|--:|--:|--:|');
+  L.push('| provider | workload | capture | floor replays | calls | heap Δ disabled | heap Δ enabled | heap Δ floor | wall µs/call disabled → enabled, floor |');
+  L.push('|---|---|---|---|--:|--:|--:|--:|--:|');
   for (const r of results) {
-    L.push(`| ${r.provider} | ${r.label} | ${r.memCalls} | ${kb(r.heapOn)} | ${kb(r.heapOff)} | ${f1(r.offWall)} → ${f1(r.onWall)} |`);
+    L.push(
+      `| ${r.provider} | ${r.label} | ${r.capture} | ${r.replays} | ${r.memCalls} | ${kb(r.heap.off)} | ${kb(r.heap.on)} | ${kb(r.heap.floor)} | ` +
+        `${f1(r.offWall)} → ${f1(r.onWall)}, ${f1(r.floorWall)} |`,
+    );
   }
   L.push('');
   L.push(
     `Sanity: ${meta.spans} spans and ${meta.logs} details events exported (and dropped); gen_ai.client.operation.duration ` +
-      `count ${meta.durationCount} = instrumented calls ${instrumentedCalls}; instrumentation diag warnings/errors: ` +
-      `${diagProblems.length}; instrumentations ${meta.enabledState}. Heap after full GC: ${(meta.heapStart / 1048576).toFixed(1)} MB ` +
-      `at start, ${(meta.heapEnd / 1048576).toFixed(1)} MB at end. Run time ${meta.seconds.toFixed(0)} s.`,
+      `count ${meta.durationCount} = instrumented calls ${instrumentedCalls} + floor replays ${replayedDurations}; instrumentation ` +
+      `diag warnings/errors: ${diagProblems.length}; instrumentations ${meta.enabledState}. Heap after full GC: ` +
+      `${(meta.heapStart / 1048576).toFixed(1)} MB at start, ${(meta.heapEnd / 1048576).toFixed(1)} MB at end. Run time ${meta.seconds.toFixed(0)} s.`,
   );
   L.push('');
   return L.join('\n');
@@ -506,10 +637,15 @@ async function main() {
   const results = [];
   for (const name of PROVIDER_NAMES) {
     for (const workload of WORKLOADS) {
-      process.stderr.write(`${name} ${workload} ... `);
-      const r = await runCase(name, workload, setups[name]);
-      process.stderr.write(`${f1(r.offMed)} → ${f1(r.onMed)} µs/call (+${f1(r.added)}, p25 +${f1(r.lowAdded)}), ${r.n} calls/block\n`);
-      results.push(r);
+      for (const capture of CAPTURES) {
+        process.stderr.write(`${name} ${workload} ${capture} ... `);
+        const r = await runCase(name, workload, capture, setups[name]);
+        process.stderr.write(
+          `${f1(r.offMed)} → ${f1(r.onMed)} µs/call (+${f1(r.added)}, p25 +${f1(r.lowAdded)}); floor +${f1(r.floorAdded)}, ` +
+            `ours − floor ${f1(r.oursMinusFloor)}; ${r.n} calls/block\n`,
+        );
+        results.push(r);
+      }
     }
   }
   server.stopping = true;
@@ -532,7 +668,9 @@ async function main() {
     heapEnd: heapUsed(),
     seconds: (performance.now() - started) / 1000,
   };
-  if (meta.durationCount !== instrumentedCalls) throw new Error(`duration histogram counted ${meta.durationCount} calls, expected ${instrumentedCalls}`);
+  if (meta.durationCount !== instrumentedCalls + replayedDurations) {
+    throw new Error(`duration histogram counted ${meta.durationCount} calls, expected ${instrumentedCalls} instrumented + ${replayedDurations} replayed`);
+  }
   if (diagProblems.length) throw new Error(`the instrumentations reported problems:\n${diagProblems.slice(0, 5).join('\n')}`);
 
   const md = report(results, meta);

@@ -8,8 +8,9 @@
  */
 import type { GenAIInstrumentationConfig, InstrumentedSdk } from '../../core';
 import { GenAIInstrumentationBase } from '../../core';
+import type { AgentSpanPolicy } from './agent-stages';
 import { type AiSdkTelemetryPolicy, restoreAiSdkTelemetry } from './ai-sdk-telemetry';
-import { type AgentSpanPolicy, TelemetryRecorder } from './recorder';
+import { TelemetryRecorder } from './recorder';
 import { TelemetryChannelSubscription } from './telemetry-channel';
 import { publishesTelemetry, unwrapExports, wrapExports } from './model-wrapping';
 

@@ -3,7 +3,7 @@
  *
  *   generateText / streamText   the call's settings are kept by `callId` for the messages inside it; a call
  *                               with tools (a tool loop: the AI SDK runs the tools and calls the model
- *                               again) is one `invoke_agent` stage span over its steps
+ *                               again) is one `invoke_agent` stage span over its steps (./agent-stages.ts)
  *   languageModelCall           one `chat {model}` call per model request (each step, each retry)
  *   executeTool                 `execute_tool {name}` for a tool the AI SDK runs
  *   embed / embedMany           one `embeddings {model}` call
@@ -18,6 +18,7 @@ import { type AiSdkTelemetryPolicy, applyAiSdkTelemetryPolicy } from './ai-sdk-t
 import { embeddingsCall } from './embeddings';
 import { modelCall } from './model-call';
 import { openModelCall } from './model-call-record';
+import { claimLink } from './stream-links';
 import type { TelemetryHandler, TelemetryMessage } from './telemetry-channel';
 
 /** What a generateText / streamText call tells the model calls inside it. */
@@ -93,18 +94,23 @@ export class TelemetryRecorder implements TelemetryHandler {
     const forget = () => {
       if (callId) this.calls.delete(callId);
     };
+    const link = streamed ? claimLink() : undefined;
     if (!wantsAgentSpan(this.agentSpans(), tools)) {
       // Nothing recorded, but the call's settings must be dropped when it ends.
+      if (link) link.stop = forget;
       return { open: { end: forget, fail: forget }, context: parent };
     }
     const stage = openAgentStage(this.instrumentation, parent, event);
+    const end = () => {
+      forget();
+      stage.resolve(undefined);
+    };
+    // A stream the app stopped reading: the AI SDK never ends this message (./stream-links.ts).
+    if (link) link.stop = end;
     return {
       context: stage.context,
       open: {
-        end: () => {
-          forget();
-          stage.resolve(undefined);
-        },
+        end,
         fail: (m: TelemetryMessage) => {
           forget();
           stage.reject(m.error);

@@ -3,7 +3,8 @@
  * nothing for them on its channel; `ai` 5 and 6 in the version matrix). Each model call is one
  * `chat {model}` CLIENT span with the attributes of a generateText call, `gen_ai.output.type: json`, and
  * the structured output (the model's JSON text) as output content; the app gets the AI SDK's object and
- * errors unchanged.
+ * errors unchanged. A call made inside another (a tool, a model middleware) nests under it: in `ai` 7 a
+ * model call is left to the channel only when its own message starts inside the call.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import { useVercelAITestbed } from '../helpers/vercel-ai-testbed';
@@ -63,6 +64,16 @@ describe('generateObject', () => {
     expect(span.attributes['error.type']).toBe('APICallError');
     expect(span.attributes['gen_ai.output.type']).toBe('json');
   });
+
+  if (AI_MAJOR >= 7) {
+    it('ai 7: `telemetry: { isEnabled: false }` leaves the call unrecorded, as it turns the channel off for generateText', async () => {
+      server.enqueue(json(chatCompletion({ id: 'chatcmpl-o3', choices: [textChoice(WEATHER_JSON)] })));
+      const result = await ai().generateObject({ model: openai().chat(MODEL), schema: WEATHER, prompt: 'Weather?', maxRetries: 0, telemetry: { isEnabled: false } });
+
+      expect(result.object).toEqual({ city: 'Paris', celsius: 21 });
+      expect(tel.spans()).toEqual([]);
+    });
+  }
 });
 
 describe('streamObject', () => {
@@ -91,7 +102,7 @@ describe('streamObject', () => {
   });
 });
 
-describe('inside a tool loop', () => {
+describe('inside other calls', () => {
   it('a generateObject call in a tool is a chat span under the execute_tool span', async () => {
     server.enqueue(
       json(chatCompletion({ id: 'chatcmpl-l0', choices: [{ index: 0, finish_reason: 'tool_calls', logprobs: null, message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_o', type: 'function', function: { name: 'lookup', arguments: '{"city":"Paris"}' } }] } }], usage: usage(20, 8) })),
@@ -112,5 +123,27 @@ describe('inside a tool loop', () => {
     expect(byId.get(inner.parentSpanContext!.spanId)!.name).toBe('execute_tool lookup');
     expect(inner.attributes['gen_ai.output.type']).toBe('json');
     expect(spans.map((s) => s.name).sort()).toEqual(['chat gpt-4o-mini', 'chat gpt-4o-mini', 'chat gpt-4o-mini', 'execute_tool lookup', 'invoke_agent']);
+  });
+
+  it('a generateObject call inside another model call (a model middleware) is its own chat span under it', async () => {
+    server.enqueue(json(chatCompletion({ id: 'chatcmpl-guard', choices: [textChoice(WEATHER_JSON)] })), json(chatCompletion({ id: 'chatcmpl-outer', choices: [textChoice('Fine.')] })));
+    const guarded = ai().wrapLanguageModel({
+      model: openai().chat(MODEL),
+      middleware: {
+        wrapGenerate: async ({ doGenerate }: { doGenerate: () => Promise<unknown> }) => {
+          await ai().generateObject({ model: openai().chat(MODEL), schema: WEATHER, prompt: 'Check', maxRetries: 0 });
+          return doGenerate();
+        },
+      },
+    });
+    const result = await ai().generateText({ model: guarded, prompt: 'Hi', maxRetries: 0 });
+
+    expect(result.text).toBe('Fine.');
+    const spans = tel.spans();
+    const outer = spans.find((s) => s.attributes['gen_ai.response.id'] === 'chatcmpl-outer')!;
+    const inner = spans.find((s) => s.attributes['gen_ai.response.id'] === 'chatcmpl-guard')!;
+    expect(spans).toHaveLength(2);
+    expect(inner.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
+    expect(inner.attributes['gen_ai.output.type']).toBe('json');
   });
 });

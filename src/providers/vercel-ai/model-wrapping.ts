@@ -17,8 +17,10 @@
  * which both share.
  *
  * Not covered: in `ai` 5 and 6, models given by id string without a global provider (the AI SDK's
- * gateway); in every major, a copy of `ai` that no module hook saw load (a bundle) except through the
- * copy manuallyInstrument returns, and rerank, speech, transcription and image calls.
+ * gateway resolves them); a copy of `ai` that no module hook saw load (a bundle) except through the copy
+ * manuallyInstrument returns: nothing of 5 and 6, and 7's generateObject / streamObject and stopped
+ * streams (the rest of 7 is on its channel); in every major, rerank, image, video, speech and
+ * transcription calls.
  */
 import { context as contextApi } from '@opentelemetry/api';
 import { asObject, moduleExportsOf, safely, sdkExport } from '../../core';

@@ -41,5 +41,7 @@ export async function makeCalls(ai, { createOpenAI, z }, app) {
   });
   const agentResult = await agent.generate({ prompt: 'Weather in Oslo?' });
   const calls = { loop: loop.text, steps: loop.steps.length, streamed, object, agent: agentResult.text };
-  reportResult({ app, aiVersion: aiVersion(), calls });
+  // What the app's `ai` looks like (instrumented exports under the hook must look like the real ones).
+  const exportsKind = [Object.prototype.toString.call(ai), ai.__esModule === true];
+  reportResult({ app, aiVersion: aiVersion(), exportsKind, calls });
 }

@@ -37,6 +37,7 @@ const MAJORS = [
 
 interface VercelAppResult extends AppResult {
   aiVersion?: string;
+  exportsKind: [string, boolean];
   calls: { loop: string; steps: number; streamed: string; object: unknown; agent: string };
 }
 
@@ -177,6 +178,10 @@ describe.each(MAJORS)('Vercel AI SDK $major apps under the register hook', ({ ma
     expect(result.calls).toEqual({ loop: '21°C in Paris.', steps: 2, streamed: 'Hi!', object: { ok: true }, agent: '5°C in Oslo.' });
     const bundled = env.GENAI_APP_KIND === 'bundle';
     expect(result.aiVersion?.split('.')[0]).toBe(bundled ? undefined : String(major));
+    // As without the hook: an ES module namespace, or `ai` 5 and 6's CommonJS exports (esbuild's own
+    // namespace object in the bundle).
+    const commonJs = args.some((a) => a.endsWith('.cjs')) && major < 7;
+    expect(result.exportsKind).toEqual(bundled ? ['[object Object]', false] : commonJs ? ['[object Object]', true] : ['[object Module]', false]);
     return result;
   }
 

@@ -80,10 +80,14 @@ export function wrapExports(moduleExports: unknown, env: WrappingEnv): unknown {
     return m[name] === fn;
   });
   if (inPlace) return undefined;
-  // Read-only exports: a copy with the same exports (values read once: the bundle's getters are constant).
+  // Read-only exports: a copy with the same exports (values read once: the bundle's getters are constant),
+  // marked as the original is (a CommonJS build's `__esModule`, the namespace of `ai` 7 under require(esm)).
   const exportsCopy: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(m)) exportsCopy[key] = m[key];
-  Object.assign(exportsCopy, wrapped, { __esModule: true });
+  Object.assign(exportsCopy, wrapped);
+  if (m.__esModule) Object.defineProperty(exportsCopy, '__esModule', { value: true });
+  const tag = (m as Record<symbol, unknown>)[Symbol.toStringTag];
+  if (tag !== undefined) Object.defineProperty(exportsCopy, Symbol.toStringTag, { value: tag });
   return exportsCopy;
 }
 

@@ -1,6 +1,7 @@
 /*
  * The Vercel AI SDK testbed (see testbed.ts): a VercelAIInstrumentation listening on the AI SDK's
- * `ai:telemetry` channel (nothing to patch: `ai` 7 publishes its calls there), the loopback OpenAI mock
+ * `ai:telemetry` channel (`ai` 7 publishes its calls there) and patched into `ai` (the exports it wraps:
+ * all the calls of `ai` 5 and 6, `ai` 7's generateObject / streamObject), the loopback OpenAI mock
  * server, and the real `@ai-sdk/openai` provider pointed at it (its `baseURL`). The AI SDK is ES modules
  * only: jest compiles it to CommonJS (jest.config.js); test/integration/vercel-ai-module-systems.test.ts
  * runs it as Node loads it.
@@ -15,8 +16,8 @@ import type { Provider, TestTelemetry } from './telemetry';
 import { useTestbed, type TestbedOptions } from './testbed';
 
 /**
- * `ai` 7: nothing patched, the instrumentation listens on the channel once "patched". `ai` 5 and 6 (the
- * version matrix): their CommonJS build's read-only exports come back instrumented from manuallyInstrument.
+ * The exports jest loads are read-only (`ai` 5 and 6's CommonJS build; `ai` 7 compiled to CommonJS by
+ * jest): they come back instrumented from manuallyInstrument. Call `ai()`, not `require('ai')`.
  */
 export const VERCEL_AI: Provider<VercelAIInstrumentation> = { Instrumentation: VercelAIInstrumentation, sdkModule: () => require('ai') };
 

@@ -44,6 +44,25 @@ describe("default 'suppress'", () => {
   });
 });
 
+describe("default 'suppress', generateObject (wrapped, not on the channel)", () => {
+  const { server, tel, ai, openai } = useVercelAITestbed({ lifetime: 'test' });
+
+  it('a registered @ai-sdk/otel integration records no span either: one chat span', async () => {
+    registerTelemetry(new OpenTelemetry({ tracer: tel.tracerProvider.getTracer('gen_ai') }));
+    (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+    server.enqueue(json(chatCompletion({ id: 'chatcmpl-d2', choices: [textChoice('{"ok":true}')], usage: usage(5, 2) })));
+    try {
+      const { z } = require('zod');
+      const result = await ai().generateObject({ model: openai().chat(MODEL), schema: z.object({ ok: z.boolean() }), prompt: 'OK?', maxRetries: 0 });
+      expect(result.object).toEqual({ ok: true });
+    } finally {
+      delete (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS;
+    }
+
+    expect(tel.allSpans().map((s) => [s.name, isOurs(s)])).toEqual([[`chat ${MODEL}`, true]]);
+  });
+});
+
 describe("'keep'", () => {
   const { server, tel, openai } = useVercelAITestbed({ lifetime: 'test', config: { aiSdkTelemetry: 'keep' } });
 

@@ -1,17 +1,19 @@
 /*
- * Auto-instrumentation for the Vercel AI SDK (`ai`). `ai` 7 publishes every call on its `ai:telemetry`
- * diagnostics channel (./telemetry-channel.ts): this instrumentation subscribes while enabled and patches
- * nothing, so it also records an app whose bundler inlined `ai` (Next.js). What each message records is
- * in ./recorder.ts. `ai` 5 and 6 publish nothing on a channel (they have no diagnostics_channel code):
- * their generateText / streamText / embed / embedMany exports are wrapped to record the model calls
- * (./model-wrapping.ts).
+ * Auto-instrumentation for the Vercel AI SDK (`ai`). `ai` 7 publishes its calls on its `ai:telemetry`
+ * diagnostics channel (./telemetry-channel.ts): this instrumentation subscribes while enabled, so it also
+ * records an app whose bundler inlined `ai` (Next.js). What each message records is in ./recorder.ts.
+ * `ai` 5 and 6 publish nothing on a channel (they have no diagnostics_channel code), and `ai` 7's
+ * generateObject / streamObject publish nothing on it: those exports (and 5 and 6's agent classes) are
+ * wrapped (./model-wrapping.ts), recording the same spans.
  */
 import type { GenAIInstrumentationConfig, InstrumentedSdk } from '../../core';
 import { GenAIInstrumentationBase } from '../../core';
-import { type AiSdkTelemetryPolicy, restoreAiSdkTelemetry } from './ai-sdk-telemetry';
-import { type AgentSpanPolicy, TelemetryRecorder } from './recorder';
+import type { AgentSpanPolicy } from './agent-stages';
+import { type AiSdkTelemetryPolicy, applyAiSdkTelemetryPolicy, restoreAiSdkTelemetry } from './ai-sdk-telemetry';
+import type { WrappingEnv } from './call-scope';
+import { unwrapExports, wrapExports } from './model-wrapping';
+import { TelemetryRecorder } from './recorder';
 import { TelemetryChannelSubscription } from './telemetry-channel';
-import { publishesTelemetry, unwrapExports, wrapExports } from './model-wrapping';
 
 export const VERCEL_AI_SUPPORTED_VERSIONS = ['>=5.0.0 <8'];
 
@@ -40,6 +42,7 @@ export class VercelAIInstrumentation extends GenAIInstrumentationBase<VercelAIIn
   // `declare`: enable() runs from the base constructor, before field initializers.
   declare private _subscription: TelemetryChannelSubscription | undefined;
   declare private _subscribed: boolean | undefined;
+  declare private _wrapping: WrappingEnv | undefined;
 
   private get subscription(): TelemetryChannelSubscription {
     return (this._subscription ??= new TelemetryChannelSubscription(new TelemetryRecorder(
@@ -47,6 +50,16 @@ export class VercelAIInstrumentation extends GenAIInstrumentationBase<VercelAIIn
       () => this.getConfig().agentSpans ?? 'tools',
       () => this.getConfig().aiSdkTelemetry ?? 'suppress',
     )));
+  }
+
+  private get wrapping(): WrappingEnv {
+    return (this._wrapping ??= {
+      instrumentation: this,
+      recording: () => this._subscribed === true,
+      agentSpans: () => this.getConfig().agentSpans ?? 'tools',
+      onChannelCopyCall: () => applyAiSdkTelemetryPolicy(this.getConfig().aiSdkTelemetry ?? 'suppress'),
+      channelMessage: () => this._subscription?.innermostMessage(),
+    });
   }
 
   override enable(): void {
@@ -62,12 +75,12 @@ export class VercelAIInstrumentation extends GenAIInstrumentationBase<VercelAIIn
   }
 
   /**
-   * `ai` 7 needs no patch: a copy loaded (or given to manuallyInstrument) only means the channel is listened
-   * to. `ai` 5 and 6: their call functions are wrapped (exports to use instead when read-only).
+   * A copy loaded (or given to manuallyInstrument): the channel is listened to, and the calls it does not
+   * publish are wrapped (exports to use instead when read-only).
    */
   protected patch(moduleExports: unknown): unknown {
     this.subscribe();
-    return publishesTelemetry(moduleExports) ? undefined : wrapExports(moduleExports, this, () => this._subscribed === true);
+    return wrapExports(moduleExports, this.wrapping);
   }
 
   protected unpatch(moduleExports: unknown): void {

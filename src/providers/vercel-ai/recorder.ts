@@ -3,21 +3,22 @@
  *
  *   generateText / streamText   the call's settings are kept by `callId` for the messages inside it; a call
  *                               with tools (a tool loop: the AI SDK runs the tools and calls the model
- *                               again) is one `invoke_agent` stage span over its steps
+ *                               again) is one `invoke_agent` stage span over its steps (./agent-stages.ts)
  *   languageModelCall           one `chat {model}` call per model request (each step, each retry)
  *   executeTool                 `execute_tool {name}` for a tool the AI SDK runs
  *   embed / embedMany           one `embeddings {model}` call
  *
  * Spans start through the core (Invocation, stage recorder); nothing here touches a span.
  */
-import { type Context, context as contextApi } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { CallTranslation, GenAIInstrumentationBase, ResultTranslation } from '../../core';
-import { RecordedCall, asObject, asString, serverOfUrl } from '../../core';
+import { asObject, asString } from '../../core';
+import { type AgentSpanPolicy, openAgentStage, openToolStage, wantsAgentSpan } from './agent-stages';
 import { type AiSdkTelemetryPolicy, applyAiSdkTelemetryPolicy } from './ai-sdk-telemetry';
 import { embeddingsCall } from './embeddings';
-import { modelCall, requestUrl } from './model-call';
-import { providerName } from './provider-name';
-import { observeStreamResult } from './stream-tap';
+import { modelCall } from './model-call';
+import { openModelCall } from './model-call-record';
+import { claimLink } from './stream-links';
 import type { TelemetryHandler, TelemetryMessage } from './telemetry-channel';
 
 /** What a generateText / streamText call tells the model calls inside it. */
@@ -32,9 +33,6 @@ interface Open {
   end(message: TelemetryMessage): void;
   fail(message: TelemetryMessage): void;
 }
-
-/** Whether the top-level call runs a tool loop: `invoke_agent` over its steps. */
-export type AgentSpanPolicy = 'tools' | 'always' | 'never';
 
 export class TelemetryRecorder implements TelemetryHandler {
   private readonly open = new WeakMap<object, Open>();
@@ -96,24 +94,23 @@ export class TelemetryRecorder implements TelemetryHandler {
     const forget = () => {
       if (callId) this.calls.delete(callId);
     };
-    const policy = this.agentSpans();
-    if (policy === 'never' || (policy === 'tools' && Object.keys(tools).length === 0)) {
+    const link = streamed ? claimLink() : undefined;
+    if (!wantsAgentSpan(this.agentSpans(), tools)) {
       // Nothing recorded, but the call's settings must be dropped when it ends.
+      if (link) link.stop = forget;
       return { open: { end: forget, fail: forget }, context: parent };
     }
-    const stage = this.stage(parent, (run) =>
-      this.instrumentation.stages.traceAgent(
-        { name: asString(event.functionId) as string, provider: providerName(asString(event.provider)), model: asString(event.modelId) },
-        run,
-      ),
-    );
+    const stage = openAgentStage(this.instrumentation, parent, event);
+    const end = () => {
+      forget();
+      stage.resolve(undefined);
+    };
+    // A stream the app stopped reading: the AI SDK never ends this message (./stream-links.ts).
+    if (link) link.stop = end;
     return {
       context: stage.context,
       open: {
-        end: () => {
-          forget();
-          stage.resolve(undefined);
-        },
+        end,
         fail: (m: TelemetryMessage) => {
           forget();
           stage.reject(m.error);
@@ -124,15 +121,8 @@ export class TelemetryRecorder implements TelemetryHandler {
 
   private startTool(event: Record<string, unknown>, parent: Context) {
     const toolCall = asObject(event.toolCall) ?? {};
-    const name = asString(toolCall.toolName) ?? '';
-    const definition = asObject(this.calls.get(asString(event.callId) ?? '')?.tools[name]);
-    const stage = this.stage(parent, (run) =>
-      this.instrumentation.stages.traceTool(
-        { name, callId: asString(toolCall.toolCallId), description: asString(definition?.description), type: 'function' },
-        run,
-        toolCall.input,
-      ),
-    );
+    const definition = this.calls.get(asString(event.callId) ?? '')?.tools[asString(toolCall.toolName) ?? ''];
+    const stage = openToolStage(this.instrumentation, parent, { ...toolCall, definition }, toolCall.input);
     return {
       context: stage.context,
       open: {
@@ -147,57 +137,19 @@ export class TelemetryRecorder implements TelemetryHandler {
     };
   }
 
-  /** A stage span (started by `begin` in `parent`) that ends when resolve / reject is called. */
-  private stage(parent: Context, begin: (run: () => Promise<unknown>) => unknown) {
-    let resolve!: (value: unknown) => void;
-    let reject!: (error: unknown) => void;
-    const done = new Promise<unknown>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    let context = parent;
-    const settled = contextApi.with(parent, () =>
-      begin(() => {
-        context = contextApi.active();
-        return done;
-      }),
-    );
-    // The stage's own promise: its rejection is the app's error, which the app gets from the AI SDK.
-    void Promise.resolve(settled).catch(() => undefined);
-    return { context, resolve, reject };
-  }
-
   private startCall(translation: CallTranslation<ResultTranslation>, parent: Context, streamed: boolean) {
-    const invocation = contextApi.with(parent, () => this.instrumentation.startInvocation(translation.request));
-    if (!invocation) return undefined;
-    const call = new RecordedCall(invocation, translation.results(invocation.capturesContent));
+    const call = openModelCall(this.instrumentation, translation, parent, streamed);
+    if (!call) return undefined;
     return {
-      context: invocation.context,
+      context: call.context,
       open: {
-        end: (m: TelemetryMessage) => {
-          const server = serverOfRequest(m.result);
-          if (server) invocation.setServer(server.serverAddress, server.serverPort);
-          // No result: the app turned off recordInputs / recordOutputs, and the AI SDK publishes none.
-          if (m.result === undefined) invocation.end({});
-          else if (streamed && call.results.stream) {
-            if (!observeStreamResult(m.result, invocation, call.results.stream())) invocation.end({});
-          } else call.end(m.result);
-        },
-        fail: (m: TelemetryMessage) => {
-          // The AI SDK's APICallError carries the request's URL.
-          const url = asString(asObject(m.error)?.url);
-          const server = url ? serverOfUrl(url) : undefined;
-          if (server) invocation.setServer(server.serverAddress, server.serverPort);
-          call.fail(m.error);
-        },
+        // No result: the app turned off recordInputs / recordOutputs, and the AI SDK publishes none.
+        end: (m: TelemetryMessage) => call.end(m.result),
+        // The AI SDK's APICallError carries the request's URL.
+        fail: (m: TelemetryMessage) => call.fail(m.error),
       },
     };
   }
-}
-
-function serverOfRequest(result: unknown) {
-  const url = requestUrl(result);
-  return url ? serverOfUrl(url) : undefined;
 }
 
 /** `gen_ai.output.type` of a call's `output` setting: `json` for Output.object / array / choice / json. */

@@ -19,7 +19,7 @@ import { safely } from '../../core';
 
 export const AI_TELEMETRY_CHANNEL = 'ai:telemetry';
 
-/** Marks the context a message's work runs in, to tell whether the context manager's store carries it. */
+/** The message whose work runs in a context: tells whether the context manager's store carries it. */
 const MESSAGE_SCOPE = createContextKey('opentelemetry-instrumentation-genai vercel-ai message scope');
 
 export interface TelemetryMessage {
@@ -79,6 +79,11 @@ export class TelemetryChannelSubscription {
     this.boundStore = undefined;
   }
 
+  /** The innermost message whose work is running here (any copy of `ai` publishing on the channel). */
+  innermostMessage(): TelemetryMessage | undefined {
+    return this.ownStore.getStore()?.getValue(MESSAGE_SCOPE) as TelemetryMessage | undefined;
+  }
+
   /**
    * The context the AI SDK code of the current message runs in so far (the parent of what it starts): the
    * active one, which descends from the one the enclosing message started when the context manager's store
@@ -98,7 +103,7 @@ export class TelemetryChannelSubscription {
       this.bindContextManager();
       const parent = this.parentContext();
       const started = safely('recording an AI SDK telemetry message', () => this.handler.start(message, parent), undefined);
-      this.started.set(message as object, (started ?? parent).setValue(MESSAGE_SCOPE, {}));
+      this.started.set(message as object, (started ?? parent).setValue(MESSAGE_SCOPE, message));
     }
     return this.started.get(message as object)!;
   }

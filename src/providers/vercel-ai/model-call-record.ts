@@ -1,0 +1,51 @@
+/*
+ * One AI SDK model call (a `chat` or `embeddings` invocation) from start to end, one way for both
+ * mechanisms: `ai` 7's languageModelCall / embed messages (./recorder.ts) and `ai` 5 and 6's wrapped
+ * `doGenerate` / `doStream` / `doEmbed` (./observed-model.ts). A streamed call's result holds the model's
+ * stream, observed part by part (./stream-tap.ts); `server.address` / `server.port` come from the request
+ * URL the result or the AI SDK's APICallError reports, else from what the caller knows (the model's base URL).
+ */
+import { type Context, context as contextApi } from '@opentelemetry/api';
+import type { CallTranslation, GenAIInstrumentationBase, Invocation, ResultTranslation } from '../../core';
+import { RecordedCall, asObject, asString, serverOfUrl } from '../../core';
+import { requestUrl } from './model-call';
+import { observeStreamResult } from './stream-tap';
+
+export interface OpenModelCall {
+  /** The context the model call runs in (its span's): HTTP spans nest under it. */
+  readonly context: Context;
+  /** The call returned `result` (undefined: the AI SDK published none). */
+  end(result: unknown, fallbackUrl?: string): void;
+  fail(error: unknown, fallbackUrl?: string): void;
+}
+
+/** Starts the call's span in `parent`; undefined when nothing is recorded. */
+export function openModelCall(
+  instrumentation: GenAIInstrumentationBase,
+  translation: CallTranslation<ResultTranslation>,
+  parent: Context,
+  streamed: boolean,
+): OpenModelCall | undefined {
+  const invocation = contextApi.with(parent, () => instrumentation.startInvocation(translation.request));
+  if (!invocation) return undefined;
+  const call = new RecordedCall(invocation, translation.results(invocation.capturesContent));
+  return {
+    context: invocation.context,
+    end(result, fallbackUrl) {
+      setServer(invocation, requestUrl(result) ?? fallbackUrl);
+      if (result === undefined) invocation.end({});
+      else if (streamed && call.results.stream) {
+        if (!observeStreamResult(result, invocation, call.results.stream())) invocation.end({});
+      } else call.end(result);
+    },
+    fail(error, fallbackUrl) {
+      setServer(invocation, asString(asObject(error)?.url) ?? fallbackUrl);
+      call.fail(error);
+    },
+  };
+}
+
+function setServer(invocation: Invocation, url: string | undefined): void {
+  const server = url ? serverOfUrl(url) : undefined;
+  if (server) invocation.setServer(server.serverAddress, server.serverPort);
+}

@@ -89,10 +89,11 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   /**
    * Wraps `target[method]` (a copy patched before is re-wrapped, not wrapped twice). A target without the
-   * method (an SDK version that lacks it) is skipped with a diag line naming `label`. `shared`: a method
-   * other instrumentations wrap too (./wrapper-ownership.ts): ours goes over their wrapper without taking
-   * it off, stays when ours is already under theirs, and only unwrapMethod takes it off; the provider's
-   * wrapper then calls straight through while its copy is unpatched (ours can be left under theirs).
+   * method (an SDK version that lacks it) is skipped with a diag line naming `label`. Not `shared`:
+   * OpenTelemetry's `_wrap`, which first takes off any wrapper the method has. `shared`: a method other
+   * instrumentations wrap too (./wrapper-ownership.ts): ours goes over their wrapper without taking it off,
+   * stays when ours is already under theirs, and only unwrapMethod takes it off; the provider's wrapper must
+   * then call straight through while its copy is unpatched (ours can be left under theirs).
    */
   protected wrapMethod<T extends object>(target: T | undefined, method: string, label: string, wrapper: (original: never) => unknown, shared = false): void {
     const methods = target as Record<string, unknown> | undefined;

@@ -27,6 +27,7 @@ export type { VercelAIInstrumentationConfig } from './providers/vercel-ai/instru
 export type { AiSdkTelemetryPolicy } from './providers/vercel-ai/ai-sdk-telemetry';
 export { LangChainInstrumentation, LANGCHAIN_SUPPORTED_VERSIONS } from './providers/langchain/instrumentation';
 export type { LangChainInstrumentationConfig } from './providers/langchain/instrumentation';
+export type { PeerModelSpansPolicy } from './providers/langchain/peer-handlers';
 export type { GenAIInstrumentationConfig } from './core/config';
 export { CAPTURE_CONTENT_ENV, parseCaptureMode, type CaptureMode } from './core/content-mode';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';

@@ -26,6 +26,7 @@ import { type StageInstruments, StageRecorder, type StageTelemetry, createStageI
 import type { EventLogger, GenAITelemetry } from './telemetry';
 import { unwatchUnpatchedCalls, watchUnpatchedCalls } from './unpatched-sdk';
 import { markModuleInstrumented } from './instrumented-modules';
+import { hasOurWrapperBelow, isOurWrapper, markOurWrapper, takeOffShared, wrapShared } from './wrapper-ownership';
 import { PACKAGE_VERSION } from '../version';
 
 export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentationConfig = GenAIInstrumentationConfig>
@@ -88,22 +89,37 @@ export abstract class GenAIInstrumentationBase<Config extends GenAIInstrumentati
 
   /**
    * Wraps `target[method]` (a copy patched before is re-wrapped, not wrapped twice). A target without the
-   * method (an SDK version that lacks it) is skipped with a diag line naming `label`.
+   * method (an SDK version that lacks it) is skipped with a diag line naming `label`. Not `shared`:
+   * OpenTelemetry's `_wrap`, which first takes off any wrapper the method has. `shared`: a method other
+   * instrumentations wrap too (./wrapper-ownership.ts): ours goes over their wrapper without taking it off,
+   * stays when ours is already under theirs, and only unwrapMethod takes it off; the provider's wrapper must
+   * then call straight through while its copy is unpatched (ours can be left under theirs).
    */
-  protected wrapMethod<T extends object>(target: T | undefined, method: string, label: string, wrapper: (original: never) => unknown): void {
+  protected wrapMethod<T extends object>(target: T | undefined, method: string, label: string, wrapper: (original: never) => unknown, shared = false): void {
     const methods = target as Record<string, unknown> | undefined;
     if (!methods || typeof methods[method] !== 'function') {
       this._diag.debug(`${this.sdk.module}: ${label} not found in this version; not instrumented`);
       return;
     }
+    if (shared) {
+      if (!takeOffShared(methods, method) && hasOurWrapperBelow(methods[method])) return;
+      wrapShared(methods, method, wrapper);
+      return;
+    }
     if (isWrapped(methods[method])) this._unwrap(methods, method);
     this._wrap(methods, method, wrapper as never);
+    markOurWrapper(methods[method]);
   }
 
-  /** Undoes wrapMethod() (nothing to do on a target or method it never wrapped). */
+  /**
+   * Undoes wrapMethod() (nothing to do on a target or method it never wrapped). Another instrumentation's
+   * wrapper on top stays: ours under it cannot come off without taking theirs too (a diag line).
+   */
   protected unwrapMethod<T extends object>(target: T | undefined, method: string): void {
     const methods = target as Record<string, unknown> | undefined;
-    if (methods && isWrapped(methods[method])) this._unwrap(methods, method);
+    if (!methods || takeOffShared(methods, method)) return;
+    if (isOurWrapper(methods[method]) && isWrapped(methods[method])) this._unwrap(methods, method);
+    else if (hasOurWrapperBelow(methods[method])) this._diag.debug(`${this.sdk.module}: ${method} was wrapped by another instrumentation after this one; this one's wrapper stays under it`);
   }
 
   override disable(): void {

@@ -13,7 +13,7 @@
  * context. `takeStartedContext()` hands the context of the run that just started to the patched
  * CallbackManager (./run-context.ts), which makes it active in the code that runs the step.
  */
-import { type Context, context as contextApi } from '@opentelemetry/api';
+import { type Context, context as contextApi, createContextKey } from '@opentelemetry/api';
 import type { GenAIInstrumentationBase, Invocation, RetrievalDocument } from '../../core';
 import { safely } from '../../core';
 import { chatInput, modelRequest, modelResponse, promptInput } from './chat-run';
@@ -23,6 +23,14 @@ import { recordedBySdkInstrumentation } from './sdk-integrations';
 export const HANDLER_NAME = 'opentelemetry_instrumentation_genai';
 
 const HIDDEN_TAG = 'langsmith:hidden';
+
+/**
+ * On the context a recorded run's children start in: whether they are inside a LangGraph graph or agent.
+ * LangChain's parent run id says it; this says it for a run announced without one, whose parent is then the
+ * active context (OpenLLMetry's patch of `_configureSync` drops the parent's callback manager, and with it
+ * the parent run id, from every child run: ./peer-handlers.ts).
+ */
+const IN_AGENT = createContextKey('opentelemetry-instrumentation-genai langchain in-agent');
 const UNRECORDED_RUN_TYPES = new Set(['prompt', 'parser']);
 
 interface Run {
@@ -77,7 +85,7 @@ export class GenAICallbackHandler {
   handleChainStart(chain: unknown, _inputs: unknown, runId: string, parentRunId?: string, tags?: string[], metadata?: Dict, runType?: string, runName?: string): void {
     safely('recording a LangChain run', () => {
       const parent = this.parentContext(parentRunId);
-      const inAgent = parentRunId !== undefined && this.runs.get(parentRunId)?.inAgent === true;
+      const inAgent = this.inAgent(parentRunId);
       const name = runName ?? lastId(chain) ?? 'chain';
       const agent = isAgent(chain);
       if (hidden(tags) || (runType && UNRECORDED_RUN_TYPES.has(runType)) || isGraphNode(metadata, name) || (inAgent && !agent)) {
@@ -198,6 +206,7 @@ export class GenAICallbackHandler {
     );
     // The stage's promise is ours: its rejection (the run's error, recorded on the span) goes nowhere.
     Promise.resolve(ended).catch(() => undefined);
+    stageContext = stageContext.setValue(IN_AGENT, inAgent);
     this.runs.set(runId, { context: stageContext, settle, inAgent });
     this.started = stageContext;
   }
@@ -214,8 +223,10 @@ export class GenAICallbackHandler {
     run?.settle?.reject(error);
   }
 
+  /** Whether a run with this parent is inside a graph or agent: its parent run's, else the active context's. */
   private inAgent(parentRunId: string | undefined): boolean {
-    return parentRunId !== undefined && this.runs.get(parentRunId)?.inAgent === true;
+    const parent = parentRunId === undefined ? undefined : this.runs.get(parentRunId);
+    return parent ? parent.inAgent === true : contextApi.active().getValue(IN_AGENT) === true;
   }
 
   private parentContext(parentRunId: string | undefined): Context {

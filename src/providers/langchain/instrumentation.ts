@@ -15,6 +15,12 @@
  * LangChain's own `registerConfigureHook` is not used: its hooks live in a LangChain context variable
  * (AsyncLocalStorage), so a hook registered when the module loads does not reach runs started from
  * other asynchronous contexts (a request handler, a test).
+ *
+ * Other LangChain instrumentations wrap `_configureSync` too (./peer-handlers.ts: their handlers' model
+ * spans, per the `peerModelSpans` option). Every wrapper here is shared (../../core/wrapper-ownership.ts):
+ * whichever instrumentation wraps first, both wrappers stay, and theirs unwrapping does not take ours off.
+ * Ours under theirs cannot come off when this copy is unpatched: every wrapper here calls straight through
+ * unless its class is patched.
  */
 import type { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { InstrumentationNodeModuleDefinition as ModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
@@ -22,11 +28,19 @@ import { context as contextApi } from '@opentelemetry/api';
 import type { GenAIInstrumentationConfig, InstrumentedSdk } from '../../core';
 import { GenAIInstrumentationBase, sdkExport } from '../../core';
 import { GenAICallbackHandler, HANDLER_NAME } from './callback-handler';
+import { applyPeerModelSpansPolicy, type PeerModelSpansPolicy } from './peer-handlers';
 import { enterStartedRun, leaveLeakedRun } from './run-context';
 
 export const LANGCHAIN_SUPPORTED_VERSIONS = ['>=1.0.0 <2'];
 
-export type LangChainInstrumentationConfig = GenAIInstrumentationConfig;
+export interface LangChainInstrumentationConfig extends GenAIInstrumentationConfig {
+  /**
+   * The model-run spans of another LangChain instrumentation in the app (OpenLLMetry's, OpenInference's):
+   * `suppress` (default) switches them off, so each model call has one model-call span (this package's);
+   * their chain, tool and retriever spans are kept. `keep` records both. See ./peer-handlers.ts.
+   */
+  peerModelSpans?: PeerModelSpansPolicy;
+}
 
 const START_METHODS = ['handleChainStart', 'handleToolStart', 'handleRetrieverStart', 'handleChatModelStart', 'handleLLMStart'] as const;
 
@@ -40,6 +54,12 @@ export class LangChainInstrumentation extends GenAIInstrumentationBase<LangChain
   };
 
   declare private _handler: GenAICallbackHandler | undefined;
+  /** The CallbackManager and StructuredTool classes patched now (a wrapper left under another instrumentation's calls through otherwise). */
+  declare private _patchedClasses: WeakSet<object> | undefined;
+
+  private isPatched(cls: object): boolean {
+    return this._patchedClasses?.has(cls) === true;
+  }
 
   /** The callback handler this instrumentation adds to every LangChain run. */
   get callbackHandler(): GenAICallbackHandler {
@@ -72,17 +92,21 @@ export class LangChainInstrumentation extends GenAIInstrumentationBase<LangChain
   /** Patches `@langchain/core/callbacks/manager` or `@langchain/core/tools` (CommonJS exports or an ES module namespace). */
   protected patch(moduleExports: unknown): void {
     const CallbackManager = sdkExport(moduleExports, 'CallbackManager') as Record<string, any> | undefined;
+    const instrumentation = this;
     if (typeof CallbackManager === 'function') {
-      const instrumentation = this;
+      (this._patchedClasses ??= new WeakSet()).add(CallbackManager);
       this.wrapMethod(CallbackManager, '_configureSync', 'CallbackManager._configureSync', (original: AnyFunction) =>
         function configureSync(this: unknown, ...args: unknown[]) {
           const manager = original.apply(this, args);
+          if (!instrumentation.isPatched(CallbackManager)) return manager;
           return instrumentation.withHandler(manager, CallbackManager, args);
         },
+        true,
       );
       for (const method of START_METHODS) {
         this.wrapMethod(CallbackManager.prototype, method, `CallbackManager.${method}`, (original: AnyFunction) =>
           function handleStart(this: unknown, ...args: unknown[]) {
+            if (!instrumentation.isPatched(CallbackManager)) return original.apply(this, args);
             const handler = instrumentation.callbackHandler;
             handler.takeStartedContext();
             leaveLeakedRun();
@@ -90,15 +114,19 @@ export class LangChainInstrumentation extends GenAIInstrumentationBase<LangChain
             enterStartedRun(handler.takeStartedContext());
             return started;
           },
+          true,
         );
       }
     }
     const StructuredTool = sdkExport(moduleExports, 'StructuredTool') as any;
     if (typeof StructuredTool === 'function' && StructuredTool.prototype) {
+      (this._patchedClasses ??= new WeakSet()).add(StructuredTool);
       this.wrapMethod(StructuredTool.prototype, 'call', 'StructuredTool.call', (original: AnyFunction) =>
         function call(this: unknown, ...args: unknown[]) {
+          if (!instrumentation.isPatched(StructuredTool)) return original.apply(this, args);
           return contextApi.with(contextApi.active(), () => original.apply(this, args));
         },
+        true,
       );
     }
   }
@@ -106,14 +134,21 @@ export class LangChainInstrumentation extends GenAIInstrumentationBase<LangChain
   protected unpatch(moduleExports: unknown): void {
     const CallbackManager = sdkExport(moduleExports, 'CallbackManager') as Record<string, any> | undefined;
     if (typeof CallbackManager === 'function') {
+      this._patchedClasses?.delete(CallbackManager);
       this.unwrapMethod(CallbackManager, '_configureSync');
       for (const method of START_METHODS) this.unwrapMethod(CallbackManager.prototype, method);
     }
     const StructuredTool = sdkExport(moduleExports, 'StructuredTool') as any;
-    if (typeof StructuredTool === 'function') this.unwrapMethod(StructuredTool.prototype, 'call');
+    if (typeof StructuredTool === 'function') {
+      this._patchedClasses?.delete(StructuredTool);
+      this.unwrapMethod(StructuredTool.prototype, 'call');
+    }
   }
 
-  /** The configured callback manager with this package's handler (a new manager when the run had none). */
+  /**
+   * The configured callback manager with this package's handler (a new manager when the run had none), and
+   * the `peerModelSpans` policy applied to the other LangChain instrumentations' handlers in it.
+   */
   private withHandler(manager: any, CallbackManager: any, args: unknown[]): unknown {
     try {
       let target = manager;
@@ -128,6 +163,7 @@ export class LangChainInstrumentation extends GenAIInstrumentationBase<LangChain
         target.addMetadata(localMetadata ?? {}, false);
       }
       if (!target.handlers?.some((h: { name?: string }) => h?.name === HANDLER_NAME)) target.addHandler(this.callbackHandler, true);
+      applyPeerModelSpansPolicy(target.handlers, this.getConfig().peerModelSpans ?? 'suppress');
       return target;
     } catch (error) {
       this._diag.error('could not add the callback handler; this LangChain run is not traced', error);

@@ -121,13 +121,15 @@ export class Invocation implements OpenCall {
 
   /**
    * Sets `server.address` / `server.port` when they become known after the span started (an SDK that
-   * resolves its endpoint asynchronously, e.g. the AWS SDK). They go on the span now and on the metrics
-   * and details event at the end. Ignored once the call has ended.
+   * resolves its endpoint asynchronously, e.g. the AWS SDK), and `provider` when the host is what names it
+   * (a framework's OpenAI-compatible provider whose id the app chose). They go on the span now and on the
+   * metrics and details event at the end. Ignored once the call has ended.
    */
-  setServer(serverAddress: string | undefined, serverPort: number | undefined): void {
+  setServer(serverAddress: string | undefined, serverPort: number | undefined, provider: string = this.request.provider): void {
     if (this.isEnded) return;
-    if (serverAddress === this.request.serverAddress && serverPort === this.request.serverPort) return;
-    this.request = { ...this.request, serverAddress, serverPort };
+    const r = this.request;
+    if (serverAddress === r.serverAddress && serverPort === r.serverPort && provider === r.provider) return;
+    this.request = { ...r, serverAddress, serverPort, provider };
     safely('recording the server address', () => this.span.setAttributes(samplingAttributes(this.request)), undefined);
   }
 

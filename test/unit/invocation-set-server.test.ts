@@ -37,3 +37,17 @@ it('puts the server on the span, the metrics and the details event; ignored once
   const duration = resourceMetrics.scopeMetrics[0]!.metrics.find((m) => m.descriptor.name === 'gen_ai.client.operation.duration')!;
   expect(duration.dataPoints[0]!.attributes).toMatchObject(server);
 });
+
+it('with a provider, names it on the span, the metrics and the details event (a host that names the provider)', async () => {
+  const { telemetry, exporter, reader, events } = setup();
+  const invocation = new Invocation(telemetry, { operation: 'chat', provider: 'my-gateway', requestModel: 'm', params: {}, content: () => ({}) });
+  invocation.setServer('api.groq.com', 443, 'groq');
+  invocation.end({});
+
+  const expected = { 'gen_ai.provider.name': 'groq', 'server.address': 'api.groq.com', 'server.port': 443 };
+  expect(exporter.getFinishedSpans()[0]!.attributes).toMatchObject(expected);
+  expect(events[0]).toMatchObject(expected);
+  const { resourceMetrics } = await reader.collect();
+  const duration = resourceMetrics.scopeMetrics[0]!.metrics.find((m) => m.descriptor.name === 'gen_ai.client.operation.duration')!;
+  expect(duration.dataPoints[0]!.attributes).toMatchObject(expected);
+});

@@ -5,12 +5,13 @@
  */
 import type { CallTranslation, InvocationResponse, ResultTranslation } from '../../core';
 import { asArray, asNumber, asObject, asString } from '../../core';
-import { providerName } from './provider-name';
+import { providerAndServer } from './provider-name';
 
+/** `event.url`: the model's base URL, when known at the start (see modelCall). */
 export function embeddingsCall(event: unknown): CallTranslation<ResultTranslation> {
   const e = asObject(event) ?? {};
   return {
-    request: { operation: 'embeddings', provider: providerName(asString(e.provider)), requestModel: asString(e.modelId), params: {} },
+    request: { operation: 'embeddings', ...providerAndServer(asString(e.provider), asString(e.url)), requestModel: asString(e.modelId), params: {} },
     results: () => ({ response: embeddingsResponse }),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { CallTranslation, InvocationRequest, RequestParameters, ResultTranslation } from '../../core';
 import { asArray, asNumber, asObject, asString } from '../../core';
-import { providerName } from './provider-name';
+import { providerAndServer } from './provider-name';
 import { inputMessages, systemInstructions, toolDefinitions } from './prompt';
 import { generateResponse } from './response';
 import { streamPartsHandler } from './stream-parts';
@@ -18,11 +18,15 @@ export interface ModelCallOptions {
   outputType?: string;
 }
 
+/**
+ * `event.url`: the model's base URL, when the caller knows it at the start (`ai` 5 and 6: the model
+ * object); `ai` 7's channel tells it when the call ends (./model-call-record.ts).
+ */
 export function modelCall(event: unknown, options: ModelCallOptions): CallTranslation<ResultTranslation> {
   const e = asObject(event) ?? {};
   const request: InvocationRequest = {
     operation: 'chat',
-    provider: providerName(asString(e.provider)),
+    ...providerAndServer(asString(e.provider), asString(e.url)),
     requestModel: asString(e.modelId),
     params: callParameters(e, options),
     content: () => ({

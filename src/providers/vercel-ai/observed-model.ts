@@ -48,7 +48,7 @@ export function observedModel(model: Model, scope: ModelScope): Model {
           const streamed = key === 'doStream';
           const translation = safely(
             'reading an AI SDK model call',
-            () => (key === 'doEmbed' ? embeddingsCall({ provider: target.provider, modelId: target.modelId }) : languageModelCall(target, args[0], streamed || scope.streamed)),
+            () => (key === 'doEmbed' ? embeddingsCall({ provider: target.provider, modelId: target.modelId, url: modelUrl(target) }) : languageModelCall(target, args[0], streamed || scope.streamed)),
             undefined,
           );
           return record(scope, target, translation, streamed, run);
@@ -68,13 +68,13 @@ function languageModelCall(model: Model, callOptions: unknown, streamed: boolean
   const isSystem = (m: unknown) => asObject(m)?.role === 'system';
   const json = asObject(o.responseFormat)?.type === 'json';
   return modelCall(
-    { ...o, provider: model.provider, modelId: model.modelId, instructions: prompt.filter(isSystem), messages: prompt.filter((m) => !isSystem(m)) },
+    { ...o, provider: model.provider, modelId: model.modelId, url: modelUrl(model), instructions: prompt.filter(isSystem), messages: prompt.filter((m) => !isSystem(m)) },
     { streamed, outputType: json ? 'json' : undefined },
   );
 }
 
 function record(scope: ModelScope, model: Model, translation: CallTranslation<ResultTranslation> | undefined, streamed: boolean, run: () => unknown): unknown {
-  const call = translation && safely('recording an AI SDK model call', () => openModelCall(scope.instrumentation, translation, scope.context, streamed), undefined);
+  const call = translation && safely('recording an AI SDK model call', () => openModelCall(scope.instrumentation, translation, scope.context, streamed, asString(model.provider)), undefined);
   if (!call) return run();
   let pending: Promise<unknown>;
   try {

@@ -55,7 +55,7 @@ export class TelemetryRecorder implements TelemetryHandler {
         break;
       case 'languageModelCall': {
         const info = this.calls.get(asString(event.callId) ?? '');
-        started = this.startCall(modelCall(event, { streamed: info?.streamed ?? false, outputType: info?.outputType }), parent, info?.streamed ?? false);
+        started = this.startCall(modelCall(event, { streamed: info?.streamed ?? false, outputType: info?.outputType }), parent, info?.streamed ?? false, asString(event.provider));
         break;
       }
       case 'executeTool':
@@ -64,7 +64,7 @@ export class TelemetryRecorder implements TelemetryHandler {
       case 'embed':
       case 'embedMany':
         applyAiSdkTelemetryPolicy(this.aiSdkTelemetry());
-        started = this.startCall(embeddingsCall(event), parent, false);
+        started = this.startCall(embeddingsCall(event), parent, false, asString(event.provider));
         break;
     }
     if (!started) return undefined;
@@ -137,8 +137,8 @@ export class TelemetryRecorder implements TelemetryHandler {
     };
   }
 
-  private startCall(translation: CallTranslation<ResultTranslation>, parent: Context, streamed: boolean) {
-    const call = openModelCall(this.instrumentation, translation, parent, streamed);
+  private startCall(translation: CallTranslation<ResultTranslation>, parent: Context, streamed: boolean, providerId: string | undefined) {
+    const call = openModelCall(this.instrumentation, translation, parent, streamed, providerId);
     if (!call) return undefined;
     return {
       context: call.context,

@@ -55,27 +55,22 @@ function wrap(proto, name, makePatched) {
 export function instrumentFloor(OpenAI, { tracerProvider, meterProvider }, { content }) {
   const tracer = tracerProvider.getTracer(SCOPE_NAME, SCOPE_VERSION);
   const meter = meterProvider.getMeter(SCOPE_NAME, SCOPE_VERSION);
-  const duration = meter.createHistogram('gen_ai.client.operation.duration', {
-    description: 'GenAI operation duration.',
-    unit: 's',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  });
-  const tokenUsage = meter.createHistogram('gen_ai.client.token.usage', {
-    description: 'Number of input and output tokens used.',
-    unit: '{token}',
-    valueType: ValueType.INT,
-    advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
-  });
-  const timeToFirstChunk = meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', {
-    description: 'Time from the request until the first chunk of a streamed response arrives.',
-    unit: 's',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  });
-  const timePerOutputChunk = meter.createHistogram('gen_ai.client.operation.time_per_output_chunk', {
-    description: 'Time between consecutive chunks of a streamed response, after the first.',
-    unit: 's',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  });
+  const histogram = (name, description, unit, buckets, valueType) =>
+    meter.createHistogram(name, { description, unit, ...(valueType === undefined ? {} : { valueType }), advice: { explicitBucketBoundaries: buckets } });
+  const duration = histogram('gen_ai.client.operation.duration', 'GenAI operation duration.', 's', DURATION_BUCKETS);
+  const tokenUsage = histogram('gen_ai.client.token.usage', 'Number of input and output tokens used.', '{token}', TOKEN_BUCKETS, ValueType.INT);
+  const timeToFirstChunk = histogram(
+    'gen_ai.client.operation.time_to_first_chunk',
+    'Time from the request until the first chunk of a streamed response arrives.',
+    's',
+    DURATION_BUCKETS,
+  );
+  const timePerOutputChunk = histogram(
+    'gen_ai.client.operation.time_per_output_chunk',
+    'Time between consecutive chunks of a streamed response, after the first.',
+    's',
+    DURATION_BUCKETS,
+  );
 
   /** server.address / server.port of a client, parsed once per client (its baseURL is fixed). */
   const servers = new WeakMap();

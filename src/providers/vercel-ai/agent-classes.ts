@@ -12,9 +12,8 @@
  *   - `ai` 5 calls generateText / streamText with `{ ...this.settings, ...options }`: the view's
  *     `settings` carry the replaced model and tools.
  */
-import { context as contextApi } from '@opentelemetry/api';
 import { asObject, isThenable, safely, tapSettlement } from '../../core';
-import { type AiCopy, type BegunCall, type WrappingEnv, beginCall } from './call-scope';
+import { type AiCopy, type BegunCall, type WrappingEnv, beginCall, runBegunCall } from './call-scope';
 import { linkedStreamCall } from './stream-links';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -114,12 +113,5 @@ function viaSettings(agent: Agent, original: Fn, args: unknown[], kind: 'generat
   };
   const view = Object.create(agent, { settings: { configurable: true, writable: true, value: replace(settings) } });
   const callArgs = options ? [replace(options, options), ...args.slice(1)] : args;
-  let result: unknown;
-  try {
-    result = contextApi.with(call.context, () => original.apply(view, callArgs));
-  } catch (error) {
-    call.fail(error);
-    throw error;
-  }
-  return safely('recording an AI SDK agent call', () => call.settle(result), result);
+  return runBegunCall(call, () => original.apply(view, callArgs));
 }

@@ -14,7 +14,7 @@
  */
 import { type Context, context as contextApi, diag } from '@opentelemetry/api';
 import type { GenAIInstrumentationBase } from '../../core';
-import { asObject, isThenable, tapSettlement } from '../../core';
+import { asObject, isThenable, safely, tapSettlement } from '../../core';
 import { type AgentSpanPolicy, type OpenStage, openAgentStage, wantsAgentSpan } from './agent-stages';
 import { type IdResolution, idProvider, modelOfId } from './default-provider';
 import { type Model, type ModelScope, appModelOf, observedModel } from './observed-model';
@@ -58,6 +58,21 @@ export interface BegunCall {
   /** Ends the call's span when `result` is done; returns what the app gets (a native promise for a promise). */
   settle<R>(result: R): R;
   fail(error: unknown): void;
+}
+
+/**
+ * Runs the AI SDK call `run` in the call's context: a synchronous throw fails the call and reaches the app
+ * unchanged; what it returns is settled (see BegunCall.settle) and given to the app.
+ */
+export function runBegunCall(call: BegunCall, run: () => unknown): unknown {
+  let result: unknown;
+  try {
+    result = contextApi.with(call.context, run);
+  } catch (error) {
+    call.fail(error);
+    throw error;
+  }
+  return safely('recording an AI SDK call', () => call.settle(result), result);
 }
 
 /** Begins recording a call with `options`; undefined when it runs unrecorded. */

@@ -22,10 +22,9 @@
  * streams (the rest of 7 is on its channel); in every major, rerank, image, video, speech and
  * transcription calls.
  */
-import { context as contextApi } from '@opentelemetry/api';
 import { asObject, moduleExportsOf, safely, sdkExport } from '../../core';
 import { unwrapAgentClasses, wrapAgentClasses } from './agent-classes';
-import { type AiCopy, type CallKind, type WrappingEnv, beginCall } from './call-scope';
+import { type AiCopy, type CallKind, type WrappingEnv, beginCall, runBegunCall } from './call-scope';
 import { linkedStreamCall } from './stream-links';
 import { unwatchStreamResults } from './stream-result-watch';
 
@@ -123,13 +122,6 @@ function wrapCall(original: Fn, kind: CallKind, env: WrappingEnv, copy: AiCopy):
     const call = safely('recording an AI SDK call', () => beginCall(kind, args[0], env, copy), undefined);
     if (!call) return original.apply(this, args);
     const callArgs = Object.keys(call.replaced).length > 0 ? [{ ...(args[0] as object), ...call.replaced }, ...args.slice(1)] : args;
-    let result: unknown;
-    try {
-      result = contextApi.with(call.context, () => original.apply(this, callArgs));
-    } catch (error) {
-      call.fail(error);
-      throw error;
-    }
-    return safely('recording an AI SDK call', () => call.settle(result), result);
+    return runBegunCall(call, () => original.apply(this, callArgs));
   });
 }

@@ -30,9 +30,9 @@
  * 9.10, all 17.78, all + hook 18.79 µs.
  *
  * Since the memo of recent strings (scan-memo.ts), each call's newest user message and answer are new
- * strings and the rest repeats, as in an app. `--baseline` the commit before the memo, same VM, 11
- * rounds: the sample request (2 of 5 strings new per call) default 9.92 -> 8.15 µs, all 18.51 -> 11.47;
- * `--history 19` (20 messages, 6.9 KB) default 32.12 -> 15.08 µs, all 60.16 -> 18.60: the cost now
+ * strings and the rest repeats, as in an app. `--baseline 1a8137d` (the commit before the memo), same VM,
+ * 11 rounds: the sample request (2 of 5 strings new per call) default 9.84 -> 7.37 µs, all 18.84 -> 10.77;
+ * `--history 19` (20 messages, 6.9 KB) default 32.69 -> 14.74 µs, all 60.60 -> 17.97: the cost now
  * follows the new messages, not the conversation's length.
  */
 import { execFileSync } from 'node:child_process';

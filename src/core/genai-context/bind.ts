@@ -34,7 +34,13 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 export function bindAsyncIterator<T>(source: AsyncIterator<T>, ctx: Context): AsyncIterableIterator<T> {
   const bound: AsyncIterableIterator<T> = {
-    next: (...args: [] | [unknown]) => contextApi.with(ctx, () => source.next(...args)),
+    // No closure per step (a stream's chunks each take one): context.with passes `this` and the argument on.
+    // The source sees the same arguments: none for `for await`, or the one the caller passed.
+    next(value?: unknown): Promise<IteratorResult<T>> {
+      return arguments.length === 0
+        ? contextApi.with(ctx, source.next, source)
+        : contextApi.with(ctx, source.next, source, value as never);
+    },
     [Symbol.asyncIterator]() {
       return this;
     },

@@ -46,9 +46,21 @@ export class GeminiChunkHandler implements ChunkHandler {
     private readonly call: CallRecord | undefined,
   ) {}
 
+  /** The chunk isOutput last looked at, and whether it was the SDK's function-results chunk: onChunk asks again. */
+  private lastChunk: unknown;
+  private lastIsAfc = false;
+
+  private isAfc(chunk: unknown): boolean {
+    if (chunk !== this.lastChunk) {
+      this.lastChunk = chunk;
+      this.lastIsAfc = isAfcFunctionResponses(chunk);
+    }
+    return this.lastIsAfc;
+  }
+
   /** The SDK's own function-results chunk (AFC) is not model output: no chunk timing for it. */
   isOutput(chunk: unknown): boolean {
-    return !isAfcFunctionResponses(chunk);
+    return !this.isAfc(chunk);
   }
 
   describeError(error: unknown): StreamFailure {
@@ -58,21 +70,24 @@ export class GeminiChunkHandler implements ChunkHandler {
   onChunk(chunk: unknown): void {
     const c = asObject(chunk);
     if (!c) return;
-    if (isAfcFunctionResponses(c)) return this.nextModelResponse(asObject(asArray(c.candidates)[0])?.content);
+    const afc = this.isAfc(chunk);
+    this.lastChunk = undefined; // the handler keeps no chunk
+    if (afc) return this.nextModelResponse(asObject(asArray(c.candidates)[0])?.content);
     this.responseId = asString(c.responseId) ?? this.responseId;
     this.responseModel = asString(c.modelVersion) ?? this.responseModel;
     if (c.usageMetadata) this.currentUsage = tokenUsage(c.usageMetadata);
     if (c.promptFeedback) this.promptFeedback = c.promptFeedback;
-    asArray(c.candidates).forEach((raw, position) => {
-      const candidate = asObject(raw);
-      if (!candidate) return;
+    const candidates = asArray(c.candidates);
+    for (let position = 0; position < candidates.length; position++) {
+      const candidate = asObject(candidates[position]);
+      if (!candidate) continue;
       const buffer = this.candidate(asNumber(candidate.index) ?? position);
       for (const rawPart of asArray(asObject(candidate.content)?.parts)) {
         if (asObject(rawPart)?.functionCall !== undefined) buffer.functionCall = true;
         if (this.captureContent) appendPart(buffer.parts, rawPart);
       }
       if (typeof candidate.finishReason === 'string' && candidate.finishReason !== '') buffer.finishReason = candidate.finishReason;
-    });
+    }
   }
 
   private candidate(index: number): CandidateBuffer {

@@ -47,7 +47,7 @@ import {
   workflowPlan,
 } from './plans';
 
-/** A stage span started in a parent context that ends when told (see StageRecorder.startAgent). */
+/** A stage span started in a parent context that ends when told (see StageRecorder.startAgent); its functions may be passed on detached. */
 export interface OpenStage {
   /** The context the stage's work runs in: the parent plus the stage span. */
   readonly context: Context;
@@ -103,7 +103,17 @@ export class StageRecorder {
 
   private start(plan: () => StagePlan, parent: Context): OpenStage {
     const stage = safely('starting a GenAI stage span', () => new Stage(this.telemetry, plan(), parent), undefined);
-    return stage ?? unrecordedStage(parent);
+    if (!stage) return unrecordedStage(parent);
+    // Functions, not methods: callers pass them on detached (as a promise's handlers).
+    return {
+      context: stage.context,
+      resolve: (value) => stage.end(value),
+      reject: (error) => stage.fail(error),
+      abandon: (cause) => stage.abandon(cause),
+      get isEnded() {
+        return stage.isEnded;
+      },
+    };
   }
 
   private run<R>(plan: () => StagePlan, fn: (span: Span) => R): R {
@@ -127,7 +137,7 @@ function unrecordedStage(parent: Context): OpenStage {
   return { context: parent, resolve: end, reject: end, abandon: end, get isEnded() { return ended; } };
 }
 
-class Stage implements OpenStage {
+class Stage {
   private readonly recorded: RecordedSpan;
   private readonly histogram: Histogram;
   private readonly metricAttributes: Attributes;
@@ -199,14 +209,6 @@ class Stage implements OpenStage {
 
   get isEnded(): boolean {
     return this.recorded.isEnded;
-  }
-
-  resolve(value: unknown): void {
-    this.end(value);
-  }
-
-  reject(error: unknown): void {
-    this.fail(error);
   }
 
   abandon(cause: AbandonCause): void {

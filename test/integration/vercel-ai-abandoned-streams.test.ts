@@ -52,9 +52,9 @@ async function readFirstPieceAndBreak(result: { textStream: AsyncIterable<string
   return pieces;
 }
 
-/** Waits (up to 3 s) until `done()`. */
+/** Waits (up to 5 s) until `done()`. */
 async function waitFor(done: () => boolean): Promise<void> {
-  for (let waited = 0; !done() && waited < 3000; waited += 10) await sleep(10);
+  for (let waited = 0; !done() && waited < 5000; waited += 10) await sleep(10);
 }
 
 /** [name, parent's name, abandoned] of every finished span, in start order (an ancestor first). */

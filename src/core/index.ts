@@ -7,7 +7,7 @@ export * from './endpoint';
 export * from './genai-instrumentation';
 export type { InstrumentedSdk } from './instrumented-sdk';
 export * from './invocation';
-export { endOpenInvocations, openInvocationCount, type AbandonCause } from './open-invocations';
+export { endOpenInvocations, openInvocationCount, OpenParentCall, type OpenChild, type AbandonCause } from './open-invocations';
 export { IDLE_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT_MS } from './idle-timeout';
 export { TIME_PER_OUTPUT_CHUNK_ENV } from './chunk-timing';
 export * from './model';

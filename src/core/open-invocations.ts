@@ -8,6 +8,11 @@
  *   chunk) for longer than the limit without any sign of life;
  * - shutdown: the process is ending (see endOpenInvocations), and the record is written now or never.
  *
+ * A framework's call that is only the sum of the calls under it (the AI SDK's tool loop: model calls and tool
+ * runs, whose end the framework reports) has no handle and no response of its own: an OpenParentCall. It
+ * is idle while none of its children is open (from its start until the first child starts, and from the end
+ * of its last open child), and ended by the same limit or shutdown.
+ *
  * The set of open calls is process-wide, shared by every copy of this package through a global symbol,
  * so one shutdown ends the calls of all of them.
  */
@@ -75,6 +80,76 @@ export function untrackOpenCall(call: OpenCall): void {
 export function watchHandle(handle: object, call: OpenCall): void {
   call.liveHandles++;
   registry.collected.register(handle, call, call);
+}
+
+/** A child of an OpenParentCall: open until `isOpen` says otherwise; abandoned with its parent if still open. */
+export interface OpenChild {
+  isOpen(): boolean;
+  abandon?(cause: AbandonCause): void;
+}
+
+/**
+ * An open call made of child calls (see the file header), tracked from its construction until `end` or
+ * `abandon`; abandoning it abandons its children that are still open, then calls `onAbandoned`.
+ */
+export class OpenParentCall implements OpenCall {
+  liveHandles = 0;
+  readonly settling = false;
+  private readonly children = new Set<OpenChild>();
+  /** When its last open child ended (or it started); undefined while a child is open. */
+  private quietSince: number | undefined = performance.now();
+  private done = false;
+
+  constructor(
+    readonly idleTimeoutMs: number,
+    private readonly onAbandoned: (cause: AbandonCause) => void,
+  ) {
+    trackOpenCall(this);
+  }
+
+  get idleSince(): number | undefined {
+    if (this.openChildren() > 0) return (this.quietSince = undefined);
+    // A child that ended without telling (an LLM call ended by its stream) is noticed here.
+    return (this.quietSince ??= performance.now());
+  }
+
+  get isEnded(): boolean {
+    return this.done;
+  }
+
+  /** A child starts: the call is busy until it (and every other child) is no longer open. */
+  addChild(child: OpenChild): void {
+    if (this.done) return;
+    this.children.add(child);
+    this.quietSince = undefined;
+  }
+
+  /** A child may have ended: the idle clock starts now when no child is open. */
+  childEnded(): void {
+    if (!this.done && this.openChildren() === 0) this.quietSince ??= performance.now();
+  }
+
+  /** The call ended as the framework reports it: no longer tracked. */
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    this.children.clear();
+    untrackOpenCall(this);
+  }
+
+  abandon(cause: AbandonCause): void {
+    if (this.done) return;
+    const children = [...this.children];
+    this.end();
+    for (const child of children) if (child.isOpen()) child.abandon?.(cause);
+    this.onAbandoned(cause);
+  }
+
+  /** How many children are open; forgets the others. */
+  private openChildren(): number {
+    for (const child of this.children) if (!child.isOpen()) this.children.delete(child);
+    return this.children.size;
+  }
 }
 
 /** Ends every open call as abandoned by `cause` (default: shutdown); returns how many there were. */

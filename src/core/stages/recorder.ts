@@ -18,14 +18,20 @@
  *     time their consumption.
  * Errors are recorded as on the LLM spans (status ERROR, `error.type`, an exception event) and rethrown
  * unchanged. Telemetry failures never reach the app: `fn` always runs, exactly once.
+ *
+ * For a framework that reports the start and the end of its steps itself (no function of ours runs the
+ * step), `startAgent` / `startTool` start the span now and return an OpenStage that ends when told:
+ * resolved, rejected, or abandoned (the framework will never report the end: `genai_app.call.abandoned`
+ * says why, as on an abandoned LLM call, see ../open-invocations.ts).
  */
 import type { Attributes, Context, Histogram, Span } from '@opentelemetry/api';
 import { INVALID_SPAN_CONTEXT, context as contextApi, trace } from '@opentelemetry/api';
 import { prepareStageContent } from '../content';
 import { errorTypeOf } from '../error-type';
+import type { AbandonCause } from '../open-invocations';
 import { RecordedSpan } from '../recorded-span';
 import { safely } from '../safely';
-import { ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
+import { ATTR_GENAI_APP_CALL_ABANDONED, ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
 import { observeAsyncIterator } from '../iterator-observer';
 import { bindAsyncIterator, isAsyncIterator, isThenable } from '../genai-context/bind';
 import type { StageTelemetry } from '../telemetry';
@@ -40,6 +46,19 @@ import {
   toolPlan,
   workflowPlan,
 } from './plans';
+
+/** A stage span started in a parent context that ends when told (see StageRecorder.startAgent); its functions may be passed on detached. */
+export interface OpenStage {
+  /** The context the stage's work runs in: the parent plus the stage span. */
+  readonly context: Context;
+  /** Ends the stage; `value` is its result (a tool's result content). */
+  resolve(value: unknown): void;
+  /** Ends the stage failed with `error` (recorded as a thrown error). */
+  reject(error: unknown): void;
+  /** Ends the stage as not finished, without an error: `genai_app.call.abandoned` is `cause`. */
+  abandon(cause: AbandonCause): void;
+  readonly isEnded: boolean;
+}
 
 export class StageRecorder {
   constructor(private readonly telemetry: StageTelemetry) {}
@@ -72,6 +91,31 @@ export class StageRecorder {
     return this.run(() => workflowPlan(workflow), fn);
   }
 
+  /** Starts `invoke_agent {name}` in `parent` now; it ends when the returned stage is told. */
+  startAgent(agent: AgentStage, parent: Context = contextApi.active()): OpenStage {
+    return this.start(() => agentPlan(agent), parent);
+  }
+
+  /** Starts `execute_tool {name}` in `parent` now (`args` as for traceTool); it ends when the returned stage is told. */
+  startTool<A>(tool: ToolStage, args: A | undefined, parent: Context = contextApi.active()): OpenStage {
+    return this.start(() => toolPlan(tool, args), parent);
+  }
+
+  private start(plan: () => StagePlan, parent: Context): OpenStage {
+    const stage = safely('starting a GenAI stage span', () => new Stage(this.telemetry, plan(), parent), undefined);
+    if (!stage) return unrecordedStage(parent);
+    // Functions, not methods: callers pass them on detached (as a promise's handlers).
+    return {
+      context: stage.context,
+      resolve: (value) => stage.end(value),
+      reject: (error) => stage.fail(error),
+      abandon: (cause) => stage.abandon(cause),
+      get isEnded() {
+        return stage.isEnded;
+      },
+    };
+  }
+
   private run<R>(plan: () => StagePlan, fn: (span: Span) => R): R {
     const stage = safely('starting a GenAI stage span', () => new Stage(this.telemetry, plan()), undefined);
     if (!stage) return fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
@@ -86,6 +130,13 @@ export class StageRecorder {
   }
 }
 
+/** What startAgent / startTool return when the span could not be started: the work runs in `parent`. */
+function unrecordedStage(parent: Context): OpenStage {
+  let ended = false;
+  const end = () => void (ended = true);
+  return { context: parent, resolve: end, reject: end, abandon: end, get isEnded() { return ended; } };
+}
+
 class Stage {
   private readonly recorded: RecordedSpan;
   private readonly histogram: Histogram;
@@ -95,13 +146,14 @@ class Stage {
   constructor(
     private readonly telemetry: StageTelemetry,
     private readonly plan: StagePlan,
+    parentContext: Context = contextApi.active(),
   ) {
     this.histogram = plan.histogram(telemetry.stageInstruments);
     this.recorded = new RecordedSpan(telemetry, {
       name: plan.spanName,
       kind: plan.kind,
       attributes: plan.spanAttributes,
-      parentContext: contextApi.active(),
+      parentContext,
     });
     this.metricAttributes = this.recorded.metricAttributes(plan.metricAttributes);
     if (this.capture && plan.startContent) {
@@ -153,6 +205,17 @@ class Stage {
       onEarlyReturn: () => this.end(items),
       onError: (error) => this.fail(error),
     });
+  }
+
+  get isEnded(): boolean {
+    return this.recorded.isEnded;
+  }
+
+  abandon(cause: AbandonCause): void {
+    const durationS = this.recorded.claimEnd();
+    if (durationS === undefined) return;
+    safely('recording an abandoned GenAI stage', () => this.span.setAttribute(ATTR_GENAI_APP_CALL_ABANDONED, cause), undefined);
+    this.recorded.end(durationS, this.histogram, this.metricAttributes, undefined);
   }
 
   end(value: unknown): void {

@@ -1,11 +1,12 @@
 /*
  * The tool loop's stage spans, one way for both mechanisms (`ai` 7's channel messages, ./recorder.ts;
  * `ai` 5 and 6's wrapped calls, ./call-scope.ts and ./tool-wrapping.ts): when a generateText / streamText
- * call (or an agent's) gets an `invoke_agent` span, what that span and an `execute_tool` span say, and a
- * stage span that ends when told (the AI SDK, not a function of ours, decides when a step is over).
+ * call (or an agent's) gets an `invoke_agent` span, what that span and an `execute_tool` span say, started
+ * as a core stage span that ends when told (the AI SDK, not a function of ours, decides when a step is
+ * over), or is abandoned when the AI SDK never tells (./recorder.ts).
  */
-import { type Context, context as contextApi } from '@opentelemetry/api';
-import type { AgentStage, GenAIInstrumentationBase, ToolStage } from '../../core';
+import type { Context } from '@opentelemetry/api';
+import type { AgentStage, GenAIInstrumentationBase, OpenStage, ToolStage } from '../../core';
 import { asObject, asString } from '../../core';
 import { providerName } from './provider-name';
 
@@ -34,13 +35,8 @@ export interface ToolRun {
   definition?: unknown;
 }
 
-/** A stage span started in `parent`; ends with `resolve` (the value is the stage's result) or `reject`. */
-export interface OpenStage {
-  /** The context the stage's work runs in: the parent plus the stage span. */
-  readonly context: Context;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
+/** A stage span started in a parent context that ends when told (resolve, reject, abandon: the core's). */
+export type { OpenStage };
 
 export function openAgentStage(instrumentation: GenAIInstrumentationBase, parent: Context, call: AgentCall): OpenStage {
   const agent: AgentStage = {
@@ -48,7 +44,7 @@ export function openAgentStage(instrumentation: GenAIInstrumentationBase, parent
     provider: providerName(asString(call.provider)),
     model: asString(call.modelId),
   };
-  return openStage(parent, (run) => instrumentation.stages.traceAgent(agent, run));
+  return instrumentation.stages.startAgent(agent, parent);
 }
 
 /** `input`: the tool call's arguments (recorded with content capture on). */
@@ -59,25 +55,5 @@ export function openToolStage(instrumentation: GenAIInstrumentationBase, parent:
     description: asString(asObject(tool.definition)?.description),
     type: 'function',
   };
-  return openStage(parent, (run) => instrumentation.stages.traceTool(stage, run, input));
-}
-
-/** A stage span (started by `begin` in `parent`) that ends when resolve / reject is called. */
-function openStage(parent: Context, begin: (run: () => Promise<unknown>) => unknown): OpenStage {
-  let resolve!: (value: unknown) => void;
-  let reject!: (error: unknown) => void;
-  const done = new Promise<unknown>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  let context = parent;
-  const settled = contextApi.with(parent, () =>
-    begin(() => {
-      context = contextApi.active();
-      return done;
-    }),
-  );
-  // The stage's own promise: its rejection is the app's error, which the app gets from the AI SDK.
-  void Promise.resolve(settled).catch(() => undefined);
-  return { context, resolve, reject };
+  return instrumentation.stages.startTool(stage, input, parent);
 }

@@ -41,15 +41,28 @@ export class VercelAIInstrumentation extends GenAIInstrumentationBase<VercelAIIn
 
   // `declare`: enable() runs from the base constructor, before field initializers.
   declare private _subscription: TelemetryChannelSubscription | undefined;
+  declare private _recorder: TelemetryRecorder | undefined;
   declare private _subscribed: boolean | undefined;
   declare private _wrapping: WrappingEnv | undefined;
 
   private get subscription(): TelemetryChannelSubscription {
-    return (this._subscription ??= new TelemetryChannelSubscription(new TelemetryRecorder(
+    return (this._subscription ??= new TelemetryChannelSubscription(this.recorder));
+  }
+
+  private get recorder(): TelemetryRecorder {
+    return (this._recorder ??= new TelemetryRecorder(
       this,
       () => this.getConfig().agentSpans ?? 'tools',
       () => this.getConfig().aiSdkTelemetry ?? 'suppress',
-    )));
+    ));
+  }
+
+  /**
+   * @internal How many generateText / streamText calls of `ai` 7's channel are held until they end or are
+   * abandoned (tests and diagnostics).
+   */
+  heldChannelCalls(): number {
+    return this._recorder?.heldCalls() ?? 0;
   }
 
   private get wrapping(): WrappingEnv {

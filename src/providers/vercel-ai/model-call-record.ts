@@ -16,6 +16,8 @@ import { observeStreamResult } from './stream-tap';
 export interface OpenModelCall {
   /** The context the model call runs in (its span's): HTTP spans nest under it. */
   readonly context: Context;
+  /** Whether its span has ended (a streamed call's once its stream was read, or it was abandoned). */
+  readonly isEnded: boolean;
   /** The call returned `result` (undefined: the AI SDK published none). */
   end(result: unknown, fallbackUrl?: string): void;
   fail(error: unknown, fallbackUrl?: string): void;
@@ -34,6 +36,9 @@ export function openModelCall(
   const call = new RecordedCall(invocation, translation.results(invocation.capturesContent));
   return {
     context: invocation.context,
+    get isEnded() {
+      return invocation.isEnded;
+    },
     end(result, fallbackUrl) {
       setServer(invocation, requestUrl(result) ?? fallbackUrl, providerId);
       if (result === undefined) invocation.end({});

@@ -18,8 +18,9 @@
  *
  * Not covered: in `ai` 5 and 6, models given by id string without a global provider (the AI SDK's
  * gateway resolves them); a copy of `ai` that no module hook saw load (a bundle) except through the copy
- * manuallyInstrument returns: nothing of 5 and 6, and 7's generateObject / streamObject and stopped
- * streams (the rest of 7 is on its channel); in every major, rerank, image, video, speech and
+ * manuallyInstrument returns: nothing of 5 and 6, and 7's generateObject / streamObject (the rest of 7 is
+ * on its channel; a stream it stops reading is ended there as abandoned, by the idle limit or at shutdown:
+ * ./recorder.ts); in every major, rerank, image, video, speech and
  * transcription calls.
  */
 import { asObject, moduleExportsOf, safely, sdkExport } from '../../core';

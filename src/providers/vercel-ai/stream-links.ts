@@ -4,6 +4,7 @@
  * made through the wrapped export or ToolLoopAgent.stream runs in a link: the recorder's streamText
  * message started inside the call claims it (the AI SDK starts the message from the call's async
  * context), and the wrapper, which holds the result, stops the claimed span when the app stopped reading.
+ * A call no wrapper links (a bundled app's) is ended as abandoned instead (./recorder.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isThenable, safely, tapSettlement } from '../../core';

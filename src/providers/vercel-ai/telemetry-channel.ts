@@ -48,6 +48,7 @@ export class TelemetryChannelSubscription {
   private readonly channel: TracingChannel | undefined;
   private readonly ownStore = new AsyncLocalStorage<Context>();
   private boundStore: Store | undefined;
+  private subscribed = false;
   private readonly started = new WeakMap<object, Context | undefined>();
   private readonly subscribers: Parameters<TracingChannel['subscribe']>[0];
 
@@ -64,6 +65,7 @@ export class TelemetryChannelSubscription {
 
   subscribe(): void {
     if (!this.channel) return;
+    this.subscribed = true;
     this.channel.subscribe(this.subscribers);
     this.channel.start.bindStore(this.ownStore, (message) => this.transform(message as TelemetryMessage));
     this.bindContextManager();
@@ -73,6 +75,7 @@ export class TelemetryChannelSubscription {
 
   unsubscribe(): void {
     if (!this.channel) return;
+    this.subscribed = false;
     this.channel.unsubscribe(this.subscribers);
     this.channel.start.unbindStore(this.ownStore);
     if (this.boundStore) this.channel.start.unbindStore(this.boundStore as never);
@@ -108,10 +111,14 @@ export class TelemetryChannelSubscription {
     return this.started.get(message as object)!;
   }
 
-  /** Binds the AsyncLocalStorage of the global context manager (when it has one), replacing one bound before. */
+  /**
+   * Binds the AsyncLocalStorage of the global context manager (when it has one), replacing one bound before;
+   * never once unsubscribed (the check on the next tick may come after): a transform left bound would start
+   * spans whose end no subscriber receives, and would replace the transform another subscription bound.
+   */
   private bindContextManager(): void {
     const store = contextManagerStore();
-    if (store === this.boundStore || !this.channel) return;
+    if (store === this.boundStore || !this.channel || !this.subscribed) return;
     if (this.boundStore) this.channel.start.unbindStore(this.boundStore as never);
     this.boundStore = store;
     if (store) this.channel.start.bindStore(store as never, (message) => this.transform(message as TelemetryMessage));

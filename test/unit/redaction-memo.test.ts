@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRedactor, type RedactionContext } from '../../src/core/redaction';
+import { rememberedStrings } from '../../src/core/redaction/redactor';
 import { ScanMemo } from '../../src/core/redaction/scan-memo';
 import type { ScanResult } from '../../src/core/redaction/scan';
 
@@ -131,5 +132,23 @@ describe('the memo stays within its bounds', () => {
     expect(memo.size).toBe(0);
     memo.get('a'.repeat(16_383));
     expect(memo.size).toBe(1);
+  });
+});
+
+describe('the redactor uses its memo', () => {
+  it('a string is scanned once and remembered; seen again, it is answered from memory with the same result', () => {
+    const text = 'My card is 4111 1111 1111 1111, please refund it.';
+    const redactor = createRedactor(undefined, {});
+    expect(rememberedStrings(redactor)).toBe(0);
+    expect(redactor.redactString(text, CTX)).toBe('My card is [REDACTED:CARD], please refund it.');
+    expect(rememberedStrings(redactor)).toBe(1);
+    expect(redactor.redactContent([{ role: 'user', parts: [{ type: 'text', content: text }] }], CTX)).toEqual({
+      value: [{ role: 'user', parts: [{ type: 'text', content: 'My card is [REDACTED:CARD], please refund it.' }] }],
+      dropped: false,
+      count: 1,
+    });
+    // `role`, `type` and the text: the short strings are below every rule's minimum length and never scanned.
+    expect(rememberedStrings(redactor)).toBe(1);
+    expect(rememberedStrings(createRedactor(undefined, {}))).toBe(0);
   });
 });

@@ -17,6 +17,14 @@ export const DROPPED_MARKER = '[REDACTED]';
 /** Thrown through the walk to abandon a content piece once the hook has failed. */
 class HookFailure extends Error {}
 
+/** Each redactor's memo of scanned strings, for rememberedStrings. */
+const memos = new WeakMap<Redactor, ScanMemo>();
+
+/** How many strings a redactor of createRedactor remembers the scan of (tests and diagnostics). */
+export function rememberedStrings(redactor: Redactor): number {
+  return memos.get(redactor)?.size ?? 0;
+}
+
 export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv = process.env): Redactor {
   const { kinds, rules, hook } = resolveRedactionSettings(config, env);
   const active = rules.length > 0 || hook !== undefined;
@@ -78,7 +86,7 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
     return scanned.text;
   }
 
-  return {
+  const redactor: Redactor = {
     kinds,
     active,
     redactString(value, context, tally = { count: 0, dropped: false }) {
@@ -107,6 +115,8 @@ export function createRedactor(config?: RedactionConfig, env: NodeJS.ProcessEnv 
       }
     },
   };
+  memos.set(redactor, scans);
+  return redactor;
 }
 
 /** `SyntaxError`, `TypeError`, a custom class's name; for a non-Error value its type. Never the message. */

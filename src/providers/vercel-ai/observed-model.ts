@@ -46,12 +46,14 @@ export function observedModel(model: Model, scope: ModelScope): Model {
           const run = () => (value as Fn).apply(target, args);
           if (safely('reading an AI SDK model call', () => scope.recordedElsewhere(), true)) return run();
           const streamed = key === 'doStream';
+          // The base URL, read once: the span starts with the server it names, and it is the fallback at the end.
+          const url = modelUrl(target);
           const translation = safely(
             'reading an AI SDK model call',
-            () => (key === 'doEmbed' ? embeddingsCall({ provider: target.provider, modelId: target.modelId, url: modelUrl(target) }) : languageModelCall(target, args[0], streamed || scope.streamed)),
+            () => (key === 'doEmbed' ? embeddingsCall({ provider: target.provider, modelId: target.modelId, url }) : languageModelCall(target, args[0], streamed || scope.streamed, url)),
             undefined,
           );
-          return record(scope, target, translation, streamed, run);
+          return record(scope, target, translation, streamed, url, run);
         };
       }
       return (value as Fn).bind(target);
@@ -62,35 +64,42 @@ export function observedModel(model: Model, scope: ModelScope): Model {
 }
 
 /** The model call's options as the `ai` 7 languageModelCall event has them: system messages as instructions. */
-function languageModelCall(model: Model, callOptions: unknown, streamed: boolean): CallTranslation<ResultTranslation> {
+function languageModelCall(model: Model, callOptions: unknown, streamed: boolean, url: string | undefined): CallTranslation<ResultTranslation> {
   const o = asObject(callOptions) ?? {};
   const prompt = asArray(o.prompt);
   const isSystem = (m: unknown) => asObject(m)?.role === 'system';
   const json = asObject(o.responseFormat)?.type === 'json';
   return modelCall(
-    { ...o, provider: model.provider, modelId: model.modelId, url: modelUrl(model), instructions: prompt.filter(isSystem), messages: prompt.filter((m) => !isSystem(m)) },
+    { ...o, provider: model.provider, modelId: model.modelId, url, instructions: prompt.filter(isSystem), messages: prompt.filter((m) => !isSystem(m)) },
     { streamed, outputType: json ? 'json' : undefined },
   );
 }
 
-function record(scope: ModelScope, model: Model, translation: CallTranslation<ResultTranslation> | undefined, streamed: boolean, run: () => unknown): unknown {
+function record(
+  scope: ModelScope,
+  model: Model,
+  translation: CallTranslation<ResultTranslation> | undefined,
+  streamed: boolean,
+  url: string | undefined,
+  run: () => unknown,
+): unknown {
   const call = translation && safely('recording an AI SDK model call', () => openModelCall(scope.instrumentation, translation, scope.context, streamed, asString(model.provider)), undefined);
   if (!call) return run();
   let pending: Promise<unknown>;
   try {
     pending = Promise.resolve(contextApi.with(call.context, run));
   } catch (error) {
-    safely('recording an AI SDK model call', () => call.fail(error, modelUrl(model)), undefined);
+    safely('recording an AI SDK model call', () => call.fail(error, url), undefined);
     throw error;
   }
   return pending.then(
     (result) => {
       // Before the AI SDK reads a streamed result: its `stream` is replaced by the observed one here.
-      safely('recording an AI SDK model call', () => call.end(result, modelUrl(model)), undefined);
+      safely('recording an AI SDK model call', () => call.end(result, url), undefined);
       return result;
     },
     (error: unknown) => {
-      safely('recording an AI SDK model call', () => call.fail(error, modelUrl(model)), undefined);
+      safely('recording an AI SDK model call', () => call.fail(error, url), undefined);
       throw error;
     },
   );

@@ -20,6 +20,10 @@
  * through its redaction and fits it to its byte budget (the workload's content is small and has nothing to
  * redact, so the values are equal). Like ours, it runs the SDK call in the span's context (so transport
  * spans would nest under it) and returns the SDK's own APIPromise (withResponse() etc. keep working).
+ *
+ * With `metrics: false` (the `floor-span` arm) it records the span alone: no histogram record and no
+ * metric attribute set is made. floor − floor-span is then what the metric records cost in the same run,
+ * the part of the floor that a peer recording no metrics (OpenLLMetry) does not pay.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,9 +54,10 @@ function wrap(proto, name, makePatched) {
 
 /**
  * Instruments the `openai` class `OpenAI` (one copy) with the providers given; `content`: record message
- * content on the span (ours' SPAN_ONLY) or not (NO_CONTENT).
+ * content on the span (ours' SPAN_ONLY) or not (NO_CONTENT); `metrics`: make the metric records (the
+ * floor) or not (the floor's span alone).
  */
-export function instrumentFloor(OpenAI, { tracerProvider, meterProvider }, { content }) {
+export function instrumentFloor(OpenAI, { tracerProvider, meterProvider }, { content, metrics = true }) {
   const tracer = tracerProvider.getTracer(SCOPE_NAME, SCOPE_VERSION);
   const meter = meterProvider.getMeter(SCOPE_NAME, SCOPE_VERSION);
   const histogram = (name, description, unit, buckets, valueType) =>
@@ -130,7 +135,7 @@ export function instrumentFloor(OpenAI, { tracerProvider, meterProvider }, { con
     call.span.setAttribute('error.type', errorType);
     call.span.setStatus({ code: SpanStatusCode.ERROR, message: String(error?.message ?? error) });
     call.span.end();
-    duration.record(durationS, { ...metricAttributes(call), 'error.type': errorType });
+    if (metrics) duration.record(durationS, { ...metricAttributes(call), 'error.type': errorType });
   }
 
   /** The chat request's attributes (what the workload's requests can carry), written into `attrs`. */
@@ -185,6 +190,7 @@ export function instrumentFloor(OpenAI, { tracerProvider, meterProvider }, { con
     }
     call.span.setAttributes(attrs);
     call.span.end();
+    if (!metrics) return;
     const base = metricAttributes(call, r.model, tier, fingerprint);
     recordTokens(base, r.usage?.prompt_tokens, r.usage?.completion_tokens);
     if (ttfc !== undefined) timeToFirstChunk.record(ttfc, base);
@@ -304,6 +310,7 @@ export function instrumentFloor(OpenAI, { tracerProvider, meterProvider }, { con
           if (typeof dimensions === 'number') attrs['gen_ai.embeddings.dimension.count'] = dimensions;
           call.span.setAttributes(attrs);
           call.span.end();
+          if (!metrics) return;
           const base = metricAttributes(call, result.model);
           recordTokens(base, inputTokens, undefined);
           duration.record(durationS, base);

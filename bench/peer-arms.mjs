@@ -15,6 +15,9 @@
  *                telemetry. Only with capture off or ours in SPAN_ONLY (it makes no log records); for any
  *                other --ours-capture-on mode the arm is left out. checkSameTelemetry() proves, every case,
  *                that it records what ours records.
+ *   floor-span   the floor without its metric records (`metrics: false`): the same span, nothing else
+ *                (checkSameTelemetry: ours' span, no metric record). floor − floor-span is the SDK cost of
+ *                the metric records in the same run, which a peer recording spans only does not pay.
  *   contrib      @opentelemetry/instrumentation-openai's OpenAIInstrumentation, `captureMessageContent`
  *                false/true (content in the bodies of its per-message log records; it emits the records
  *                either way). It must be enabled: its patched `create` checks isEnabled() on every call
@@ -42,7 +45,9 @@ import { clearCaptureEnv, createSignalPipelines, installGlobals } from './pipeli
 
 const require = createRequire(import.meta.url);
 
-export const ARM_NAMES = ['off', 'ours', 'floor', 'contrib', 'openllmetry'];
+export const ARM_NAMES = ['off', 'ours', 'floor', 'floor-span', 'contrib', 'openllmetry'];
+/** The arms built by bench/floor-arm.mjs. */
+const FLOOR_ARMS = ['floor', 'floor-span'];
 export const PEERS = ['contrib', 'openllmetry'];
 const CONTRIB = '@opentelemetry/instrumentation-openai';
 const OPENLLMETRY = '@traceloop/instrumentation-openai';
@@ -52,6 +57,7 @@ export function armConfigs(oursCaptureOn) {
   return {
     ours: { off: { captureMessageContent: false }, on: { captureMessageContent: oursCaptureOn } },
     floor: { off: { content: false }, on: { content: true } },
+    'floor-span': { off: { content: false, metrics: false }, on: { content: true, metrics: false } },
     contrib: { off: { captureMessageContent: false }, on: { captureMessageContent: true } },
     openllmetry: { off: { traceContent: false }, on: { traceContent: true } },
   };
@@ -68,7 +74,7 @@ export const peerVersions = () => ({ contrib: readVersion(CONTRIB), openllmetry:
  * (undefined: the installed one). `oursCaptureOn`: the captureMessageContent value for ours with capture on.
  */
 export function createArms({ dist, openaiDir, capture, oursCaptureOn = true, names: wanted = ARM_NAMES }) {
-  const names = wanted.filter((n) => n !== 'floor' || floorMatchesOurs(capture, oursCaptureOn));
+  const names = wanted.filter((n) => !FLOOR_ARMS.includes(n) || floorMatchesOurs(capture, oursCaptureOn));
   clearCaptureEnv(); // read by ours and contrib; it would override the options
   const { api, diagProblems } = installGlobals();
   const { isWrapped } = require('@opentelemetry/instrumentation');
@@ -104,8 +110,8 @@ export function createArms({ dist, openaiDir, capture, oursCaptureOn = true, nam
       const { OpenAIInstrumentation } = require(OPENLLMETRY);
       instrumentation = wire(new OpenAIInstrumentation({ enabled: false, ...configs.openllmetry[capture] }));
       instrumentation.manuallyInstrument(OpenAI);
-    } else if (name === 'floor') {
-      instrumentFloor(OpenAI, pipelines, configs.floor[capture]);
+    } else if (FLOOR_ARMS.includes(name)) {
+      instrumentFloor(OpenAI, pipelines, configs[name][capture]);
     }
     const wrapped = {
       chat: isWrapped(OpenAI.Chat.Completions.prototype.create),
@@ -264,12 +270,12 @@ const isTimeMetric = (p) => p.descriptor.unit === 's';
  * instrument (name, type, description, unit, value type, advice), attribute set, temporality and bucket
  * boundaries, the same count per data point and, for non-time instruments (tokens), the same sum and
  * bucket counts. Ids, timestamps and durations differ by nature and are not compared. Throws on the first
- * difference, with both values.
+ * difference, with both values. `spanOnly` (the floor-span arm): the same span, and no metric record at all.
  */
 const CONTENT_ATTRIBUTES = new Set(['gen_ai.input.messages', 'gen_ai.output.messages']);
 const unnumbered = (value) => String(value).replace(/ \(#\d+\)/g, ' (#n)');
 
-export function checkSameTelemetry(workload, capture, ours, floor) {
+export function checkSameTelemetry(workload, capture, ours, floor, { spanOnly = false } = {}) {
   const fail = (what, a, b) => {
     throw new Error(
       `${workload}, capture ${capture}: the floor's telemetry differs from ours in ${what}:\n  ours:  ${JSON.stringify(a)}\n  floor: ${JSON.stringify(b)}`,
@@ -310,6 +316,10 @@ export function checkSameTelemetry(workload, capture, ours, floor) {
       } else same(`span attribute ${k}`, a, b);
     }
   });
+  if (spanOnly) {
+    same('metric records (none)', [], f.metrics);
+    return;
+  }
   const points = (ms) =>
     ms.map((p) => {
       const { sum, bucketCounts, ...rest } = p;

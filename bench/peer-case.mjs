@@ -111,6 +111,7 @@ async function timing() {
   }
   // The floor must have recorded exactly what ours recorded (else its figure would not be ours' floor).
   if (perCall.ours && perCall.floor) checkSameTelemetry(WORKLOAD, o.capture, perCall.ours, perCall.floor);
+  if (perCall.ours && perCall['floor-span']) checkSameTelemetry(WORKLOAD, o.capture, perCall.ours, perCall['floor-span'], { spanOnly: true });
   const timedNames = [...names];
   if (WORKLOAD === 'stream' && arms.ours) {
     const chunk = await captureChunkRecords(arms.ours);

@@ -67,6 +67,8 @@ const CAPTURES = opts.capture.split(',').filter(Boolean);
 const CHUNK = 'chunk-records';
 /** The derived figure ours − floor (per run, then the median over runs), kept beside the arms. */
 const OURS_FLOOR = 'ours-floor';
+/** The derived figure floor − floor-span: the SDK cost of the metric records (per run, then the median). */
+const FLOOR_METRICS = 'floor-metrics';
 const LABEL = { chat: 'chat', stream: 'stream, 10 chunks + usage', embeddings: 'embeddings' };
 
 /** Runs bench/peer-case.mjs in a fresh process (same Node, --expose-gc); resolves its RESULT. */
@@ -111,20 +113,21 @@ function summarize(results) {
       perCall: first.arms[arm].perCall,
     };
   }
-  if (first.arms.ours && first.arms.floor) {
-    // ours − floor in each run (off cancels), then over runs as the arms; one run: the IQR per round.
-    const diff = (key) => results.map((r) => r.arms.ours[key] - r.arms.floor[key]);
+  // a − b in each run (off cancels), then over runs as the arms; one run: the IQR per round.
+  const difference = (a, b) => {
+    const diff = (key) => results.map((r) => r.arms[a][key] - r.arms[b][key]);
     const warm = diff('warmUs');
     const steady = diff('steadyUs');
-    per[OURS_FLOOR] = {
+    return {
       warm: median(warm),
       warmSpread: minMax(warm),
       steady: median(steady),
-      steadySpread:
-        results.length === 1 ? iqr(first.arms.ours.steadyBlocks.map((v, i) => v - first.arms.floor.steadyBlocks[i])) : minMax(steady),
-      alloc: median(results.map((r) => (r.arms.ours.allocBytes ?? NaN) - (r.arms.floor.allocBytes ?? NaN))),
+      steadySpread: results.length === 1 ? iqr(first.arms[a].steadyBlocks.map((v, i) => v - first.arms[b].steadyBlocks[i])) : minMax(steady),
+      alloc: median(results.map((r) => (r.arms[a].allocBytes ?? NaN) - (r.arms[b].allocBytes ?? NaN))),
     };
-  }
+  };
+  if (first.arms.ours && first.arms.floor) per[OURS_FLOOR] = difference('ours', 'floor');
+  if (first.arms.floor && first.arms['floor-span']) per[FLOOR_METRICS] = difference('floor', 'floor-span');
   return { workload: first.workload, capture: first.capture, arms, per, warmCalls: first.warmCalls, openaiVersion: first.openaiVersion };
 }
 
@@ -182,6 +185,7 @@ function timingReport(cases, meta) {
       );
     }
   }
+  if (cases.some((c) => c.per[FLOOR_METRICS])) floorPartsReport(L, cases);
   L.push('');
   L.push('## Allocation and telemetry per call');
   L.push('');
@@ -208,6 +212,36 @@ function timingReport(cases, meta) {
   L.push(meta.footer);
   L.push('');
   return L.join('\n');
+}
+
+/**
+ * The floor split in two, steady state: its span alone (floor-span) and its metric records (floor −
+ * floor-span), against the cheapest peer. Where the span alone costs what that peer costs and the peer
+ * makes no metric records, the floor's excess over it is the metric records: the goal cannot be met
+ * while ours keeps them.
+ */
+function floorPartsReport(L, cases) {
+  L.push('');
+  L.push('## The floor in parts (steady state)');
+  L.push('');
+  L.push(
+    '*floor-span*: the floor arm without its metric records (the same span, attributes and content; checked against ours\' ' +
+      'span every case). *metric records*: floor − floor-span, per run, then the median: what the histogram records cost ' +
+      'in situ (the attribute sets, the SDK\'s hashing and aggregation, their garbage). *ratio floor-span / cheapest*: ' +
+      'about 1 means the floor\'s span costs what the cheapest peer\'s does, and the rest of the floor is the metric records.',
+  );
+  L.push('');
+  L.push('| workload | capture | floor added | floor-span added | metric records | histogram records per call | cheapest peer | its histogram records | ratio floor-span / cheapest | ratio floor / cheapest (stream: − chunk records) |');
+  L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+  for (const c of cases) {
+    if (!c.per[FLOOR_METRICS]) continue;
+    const v = verdict(c, 'steady');
+    const cell = (arm) => `${f1(c.per[arm].steady)} (${range(c.per[arm].steadySpread)})`;
+    L.push(
+      `| ${LABEL[c.workload]} | ${c.capture} | ${cell('floor')} | ${cell('floor-span')} | ${cell(FLOOR_METRICS)} | ${c.per.floor.perCall.metricRecords} | ` +
+        `${v.cheapest} ${f1(v.peer)} | ${c.per[v.cheapest].perCall.metricRecords} | ${(c.per['floor-span'].steady / v.peer).toFixed(2)} | ${v.floorRatio.toFixed(2)} |`,
+    );
+  }
 }
 
 // --------------------------------------------------------------------------------------------- rss
@@ -281,7 +315,7 @@ async function timingMain(started) {
       const a = r.arms;
       const add = (arm) => (a[arm] ? f1(a[arm].steadyUs - a.off.steadyUs) : '—');
       process.stderr.write(
-        `off ${f1(a.off.steadyUs)} µs; added ours ${add('ours')}, floor ${add('floor')}, contrib ${add('contrib')}, openllmetry ${add('openllmetry')}` +
+        `off ${f1(a.off.steadyUs)} µs; added ours ${add('ours')}, floor ${add('floor')}, floor-span ${add('floor-span')}, contrib ${add('contrib')}, openllmetry ${add('openllmetry')}` +
           `${a[CHUNK] ? `, chunk records ${f1(a[CHUNK].steadyUs)}` : ''}\n`,
       );
     }
@@ -294,7 +328,7 @@ async function timingMain(started) {
 async function rssMain(started) {
   const rows = [];
   for (const workload of WORKLOADS) {
-    for (const arm of ARM_NAMES) {
+    for (const arm of ARM_NAMES.filter((n) => n !== 'floor-span')) {
       process.stderr.write(`rss ${workload} ${arm} ... `);
       const r = await runCase({ ...CASE_ARGS, mode: 'rss', workload, capture: 'on', arm, 'rss-calls': RSS_CALLS });
       rows.push(r);

@@ -1,9 +1,13 @@
 /*
  * Observes an async iterator without changing what the consumer sees: same values, same errors, same
  * early-`return()` behaviour (which is how `break` and `ReadableStream.cancel()` reach the SDK).
- * The observer learns of each chunk and, exactly once, of how the iteration ended. The mechanics only:
- * a GenAI call's stream is observed through ./stream-observer.ts, which builds on this.
+ * The observer learns of each chunk and, exactly once, of how the iteration ended. Given a context, it
+ * also runs each step of the source in it (what ./genai-context/bind.ts does for an iterator nobody
+ * observes), in the same step. The mechanics only: a GenAI call's stream is observed through
+ * ./stream-observer.ts, which builds on this.
  */
+import type { Context } from '@opentelemetry/api';
+import { context as contextApi } from '@opentelemetry/api';
 import { reportFailure, safely } from './safely';
 
 export interface IteratorObserver<T> {
@@ -32,10 +36,21 @@ export class IteratorArbiter {
   }
 }
 
+export interface ObserveIteratorOptions {
+  /** Several iterators of one stream: only the one the arbiter lets claim it reports. */
+  arbiter?: IteratorArbiter;
+  /**
+   * Every step of the source (`next`, `return`, `throw`) runs in this context: a generator's body runs
+   * in the context of whoever calls its `next()`, and the code it runs (an SDK's further requests, the
+   * app's tools) must see the context of the call that made it, not the consumer's.
+   */
+  context?: Context;
+}
+
 export function observeAsyncIterator<T>(
   source: AsyncIterator<T>,
   observer: IteratorObserver<T>,
-  arbiter?: IteratorArbiter,
+  { arbiter, context }: ObserveIteratorOptions = {},
 ): AsyncIterableIterator<T> {
   let settled = false;
   const settle = (what: string, fn: () => void) => {
@@ -60,6 +75,10 @@ export function observeAsyncIterator<T>(
     settle('ending a failed stream', () => observer.onError(error));
     throw error;
   };
+  // The source's steps, made once: context.with then needs neither a bound function nor a closure per step.
+  const nextOfSource = (): Promise<IteratorResult<T>> => source.next();
+  const nextOfSourceWith = (value: unknown): Promise<IteratorResult<T>> => source.next(value as never);
+  const inContext = <R>(step: () => R): R => (context ? contextApi.with(context, step) : step());
 
   const observed: AsyncIterableIterator<T> = {
     // Not `async`: one promise per chunk instead of two; a synchronous throw still becomes a rejection.
@@ -67,7 +86,15 @@ export function observeAsyncIterator<T>(
       let pending: Promise<IteratorResult<T>>;
       try {
         // The source sees the same arguments: none for `for await`, or the one the app passed.
-        pending = Promise.resolve(arguments.length === 0 ? source.next() : source.next(value));
+        const step =
+          arguments.length === 0
+            ? context
+              ? contextApi.with(context, nextOfSource)
+              : source.next()
+            : context
+              ? contextApi.with(context, nextOfSourceWith, undefined, value)
+              : source.next(value);
+        pending = Promise.resolve(step);
       } catch (error) {
         pending = Promise.reject(error);
       }
@@ -76,12 +103,12 @@ export function observeAsyncIterator<T>(
     },
     async return(value?: unknown): Promise<IteratorResult<T>> {
       if (!arbiter || arbiter.claim(observed)) settle('ending a stream closed early', () => observer.onEarlyReturn());
-      if (typeof source.return === 'function') return source.return(value as never);
+      if (typeof source.return === 'function') return inContext(() => source.return!(value as never));
       return { done: true, value: value as never };
     },
     async throw(error?: unknown): Promise<IteratorResult<T>> {
       if (!arbiter || arbiter.claim(observed)) settle('ending a stream thrown into', () => observer.onError(error));
-      if (typeof source.throw === 'function') return source.throw(error);
+      if (typeof source.throw === 'function') return inContext(() => source.throw!(error));
       throw error;
     },
     [Symbol.asyncIterator]() {

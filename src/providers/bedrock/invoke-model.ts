@@ -5,7 +5,8 @@
  * shapes (an opaque application inference profile or provisioned model ARN), else it is unknown.
  */
 import type { CallTranslation, ChunkHandler, InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
-import { asObject, type Json } from '../../core';
+import type { Json } from '../../core';
+import { asObject } from '../../core/readers';
 import { anthropicFamily } from './families/anthropic';
 import { cohereChatFamily, cohereEmbedFamily, cohereGenerateFamily } from './families/cohere';
 import type { ModelFamily } from './families/family';

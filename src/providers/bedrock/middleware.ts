@@ -52,7 +52,10 @@ interface HttpRequestLike {
 function onRequest(state: CallState, request: HttpRequestLike | undefined): void {
   if (!request || typeof request.hostname !== 'string' || request.hostname === '') return;
   const endpoint = serverOf(request.hostname, typeof request.port === 'number' ? request.port : undefined, request.protocol);
-  if (state.client && typeof state.client === 'object') clientEndpoints.set(state.client, endpoint);
+  if (state.client && typeof state.client === 'object') {
+    const known = clientEndpoints.get(state.client);
+    if (known?.serverAddress !== endpoint.serverAddress || known.serverPort !== endpoint.serverPort) clientEndpoints.set(state.client, endpoint);
+  }
   state.invocation.setServer(endpoint.serverAddress, endpoint.serverPort);
 }
 

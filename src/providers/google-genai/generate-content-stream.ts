@@ -120,7 +120,8 @@ export class GeminiChunkHandler implements ChunkHandler {
    */
   toResponse(interrupted: boolean): InvocationResponse {
     if (interrupted && this.candidates.size === 0) this.candidate(0);
-    const buffers = [...this.candidates.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
+    const buffers =
+      this.candidates.size === 1 ? [...this.candidates.values()] : [...this.candidates.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
     const reasons = buffers.map((b) => (b.finishReason === undefined ? MISSING_FINISH_REASON : finishReason(b.finishReason, b.functionCall)));
     const finishReasons = reasons.length > 0 ? reasons : undefined;
     const captureContent = this.captureContent;
@@ -131,7 +132,8 @@ export class GeminiChunkHandler implements ChunkHandler {
       responseId: this.responseId,
       responseModel: this.responseModel,
       finishReasons,
-      usage: sumUsage([...this.finishedUsage, this.currentUsage]),
+      // Without AFC there is one model response, whose usage is the last one it reported.
+      usage: this.finishedUsage.length === 0 ? this.currentUsage : sumUsage([...this.finishedUsage, this.currentUsage]),
       error: !interrupted && buffers.length === 0 ? noCandidatesError(this.promptFeedback) : undefined,
       outputMessages:
         captureContent && buffers.length > 0

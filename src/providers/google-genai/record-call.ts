@@ -65,13 +65,21 @@ async function settle(returned: unknown, call: GoogleCall): Promise<unknown> {
 
 /**
  * generateContentStream resolves to a plain async generator: the caller gets one of ours that yields the
- * same chunks, with its steps run in the call's context (./stream-wrapper.ts).
+ * same chunks, with its steps run in the call's context (./stream-wrapper.ts). A rejection fails the call
+ * and reaches the caller unchanged.
  */
-async function observeStream(returned: unknown, call: GoogleCall, sdkContext: Context): Promise<unknown> {
-  const source = await settled(returned, call);
-  if (!isAsyncIterator(source) || !call.results.stream) {
-    call.invocation.end({});
-    return source;
-  }
-  return observeGenerator(source, call.invocation, sdkContext, call.results.stream());
+function observeStream(returned: unknown, call: GoogleCall, sdkContext: Context): Promise<unknown> {
+  return Promise.resolve(returned).then(
+    (source) => {
+      if (!isAsyncIterator(source) || !call.results.stream) {
+        call.invocation.end({});
+        return source;
+      }
+      return observeGenerator(source, call.invocation, sdkContext, call.results.stream());
+    },
+    (error: unknown) => {
+      call.fail(error);
+      throw error;
+    },
+  );
 }

@@ -1,6 +1,6 @@
 /* ConverseCommand and ConverseStreamCommand: request, response and stream events. */
 import type { CallTranslation } from '../../core/call-translation';
-import type { InvocationRequest, InvocationResponse } from '../../core/model';
+import type { InvocationResponse } from '../../core/model';
 import { asNumber, asObject, asString, asStrings, type Json } from '../../core/readers';
 import type { ChunkHandler } from '../../core/stream-observer';
 import { BlockAccumulator } from './block-accumulator';
@@ -13,7 +13,7 @@ import {
 } from './converse-content';
 import { bedrockUsage } from './json';
 import { commandFailure } from './command-output';
-import { type BedrockResultTranslation, type Endpoint, guardrailAttributes, requestIdentity } from './operation';
+import { type BedrockResultTranslation, bedrockRequest, type Endpoint, guardrailAttributes } from './operation';
 
 /** Converse `usage` (also Nova's `usage` in InvokeModel bodies, with its `...Count` spellings). */
 export function converseUsage(u: unknown) {
@@ -84,11 +84,10 @@ export function converseResponse(output: Json, captureContent: boolean): Invocat
   };
 }
 
-/** Converse's `additionalModelRequestFields` carry model-specific parameters. */
-function additionalParams(fields: Json | undefined): Pick<InvocationRequest['params'], 'topK'> {
-  if (!fields) return {};
-  const topK = asNumber(fields.top_k) ?? asNumber(fields.topK) ?? asNumber(asObject(fields.inferenceConfig)?.topK);
-  return topK === undefined ? {} : { topK };
+/** Converse's `additionalModelRequestFields` carry model-specific parameters: top K. */
+function requestedTopK(fields: Json | undefined): number | undefined {
+  if (!fields) return undefined;
+  return asNumber(fields.top_k) ?? asNumber(fields.topK) ?? asNumber(asObject(fields.inferenceConfig)?.topK);
 }
 
 function reasoningLevel(input: Json, fields: Json | undefined): string | undefined {
@@ -103,25 +102,27 @@ export function converseCommand(input: Json, endpoint: Endpoint, streamed: boole
   const inference = asObject(input.inferenceConfig) ?? {};
   const fields = asObject(input.additionalModelRequestFields);
   const textFormat = asObject(asObject(input.outputConfig)?.textFormat);
-  const request: InvocationRequest = {
-    ...requestIdentity('chat', input.modelId, endpoint),
-    params: {
+  const request = bedrockRequest(
+    'chat',
+    input.modelId,
+    endpoint,
+    {
       maxTokens: asNumber(inference.maxTokens),
       temperature: asNumber(inference.temperature),
       topP: asNumber(inference.topP),
+      topK: requestedTopK(fields),
       stopSequences: asStrings(inference.stopSequences),
-      ...additionalParams(fields),
       outputType: textFormat?.type === 'json_schema' ? 'json' : undefined,
       reasoningLevel: reasoningLevel(input, fields),
       stream: streamed,
     },
-    attributes: guardrailAttributes(asObject(input.guardrailConfig)?.guardrailIdentifier),
-    content: () => ({
+    guardrailAttributes(asObject(input.guardrailConfig)?.guardrailIdentifier),
+    () => ({
       systemInstructions: converseSystemInstructions(input.system),
       inputMessages: converseInputMessages(input.messages),
       toolDefinitions: converseToolDefinitions(input.toolConfig),
     }),
-  };
+  );
 
   return {
     request,

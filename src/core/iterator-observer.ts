@@ -45,14 +45,29 @@ export interface ObserveIteratorOptions {
    * app's tools) must see the context of the call that made it, not the consumer's.
    */
   context?: Context;
+  /**
+   * `return()` / `throw()` called while a `next()` is still pending wait for it, as an async generator
+   * queues them: the observer hears of the chunk in flight, then of the end.
+   */
+  queueEnds?: boolean;
 }
 
 export function observeAsyncIterator<T>(
   source: AsyncIterator<T>,
   observer: IteratorObserver<T>,
-  { arbiter, context }: ObserveIteratorOptions = {},
+  { arbiter, context, queueEnds }: ObserveIteratorOptions = {},
 ): AsyncIterableIterator<T> {
   let settled = false;
+  // Steps whose outcome the observer has yet to hear of, and what a queued end waits on until there are none.
+  let stepsInFlight = 0;
+  let resolveDrained: (() => void) | undefined;
+  let drained: Promise<void> | undefined;
+  const stepSettled = () => {
+    if (--stepsInFlight > 0 || !resolveDrained) return;
+    resolveDrained();
+    resolveDrained = drained = undefined;
+  };
+  const whenDrained = (): Promise<void> => (drained ??= new Promise<void>((resolve) => (resolveDrained = resolve)));
   const settle = (what: string, fn: () => void) => {
     if (settled) return;
     settled = true;
@@ -61,6 +76,7 @@ export function observeAsyncIterator<T>(
   // The reactions to each `next()` are made once per iterator, not once per chunk: a stream's chunks
   // then cost one promise each and no closure.
   const onResult = (result: IteratorResult<T>): IteratorResult<T> => {
+    stepSettled();
     if (result.done) settle('ending a completed stream', () => observer.onComplete());
     else if (!settled) {
       try {
@@ -72,6 +88,7 @@ export function observeAsyncIterator<T>(
     return result;
   };
   const onFailure = (error: unknown): never => {
+    stepSettled();
     settle('ending a failed stream', () => observer.onError(error));
     throw error;
   };
@@ -99,14 +116,17 @@ export function observeAsyncIterator<T>(
         pending = Promise.reject(error);
       }
       if (arbiter && !arbiter.claim(observed)) return pending;
+      stepsInFlight++;
       return pending.then(onResult, onFailure);
     },
     async return(value?: unknown): Promise<IteratorResult<T>> {
+      if (queueEnds && stepsInFlight > 0) await whenDrained();
       if (!arbiter || arbiter.claim(observed)) settle('ending a stream closed early', () => observer.onEarlyReturn());
       if (typeof source.return === 'function') return inContext(() => source.return!(value as never));
       return { done: true, value: value as never };
     },
     async throw(error?: unknown): Promise<IteratorResult<T>> {
+      if (queueEnds && stepsInFlight > 0) await whenDrained();
       if (!arbiter || arbiter.claim(observed)) settle('ending a stream thrown into', () => observer.onError(error));
       if (typeof source.throw === 'function') return inContext(() => source.throw!(error));
       throw error;

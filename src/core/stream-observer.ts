@@ -40,6 +40,8 @@ export interface ObserveOptions {
   aborted?: () => boolean;
   /** The context every step of the source runs in (see ObserveIteratorOptions.context). */
   context?: Context;
+  /** Ends wait for a pending step, as a generator's do (see ObserveIteratorOptions.queueEnds). */
+  queueEnds?: boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ export class StreamObserver<C = unknown> {
         onEarlyReturn: () => this.stop(),
         onError: (error) => this.fail(error),
       },
-      { arbiter, context: options.context },
+      { arbiter, context: options.context, queueEnds: options.queueEnds },
     );
   }
 

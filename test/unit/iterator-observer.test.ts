@@ -180,6 +180,78 @@ describe('observeAsyncIterator', () => {
     expect(obs.calls).toEqual(['early-return']);
   });
 
+  describe('queueEnds: return() / throw() behind a pending next(), as an async generator queues them', () => {
+    /** A source whose first next() resolves only when the test says so. */
+    function slowSource() {
+      const log: string[] = [];
+      let release!: () => void;
+      const src: AsyncIterator<number> = {
+        next: () => {
+          log.push('next');
+          return new Promise((resolve) => (release = () => resolve({ done: false, value: 1 })));
+        },
+        return: async (value?: unknown) => {
+          log.push('return');
+          return { done: true, value: value as number };
+        },
+        throw: async (error?: unknown) => {
+          log.push('throw');
+          throw error;
+        },
+      };
+      return { src, log, release: () => release() };
+    }
+
+    it('with it, the chunk in flight is reported, then the end, and only then does the source see return()', async () => {
+      const { src, log, release } = slowSource();
+      const obs = recorder<number>();
+      const wrapped = observeAsyncIterator(src, obs, { queueEnds: true });
+      const pending = wrapped.next();
+      const returned = wrapped.return!('r');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(log).toEqual(['next']);
+      release();
+      expect(await pending).toEqual({ done: false, value: 1 });
+      expect(await returned).toEqual({ done: true, value: 'r' });
+      expect(obs.chunks).toEqual([1]);
+      expect(obs.calls).toEqual(['early-return']);
+      expect(log).toEqual(['next', 'return']);
+    });
+
+    it('throw() waits too; with nothing pending, an end is not delayed', async () => {
+      const { src, log, release } = slowSource();
+      const obs = recorder<number>();
+      const wrapped = observeAsyncIterator(src, obs, { queueEnds: true });
+      const pending = wrapped.next();
+      const err = new Error('thrown in');
+      const thrown = wrapped.throw!(err);
+      release();
+      await pending;
+      await expect(thrown).rejects.toBe(err);
+      expect(obs.chunks).toEqual([1]);
+      expect(obs.calls).toEqual(['error']);
+      expect(log).toEqual(['next', 'throw']);
+
+      const idle = slowSource();
+      const idleObs = recorder<number>();
+      expect(await observeAsyncIterator(idle.src, idleObs, { queueEnds: true }).return!()).toEqual({ done: true, value: undefined });
+      expect(idle.log).toEqual(['return']);
+    });
+
+    it('without it, the end is reported at once and passed on (the source decides whether to queue it)', async () => {
+      const { src, log, release } = slowSource();
+      const obs = recorder<number>();
+      const wrapped = observeAsyncIterator(src, obs);
+      const pending = wrapped.next();
+      await wrapped.return!();
+      expect(log).toEqual(['next', 'return']);
+      release();
+      await pending;
+      expect(obs.chunks).toEqual([]);
+      expect(obs.calls).toEqual(['early-return']);
+    });
+  });
+
   describe('with a context: every step of the source runs in it', () => {
     const contextManager = new AsyncLocalStorageContextManager();
     beforeAll(() => context.setGlobalContextManager(contextManager.enable()));

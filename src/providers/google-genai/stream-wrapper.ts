@@ -5,7 +5,7 @@
  * under the GenAI span), and reports the chunks and the end of the stream to the core's StreamObserver.
  */
 import type { Context } from '@opentelemetry/api';
-import type { ChunkHandler, Invocation } from '../../core/index';
+import type { ChunkHandler, Invocation } from '../../core';
 import { StreamObserver } from '../../core/stream-observer';
 
 /**
@@ -27,14 +27,11 @@ class Adopted {
 }
 
 /**
- * What each generator from observedGenerator() holds, in private fields (invisible to the app; no
- * own properties, no closures per call): the observed iterator and its last step. A generator queues
- * `return()` / `throw()` behind a `next()` still pending, so they wait for the last step: the chunk in
- * flight is recorded before the stream ends.
+ * What each generator from observedGenerator() holds, in a private field (invisible to the app; no own
+ * properties, no closures per call): the observed iterator, whose methods its own call.
  */
 class ObservedGenerator<T> extends Adopted {
   #observed: AsyncIterableIterator<T>;
-  #lastStep: Promise<IteratorResult<T>> | undefined;
 
   /** A generator from observedGenerator() over `observed`. */
   static over<T>(observed: AsyncIterableIterator<T>): AsyncGenerator<T> {
@@ -48,24 +45,15 @@ class ObservedGenerator<T> extends Adopted {
 
   next(value?: unknown): Promise<IteratorResult<T>> {
     // The source sees the same arguments: none for `for await`, or the one the app passed.
-    const step = arguments.length === 0 ? this.#observed.next() : this.#observed.next(value);
-    this.#lastStep = step;
-    return step;
+    return arguments.length === 0 ? this.#observed.next() : this.#observed.next(value);
   }
 
   return(value?: unknown): Promise<IteratorResult<T>> {
-    const observed = this.#observed;
-    return this.#afterLastStep(() => observed.return!(value));
+    return this.#observed.return!(value);
   }
 
   throw(error?: unknown): Promise<IteratorResult<T>> {
-    const observed = this.#observed;
-    return this.#afterLastStep(() => observed.throw!(error));
-  }
-
-  #afterLastStep(end: () => Promise<IteratorResult<T>>): Promise<IteratorResult<T>> {
-    const lastStep = this.#lastStep;
-    return lastStep ? lastStep.then(end, end) : end();
+    return this.#observed.throw!(error);
   }
 }
 for (const method of ['next', 'return', 'throw'] as const) {
@@ -84,7 +72,8 @@ export function observeGenerator(
   handler: ChunkHandler,
 ): AsyncGenerator<unknown> {
   const stream = new StreamObserver(invocation, handler);
-  const generator = ObservedGenerator.over(stream.observe(source, { context: callContext }));
+  // queueEnds: a generator queues return() / throw() behind a pending next(), and so does ours.
+  const generator = ObservedGenerator.over(stream.observe(source, { context: callContext, queueEnds: true }));
   // The app may never read the stream, or drop it half-read: see Invocation.watch.
   stream.waitOnApp(generator);
   return generator;

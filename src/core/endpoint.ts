@@ -52,7 +52,8 @@ export function invocationRequest(
 /** The server of a request: its host (an IPv6 literal without brackets) and port, the scheme's default when none is given. */
 export function serverOf(hostname: string, port: number | undefined, protocol: string | undefined): Required<ServerAddress> {
   return {
-    serverAddress: hostname.replace(/^\[(.*)\]$/, '$1'),
+    // An IPv6 literal loses its brackets (the check first: this runs on every call of some providers).
+    serverAddress: hostname.startsWith('[') ? hostname.replace(/^\[(.*)\]$/, '$1') : hostname,
     serverPort: port ?? (protocol === 'http:' ? 80 : 443),
   };
 }

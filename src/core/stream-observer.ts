@@ -9,7 +9,7 @@
  * Naming: a chunk handler reads chunks; an accumulator (./stream-accumulator.ts, Bedrock's
  * BlockAccumulator) is a buffer a chunk handler may fill.
  */
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
 import type { Invocation } from './invocation';
 import { IteratorArbiter, observeAsyncIterator } from './iterator-observer';
 import type { InvocationResponse } from './model';
@@ -38,6 +38,10 @@ export interface ObserveOptions {
    * so that such an end is recorded as an interruption, not as a completed stream.
    */
   aborted?: () => boolean;
+  /** The context every step of the source runs in (see ObserveIteratorOptions.context). */
+  context?: Context;
+  /** Ends wait for a pending step, as a generator's do (see ObserveIteratorOptions.queueEnds). */
+  queueEnds?: boolean;
 }
 
 /**
@@ -121,7 +125,7 @@ export class StreamObserver<C = unknown> {
         onEarlyReturn: () => this.stop(),
         onError: (error) => this.fail(error),
       },
-      arbiter,
+      { arbiter, context: options.context, queueEnds: options.queueEnds },
     );
   }
 

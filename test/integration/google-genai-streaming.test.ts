@@ -3,6 +3,7 @@
  * server. The caller must get an async generator that behaves like the SDK's (same chunks, break/return,
  * errors), and the span must end exactly once, whichever way the stream ends.
  */
+import { types } from 'node:util';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { useGeminiTestbed } from '../helpers/google-genai-testbed';
 import { metricPoints } from '../helpers/telemetry';
@@ -74,6 +75,9 @@ describe('text streams', () => {
     server.enqueue(sse(textChunks(['a'])));
     const stream = await client().models.generateContentStream({ model: MODEL, contents: 'x' });
     expect(Object.prototype.toString.call(stream)).toBe('[object AsyncGenerator]');
+    expect(types.isGeneratorObject(stream)).toBe(true);
+    // Nothing of ours shows on it: no own properties.
+    expect(Reflect.ownKeys(stream)).toEqual([]);
     expect(stream[Symbol.asyncIterator]()).toBe(stream);
     expect(typeof stream.return).toBe('function');
     expect(typeof stream.throw).toBe('function');
@@ -146,6 +150,30 @@ describe('streams that end early', () => {
     const span = onlySpan(tel.spans());
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('throw() before the first chunk is read: the app gets the error back, the span fails with it', async () => {
+    server.enqueue(sse(textChunks(['never', 'read'])));
+    const stream = await client().models.generateContentStream({ model: MODEL, contents: 'x' });
+    const thrown = new Error('the app gave up');
+    await expect(stream.throw(thrown)).rejects.toBe(thrown);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    const span = onlyErrorSpan(tel.spans(), thrown.message);
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+  });
+
+  it('return() while a next() is pending waits for it, as a generator does: the chunk in flight is recorded, then the span ends', async () => {
+    server.enqueue(sse(textChunks(['first ', 'second'], { responseId: 'resp-pending' }), { delayMs: 20 }));
+    const stream = await client().models.generateContentStream({ model: MODEL, contents: 'x' });
+    const pending = stream.next();
+    const returned = stream.return(undefined);
+    expect((await pending).value?.text).toBe('first ');
+    expect(await returned).toEqual({ done: true, value: undefined });
+    const span = onlySpan(tel.spans());
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+    expect(contentAttribute(span, OUTPUT_MESSAGES)).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'first ' }], finish_reason: 'error' }]);
+    expectTtfc(span);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
   });
 
   it('an error event mid-stream: the app gets the SDK error after the chunks before it; the span records both', async () => {

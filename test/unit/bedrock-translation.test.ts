@@ -1,8 +1,28 @@
 /* The Bedrock translations' pure parts: model family choice, usage normalisation, readers that never throw. */
+import { ApplyGuardrailCommand, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import { commandKind } from '../../src/providers/bedrock/commands';
 import { converseFinishReason, converseInputMessages, converseToolDefinitions } from '../../src/providers/bedrock/converse-content';
 import { converseCommand } from '../../src/providers/bedrock/converse';
 import { invokeModelCommand, modelFamily } from '../../src/providers/bedrock/invoke-model';
 import { bedrockUsage, bodyText, parseJsonBody } from '../../src/providers/bedrock/json';
+
+describe('commandKind', () => {
+  it("the kind from the command's class or a base class (an app's subclass, a bundle's `_` name), the same every time", () => {
+    class AppConverseStream extends ConverseStreamCommand {}
+    class _InvokeModelCommand {}
+    const input = { modelId: 'm', messages: [] };
+    for (let i = 0; i < 2; i++) {
+      expect(commandKind(new ConverseCommand(input))).toBe('Converse');
+      expect(commandKind(new AppConverseStream(input))).toBe('ConverseStream');
+      expect(commandKind(new ConverseStreamCommand(input))).toBe('ConverseStream');
+      expect(commandKind(new _InvokeModelCommand())).toBe('InvokeModel');
+      expect(commandKind(new ApplyGuardrailCommand({ guardrailIdentifier: 'g', guardrailVersion: '1', source: 'INPUT', content: [] }))).toBeUndefined();
+      expect(commandKind({})).toBeUndefined();
+      expect(commandKind(Object.create(null))).toBeUndefined();
+      expect(commandKind(undefined)).toBeUndefined();
+    }
+  });
+});
 
 describe('modelFamily', () => {
   it.each([

@@ -2,7 +2,8 @@
  * observeAsyncIterator: the consumer sees exactly what the source produces (same values, same errors,
  * same early-return behaviour), and the observer hears of each chunk and, exactly once, of the end.
  */
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { DiagLogLevel, context, createContextKey, diag, ROOT_CONTEXT } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { observeAsyncIterator, type IteratorObserver } from '../../src/core/iterator-observer';
 
 interface Recorder<T> extends IteratorObserver<T> {
@@ -177,6 +178,127 @@ describe('observeAsyncIterator', () => {
     await expect(wrapped.throw!(new Error('late'))).rejects.toThrow('late');
     expect(obs.chunks).toEqual([1]);
     expect(obs.calls).toEqual(['early-return']);
+  });
+
+  describe('queueEnds: return() / throw() behind a pending next(), as an async generator queues them', () => {
+    /** A source whose first next() resolves only when the test says so. */
+    function slowSource() {
+      const log: string[] = [];
+      let release!: () => void;
+      const src: AsyncIterator<number> = {
+        next: () => {
+          log.push('next');
+          return new Promise((resolve) => (release = () => resolve({ done: false, value: 1 })));
+        },
+        return: async (value?: unknown) => {
+          log.push('return');
+          return { done: true, value: value as number };
+        },
+        throw: async (error?: unknown) => {
+          log.push('throw');
+          throw error;
+        },
+      };
+      return { src, log, release: () => release() };
+    }
+
+    it('with it, the chunk in flight is reported, then the end, and only then does the source see return()', async () => {
+      const { src, log, release } = slowSource();
+      const obs = recorder<number>();
+      const wrapped = observeAsyncIterator(src, obs, { queueEnds: true });
+      const pending = wrapped.next();
+      const returned = wrapped.return!('r');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(log).toEqual(['next']);
+      release();
+      expect(await pending).toEqual({ done: false, value: 1 });
+      expect(await returned).toEqual({ done: true, value: 'r' });
+      expect(obs.chunks).toEqual([1]);
+      expect(obs.calls).toEqual(['early-return']);
+      expect(log).toEqual(['next', 'return']);
+    });
+
+    it('throw() waits too; with nothing pending, an end is not delayed', async () => {
+      const { src, log, release } = slowSource();
+      const obs = recorder<number>();
+      const wrapped = observeAsyncIterator(src, obs, { queueEnds: true });
+      const pending = wrapped.next();
+      const err = new Error('thrown in');
+      const thrown = wrapped.throw!(err);
+      release();
+      await pending;
+      await expect(thrown).rejects.toBe(err);
+      expect(obs.chunks).toEqual([1]);
+      expect(obs.calls).toEqual(['error']);
+      expect(log).toEqual(['next', 'throw']);
+
+      const idle = slowSource();
+      const idleObs = recorder<number>();
+      expect(await observeAsyncIterator(idle.src, idleObs, { queueEnds: true }).return!()).toEqual({ done: true, value: undefined });
+      expect(idle.log).toEqual(['return']);
+    });
+
+    it('without it, the end is reported at once and passed on (the source decides whether to queue it)', async () => {
+      const { src, log, release } = slowSource();
+      const obs = recorder<number>();
+      const wrapped = observeAsyncIterator(src, obs);
+      const pending = wrapped.next();
+      await wrapped.return!();
+      expect(log).toEqual(['next', 'return']);
+      release();
+      await pending;
+      expect(obs.chunks).toEqual([]);
+      expect(obs.calls).toEqual(['early-return']);
+    });
+  });
+
+  describe('with a context: every step of the source runs in it', () => {
+    const contextManager = new AsyncLocalStorageContextManager();
+    beforeAll(() => context.setGlobalContextManager(contextManager.enable()));
+    afterAll(() => {
+      contextManager.disable();
+      context.disable();
+    });
+    const KEY = createContextKey('iterator-observer test');
+    const callContext = ROOT_CONTEXT.setValue(KEY, 'call');
+    const seenBy = (log: string[], step: string) => log.push(`${step}:${String(context.active().getValue(KEY))}`);
+
+    /** A generator that logs the context each part of its body runs in, before and after an await. */
+    function logging(log: string[]) {
+      return (async function* () {
+        try {
+          seenBy(log, 'start');
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          seenBy(log, 'after-await');
+          yield 1;
+          seenBy(log, 'resumed');
+          yield 2;
+        } finally {
+          seenBy(log, 'finally');
+        }
+      })();
+    }
+
+    it('next(), with or without an argument, and return(): the body and its awaits see the context, the consumer its own', async () => {
+      const log: string[] = [];
+      const wrapped = observeAsyncIterator(logging(log), recorder<number>(), { context: callContext });
+      expect(await wrapped.next()).toEqual({ done: false, value: 1 });
+      seenBy(log, 'consumer');
+      expect(await wrapped.next('sent')).toEqual({ done: false, value: 2 });
+      expect(await wrapped.return!('r')).toEqual({ done: true, value: 'r' });
+      expect(log).toEqual(['start:call', 'after-await:call', 'consumer:undefined', 'resumed:call', 'finally:call']);
+    });
+
+    it('throw() runs the source in the context too', async () => {
+      const log: string[] = [];
+      const obs = recorder<number>();
+      const wrapped = observeAsyncIterator(logging(log), obs, { context: callContext });
+      await wrapped.next();
+      const err = new Error('thrown in');
+      await expect(wrapped.throw!(err)).rejects.toBe(err);
+      expect(log).toEqual(['start:call', 'after-await:call', 'finally:call']);
+      expect(obs.calls).toEqual(['error']);
+    });
   });
 
   it('works with a real async generator: its finally block runs on break', async () => {

@@ -33,13 +33,13 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * exactly as on the source.
  */
 export function bindAsyncIterator<T>(source: AsyncIterator<T>, ctx: Context): AsyncIterableIterator<T> {
+  // The source's steps, made once: context.with then needs neither a bound function nor a closure per step.
+  const nextOfSource = (): Promise<IteratorResult<T>> => source.next();
+  const nextOfSourceWith = (value: unknown): Promise<IteratorResult<T>> => source.next(value as never);
   const bound: AsyncIterableIterator<T> = {
-    // No closure per step (a stream's chunks each take one): context.with passes `this` and the argument on.
     // The source sees the same arguments: none for `for await`, or the one the caller passed.
     next(value?: unknown): Promise<IteratorResult<T>> {
-      return arguments.length === 0
-        ? contextApi.with(ctx, source.next, source)
-        : contextApi.with(ctx, source.next, source, value as never);
+      return arguments.length === 0 ? contextApi.with(ctx, nextOfSource) : contextApi.with(ctx, nextOfSourceWith, undefined, value);
     },
     [Symbol.asyncIterator]() {
       return this;

@@ -33,7 +33,7 @@ import { RecordedSpan } from '../recorded-span';
 import { safely } from '../safely';
 import { ATTR_GENAI_APP_CALL_ABANDONED, ATTR_GENAI_APP_CONTENT_REDACTIONS } from '../semconv';
 import { observeAsyncIterator } from '../iterator-observer';
-import { bindAsyncIterator, isAsyncIterator, isThenable } from '../genai-context/bind';
+import { isAsyncIterator, isThenable } from '../genai-context/bind';
 import type { StageTelemetry } from '../telemetry';
 import {
   type AgentStage,
@@ -198,13 +198,13 @@ class Stage {
   private observe<T>(source: AsyncIterator<T>): AsyncIterableIterator<T> {
     // Yielded items are kept only when they become content (tool result, retrieval documents).
     const items: T[] | undefined = this.capture && this.plan.endContent ? [] : undefined;
-    return observeAsyncIterator(bindAsyncIterator(source, this.context), {
+    return observeAsyncIterator(source, {
       onChunk: (item) => void items?.push(item),
       onComplete: () => this.end(items),
       // The consumer stopped early: not an error. What was yielded so far is the result.
       onEarlyReturn: () => this.end(items),
       onError: (error) => this.fail(error),
-    });
+    }, { context: this.context });
   }
 
   get isEnded(): boolean {

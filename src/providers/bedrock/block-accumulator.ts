@@ -6,7 +6,8 @@
  * captured; the finish reason, usage and ids always are.
  */
 import type { InvocationResponse, MessagePart, OutputMessage, TokenUsage } from '../../core';
-import { MISSING_FINISH_REASON, parseJsonIfPossible } from '../../core';
+import { parseJsonIfPossible } from '../../core/safe-json';
+import { MISSING_FINISH_REASON } from '../../core/stream-accumulator';
 import type { Attributes } from '@opentelemetry/api';
 
 type Block =

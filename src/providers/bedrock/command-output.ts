@@ -3,7 +3,9 @@
  * request id, and for a streamed output its event stream, observed in place until it ends.
  */
 import type { CallFailure, ChunkHandler, InvocationResponse, RecordedCall } from '../../core';
-import { asObject, asString, safely, StreamObserver } from '../../core';
+import { asObject, asString } from '../../core/readers';
+import { safely } from '../../core/safely';
+import { StreamObserver } from '../../core/stream-observer';
 import { ATTR_AWS_REQUEST_ID } from '../../core/semconv';
 import type { BedrockResultTranslation, ResponseHeaders } from './operation';
 

@@ -7,10 +7,24 @@ import type { BedrockResultTranslation, Endpoint } from './operation';
 export type CommandKind = 'Converse' | 'ConverseStream' | 'InvokeModel' | 'InvokeModelWithResponseStream';
 const KINDS = new Set<string>(['Converse', 'ConverseStream', 'InvokeModel', 'InvokeModelWithResponseStream']);
 
+/** The kind of each command prototype seen (null: none of the four), found once per class. */
+const kindByPrototype = new WeakMap<object, CommandKind | null>();
+
 /** The command's kind from its class name (or a base class's: apps may subclass commands). */
 export function commandKind(command: unknown): CommandKind | undefined {
   if (!command || typeof command !== 'object') return undefined;
-  for (let proto = Object.getPrototypeOf(command); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  const prototype = Object.getPrototypeOf(command) as object | null;
+  if (!prototype) return undefined;
+  let kind = kindByPrototype.get(prototype);
+  if (kind === undefined) {
+    kind = kindOfClass(prototype) ?? null;
+    kindByPrototype.set(prototype, kind);
+  }
+  return kind ?? undefined;
+}
+
+function kindOfClass(prototype: object): CommandKind | undefined {
+  for (let proto: object | null = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
     if (typeof name !== 'string') continue;
     // esbuild-bundled releases name the class `_ConverseCommand` internally.

@@ -5,7 +5,9 @@
  * strings in Nova's JSON; both become base64 `blob` parts, S3 locations become `uri` parts.
  */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
-import { asArray, asObject, asString, finishReasonMapper, type Json } from '../../core';
+import type { Json } from '../../core';
+import { finishReasonMapper } from '../../core/finish-reason';
+import { asArray, asObject, asString } from '../../core/readers';
 import { base64Of } from './json';
 
 const DOCUMENT_MIME_TYPES: Readonly<Record<string, string>> = {

@@ -1,6 +1,8 @@
 /* ConverseCommand and ConverseStreamCommand: request, response and stream events. */
-import type { CallTranslation, ChunkHandler, InvocationRequest, InvocationResponse } from '../../core';
-import { asNumber, asObject, asString, asStrings, type Json } from '../../core';
+import type { CallTranslation } from '../../core/call-translation';
+import type { InvocationResponse } from '../../core/model';
+import { asNumber, asObject, asString, asStrings, type Json } from '../../core/readers';
+import type { ChunkHandler } from '../../core/stream-observer';
 import { BlockAccumulator } from './block-accumulator';
 import {
   converseFinishReason,
@@ -11,7 +13,7 @@ import {
 } from './converse-content';
 import { bedrockUsage } from './json';
 import { commandFailure } from './command-output';
-import { type BedrockResultTranslation, type Endpoint, guardrailAttributes, requestIdentity } from './operation';
+import { type BedrockResultTranslation, bedrockRequest, type Endpoint, guardrailAttributes } from './operation';
 
 /** Converse `usage` (also Nova's `usage` in InvokeModel bodies, with its `...Count` spellings). */
 export function converseUsage(u: unknown) {
@@ -28,30 +30,47 @@ export function converseUsage(u: unknown) {
 
 /**
  * Applies one Converse stream event to the accumulator. Nova's streamed InvokeModel bodies use the same
- * event names and shapes (as JSON), so they share this.
+ * event names and shapes (as JSON), so they share this. An event is a union (one member set): its keys
+ * are dispatched on, rather than every member looked up on every event.
  */
 export function applyConverseEvent(acc: BlockAccumulator, event: Json): void {
-  const start = asObject(event.messageStart);
-  if (start && typeof start.role === 'string') acc.role = start.role;
-  const blockStart = asObject(event.contentBlockStart);
-  if (blockStart) {
-    const toolUse = asObject(asObject(blockStart.start)?.toolUse);
-    if (toolUse) acc.startToolCall(asNumber(blockStart.contentBlockIndex) ?? 0, toolUse.toolUseId, toolUse.name);
+  for (const member in event) {
+    switch (member) {
+      case 'contentBlockDelta': {
+        const blockDelta = asObject(event.contentBlockDelta);
+        const delta = asObject(blockDelta?.delta);
+        if (!blockDelta || !delta) break;
+        const index = asNumber(blockDelta.contentBlockIndex) ?? 0;
+        acc.appendText(index, delta.text);
+        const toolUse = asObject(delta.toolUse);
+        if (toolUse) acc.appendToolInput(index, toolUse.input);
+        const reasoning = asObject(delta.reasoningContent);
+        if (reasoning) acc.appendReasoning(index, reasoning.text);
+        break;
+      }
+      case 'messageStart': {
+        const start = asObject(event.messageStart);
+        if (start && typeof start.role === 'string') acc.role = start.role;
+        break;
+      }
+      case 'contentBlockStart': {
+        const blockStart = asObject(event.contentBlockStart);
+        const toolUse = asObject(asObject(blockStart?.start)?.toolUse);
+        if (blockStart && toolUse) acc.startToolCall(asNumber(blockStart.contentBlockIndex) ?? 0, toolUse.toolUseId, toolUse.name);
+        break;
+      }
+      case 'messageStop': {
+        const stop = asObject(event.messageStop);
+        if (stop) acc.finishReason = converseFinishReason(stop.stopReason) ?? acc.finishReason;
+        break;
+      }
+      case 'metadata': {
+        const metadata = asObject(event.metadata);
+        if (metadata?.usage) acc.usage = converseUsage(metadata.usage);
+        break;
+      }
+    }
   }
-  const blockDelta = asObject(event.contentBlockDelta);
-  if (blockDelta) {
-    const index = asNumber(blockDelta.contentBlockIndex) ?? 0;
-    const delta = asObject(blockDelta.delta) ?? {};
-    acc.appendText(index, delta.text);
-    const toolUse = asObject(delta.toolUse);
-    if (toolUse) acc.appendToolInput(index, toolUse.input);
-    const reasoning = asObject(delta.reasoningContent);
-    if (reasoning) acc.appendReasoning(index, reasoning.text);
-  }
-  const stop = asObject(event.messageStop);
-  if (stop) acc.finishReason = converseFinishReason(stop.stopReason) ?? acc.finishReason;
-  const metadata = asObject(event.metadata);
-  if (metadata?.usage) acc.usage = converseUsage(metadata.usage);
 }
 
 /** A Converse output (also Nova's InvokeModel response body, which has its shape): finish reason, usage, message. */
@@ -65,11 +84,10 @@ export function converseResponse(output: Json, captureContent: boolean): Invocat
   };
 }
 
-/** Converse's `additionalModelRequestFields` carry model-specific parameters. */
-function additionalParams(fields: Json | undefined): Pick<InvocationRequest['params'], 'topK'> {
-  if (!fields) return {};
-  const topK = asNumber(fields.top_k) ?? asNumber(fields.topK) ?? asNumber(asObject(fields.inferenceConfig)?.topK);
-  return topK === undefined ? {} : { topK };
+/** Converse's `additionalModelRequestFields` carry model-specific parameters: top K. */
+function requestedTopK(fields: Json | undefined): number | undefined {
+  if (!fields) return undefined;
+  return asNumber(fields.top_k) ?? asNumber(fields.topK) ?? asNumber(asObject(fields.inferenceConfig)?.topK);
 }
 
 function reasoningLevel(input: Json, fields: Json | undefined): string | undefined {
@@ -84,25 +102,27 @@ export function converseCommand(input: Json, endpoint: Endpoint, streamed: boole
   const inference = asObject(input.inferenceConfig) ?? {};
   const fields = asObject(input.additionalModelRequestFields);
   const textFormat = asObject(asObject(input.outputConfig)?.textFormat);
-  const request: InvocationRequest = {
-    ...requestIdentity('chat', input.modelId, endpoint),
-    params: {
+  const request = bedrockRequest(
+    'chat',
+    input.modelId,
+    endpoint,
+    {
       maxTokens: asNumber(inference.maxTokens),
       temperature: asNumber(inference.temperature),
       topP: asNumber(inference.topP),
+      topK: requestedTopK(fields),
       stopSequences: asStrings(inference.stopSequences),
-      ...additionalParams(fields),
       outputType: textFormat?.type === 'json_schema' ? 'json' : undefined,
       reasoningLevel: reasoningLevel(input, fields),
       stream: streamed,
     },
-    attributes: guardrailAttributes(asObject(input.guardrailConfig)?.guardrailIdentifier),
-    content: () => ({
+    guardrailAttributes(asObject(input.guardrailConfig)?.guardrailIdentifier),
+    () => ({
       systemInstructions: converseSystemInstructions(input.system),
       inputMessages: converseInputMessages(input.messages),
       toolDefinitions: converseToolDefinitions(input.toolConfig),
     }),
-  };
+  );
 
   return {
     request,

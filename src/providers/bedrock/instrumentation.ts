@@ -34,7 +34,12 @@
 import { context } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import type { GenAIInstrumentationConfig, InstrumentedSdk, RecordedCall } from '../../core';
-import { asObject, GenAIInstrumentationBase, safely, sdkExport, tapSettlement, withTracingSuppressed } from '../../core';
+import { withTracingSuppressed } from '../../core/foreign-spans';
+import { GenAIInstrumentationBase } from '../../core/genai-instrumentation';
+import { sdkExport } from '../../core/module-exports';
+import { asObject } from '../../core/readers';
+import { safely } from '../../core/safely';
+import { tapSettlement } from '../../core/settlement';
 import { recordOutput } from './command-output';
 import { commandKind, translate } from './commands';
 import { endpointAtStart, recordConstruction, stopRecordingConstruction } from './client-config';

@@ -5,7 +5,8 @@
  * shapes (an opaque application inference profile or provisioned model ARN), else it is unknown.
  */
 import type { CallTranslation, ChunkHandler, InvocationRequest, InvocationResponse, TokenUsage } from '../../core';
-import { asObject, type Json } from '../../core';
+import type { Json } from '../../core';
+import { asObject } from '../../core/readers';
 import { anthropicFamily } from './families/anthropic';
 import { cohereChatFamily, cohereEmbedFamily, cohereGenerateFamily } from './families/cohere';
 import type { ModelFamily } from './families/family';
@@ -17,7 +18,7 @@ import { openaiChatFamily } from './families/openai-chat';
 import { titanEmbeddingsFamily, titanTextFamily } from './families/titan';
 import { bedrockUsage, invocationMetricsUsage, parseJsonBody } from './json';
 import { commandFailure } from './command-output';
-import { type BedrockResultTranslation, type Endpoint, guardrailAttributes, headerCounts, requestIdentity } from './operation';
+import { type BedrockResultTranslation, bedrockRequest, type Endpoint, guardrailAttributes, headerCounts } from './operation';
 
 export function modelFamily(modelId: string, body: Json): ModelFamily {
   const id = modelId.toLowerCase();
@@ -66,12 +67,14 @@ export function invokeModelCommand(input: Json, endpoint: Endpoint, streamed: bo
   const operation = family.operation(body);
   const content = family.content;
 
-  const request: InvocationRequest = {
-    ...requestIdentity(operation, input.modelId, endpoint),
-    params: { ...family.params(body), stream: streamed },
-    attributes: guardrailAttributes(input.guardrailIdentifier),
-    content: parsed && content && operation !== 'embeddings' ? () => content(body) : undefined,
-  };
+  const request = bedrockRequest(
+    operation,
+    input.modelId,
+    endpoint,
+    { ...family.params(body), stream: streamed },
+    guardrailAttributes(input.guardrailIdentifier),
+    parsed && content && operation !== 'embeddings' ? () => content(body) : undefined,
+  );
 
   return {
     request,

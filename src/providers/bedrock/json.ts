@@ -2,7 +2,9 @@
  * Readers only Bedrock's shapes need (the generic ones are in src/core/readers.ts): byte bodies, several
  * spellings of one field, and Bedrock's token counts. Tolerant of missing or mistyped fields, never throwing.
  */
-import { type Json, type TokenUsage, asNumber, asObject, inputIncludingCache } from '../../core';
+import type { Json, TokenUsage } from '../../core';
+import { asNumber, asObject } from '../../core/readers';
+import { inputIncludingCache } from '../../core/usage';
 
 /** The first of several spellings of a field that holds a number. */
 export function firstNumber(obj: Json | undefined, ...keys: string[]): number | undefined {

@@ -10,7 +10,10 @@
  */
 import { type Context, context, createContextKey } from '@opentelemetry/api';
 import type { Invocation } from '../../core';
-import { asObject, perClient, safely, serverOf } from '../../core';
+import { serverOf } from '../../core/endpoint';
+import { perClient } from '../../core/per-client';
+import { asObject } from '../../core/readers';
+import { reportFailure } from '../../core/safely';
 import type { Endpoint, ResponseHeaders } from './operation';
 
 const CALL_STATE_KEY = createContextKey('opentelemetry-instrumentation-genai bedrock call');
@@ -49,28 +52,47 @@ interface HttpRequestLike {
 function onRequest(state: CallState, request: HttpRequestLike | undefined): void {
   if (!request || typeof request.hostname !== 'string' || request.hostname === '') return;
   const endpoint = serverOf(request.hostname, typeof request.port === 'number' ? request.port : undefined, request.protocol);
-  if (state.client && typeof state.client === 'object') clientEndpoints.set(state.client, endpoint);
+  if (state.client && typeof state.client === 'object') {
+    const known = clientEndpoints.get(state.client);
+    if (known?.serverAddress !== endpoint.serverAddress || known.serverPort !== endpoint.serverPort) clientEndpoints.set(state.client, endpoint);
+  }
   state.invocation.setServer(endpoint.serverAddress, endpoint.serverPort);
 }
 
-type Handler = (args: { request?: unknown }) => Promise<{ response?: unknown }>;
+type Output = { response?: unknown };
+type Handler = (args: { request?: unknown }) => Promise<Output>;
 
 /** Innermost middleware: sees the request as sent and the raw response; restores our context if needed. */
 function genaiMiddleware(next: Handler): Handler {
-  return async (args) => {
-    const state = context.active().getValue(CALL_STATE_KEY) as CallState | undefined;
-    if (!state) return next(args);
-    safely('reading the Bedrock request endpoint', () => onRequest(state, args.request as HttpRequestLike), undefined);
-    const result = state.restoreContext ? await context.with(state.context, () => next(args)) : await next(args);
-    safely(
-      'reading the Bedrock response headers',
-      () => {
+  // Not `async`, and no closures but the one reading the response: this runs on every call.
+  return (args) => {
+    let state: CallState | undefined;
+    let output: Promise<Output>;
+    try {
+      state = context.active().getValue(CALL_STATE_KEY) as CallState | undefined;
+      if (state) {
+        try {
+          onRequest(state, args.request as HttpRequestLike);
+        } catch (error) {
+          reportFailure('reading the Bedrock request endpoint', error);
+        }
+      }
+      output = state?.restoreContext ? context.with(state.context, next, undefined, args) : next(args);
+    } catch (error) {
+      // As from an async function: a handler's synchronous throw is a rejection.
+      return Promise.reject(error);
+    }
+    if (!state) return output;
+    const call = state;
+    return Promise.resolve(output).then((result) => {
+      try {
         const headers = asObject(asObject(result?.response)?.headers);
-        if (headers) state.headers = headers as ResponseHeaders;
-      },
-      undefined,
-    );
-    return result;
+        if (headers) call.headers = headers as ResponseHeaders;
+      } catch (error) {
+        reportFailure('reading the Bedrock response headers', error);
+      }
+      return result;
+    });
   };
 }
 

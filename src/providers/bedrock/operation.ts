@@ -1,5 +1,7 @@
 /* What each Bedrock translation (Converse, InvokeModel per model family) provides to the instrumentation. */
-import { type InvocationRequest, type Json, type ResultTranslation, type ServerAddress, requestIdentity as callIdentity } from '../../core';
+import type { Attributes } from '@opentelemetry/api';
+import type { InvocationRequest, Json, RequestContent, RequestParameters, ResultTranslation, ServerAddress } from '../../core';
+import { invocationRequest } from '../../core/endpoint';
 import { ATTR_AWS_BEDROCK_GUARDRAIL_ID } from '../../core/semconv';
 
 export const PROVIDER_NAME = 'aws.bedrock';
@@ -24,9 +26,18 @@ export interface BedrockResultTranslation extends ResultTranslation<CommandResul
   readonly streamProperty?: 'stream' | 'body';
 }
 
-/** The part of every request that names the call (the provider is always Bedrock; an empty model id is none). */
-export function requestIdentity(operation: InvocationRequest['operation'], modelId: unknown, endpoint: Endpoint) {
-  return callIdentity(operation, typeof modelId === 'string' && modelId !== '' ? modelId : undefined, { provider: PROVIDER_NAME, ...endpoint });
+/** A Bedrock request (the provider is always Bedrock; an empty model id is none), built as one object. */
+export function bedrockRequest(
+  operation: InvocationRequest['operation'],
+  modelId: unknown,
+  endpoint: Endpoint,
+  params: RequestParameters,
+  attributes: Attributes,
+  content: (() => RequestContent) | undefined,
+): InvocationRequest {
+  const requestModel = typeof modelId === 'string' && modelId !== '' ? modelId : undefined;
+  const server = { provider: PROVIDER_NAME, serverAddress: endpoint.serverAddress, serverPort: endpoint.serverPort };
+  return invocationRequest(operation, requestModel, server, params, attributes, content);
 }
 
 /** `aws.bedrock.guardrail.id` (Required by the conventions when a guardrail is configured). */

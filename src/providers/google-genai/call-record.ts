@@ -6,7 +6,9 @@
  */
 import type { Context } from '@opentelemetry/api';
 import { context, createContextKey } from '@opentelemetry/api';
-import { asObject, safely, tapSettlement } from '../../core';
+import { asObject } from '../../core/readers';
+import { safely } from '../../core/safely';
+import { tapSettlement } from '../../core/settlement';
 
 /** The record of the user call in progress, in the context its SDK code runs in. */
 const CALL_KEY = createContextKey('opentelemetry-instrumentation-genai @google/genai call');

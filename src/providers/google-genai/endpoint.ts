@@ -4,7 +4,10 @@
  * its base URL (the default host, or `httpOptions.baseUrl`); a request's own `config.httpOptions.baseUrl`
  * wins over the client's, as in the SDK.
  */
-import { asObject, asString, type Endpoint, perClient, serverOfUrl } from '../../core';
+import type { Endpoint } from '../../core';
+import { serverOfUrl } from '../../core/endpoint';
+import { perClient } from '../../core/per-client';
+import { asObject, asString } from '../../core/readers';
 
 export type { Endpoint };
 

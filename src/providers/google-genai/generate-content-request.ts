@@ -3,7 +3,8 @@
  * core model, and the facts about it that the response side needs once the call is over.
  */
 import type { InvocationRequest } from '../../core';
-import { asArray, asNumber, asObject, asString, asStrings, type Json, requestIdentity } from '../../core';
+import { invocationRequest } from '../../core/endpoint';
+import { asArray, asNumber, asObject, asString, asStrings, type Json } from '../../core/readers';
 import type { Endpoint } from './endpoint';
 import { inputMessages, isCallableTool, systemInstructionParts, toolDefinitions } from './messages';
 
@@ -27,9 +28,11 @@ function reasoningLevel(thinkingConfig: unknown): string | undefined {
 
 export function generateContentRequest(params: Json, endpoint: Endpoint, stream: boolean): InvocationRequest {
   const config = asObject(params.config) ?? {};
-  return {
-    ...requestIdentity('generate_content', asString(params.model), endpoint),
-    params: {
+  return invocationRequest(
+    'generate_content',
+    asString(params.model),
+    endpoint,
+    {
       maxTokens: asNumber(config.maxOutputTokens),
       temperature: asNumber(config.temperature),
       topP: asNumber(config.topP),
@@ -43,12 +46,13 @@ export function generateContentRequest(params: Json, endpoint: Endpoint, stream:
       outputType: outputType(config),
       reasoningLevel: reasoningLevel(config.thinkingConfig),
     },
-    content: () => ({
+    undefined,
+    () => ({
       systemInstructions: systemInstructionParts(config.systemInstruction),
       inputMessages: inputMessages(params.contents),
       toolDefinitions: toolDefinitions(config.tools),
     }),
-  };
+  );
 }
 
 /** What the instrumentation needs of the user's request after the call (read at its start). */

@@ -10,7 +10,9 @@
  * over the model requests, which is what the call cost.
  */
 import type { InputMessage, InvocationResponse, RequestContentUpdate, TokenUsage } from '../../core';
-import { asArray, asNumber, asObject, asString, type Json, MISSING_FINISH_REASON } from '../../core';
+import type { Json } from '../../core';
+import { asArray, asNumber, asObject, asString } from '../../core/readers';
+import { MISSING_FINISH_REASON } from '../../core/stream-accumulator';
 import type { CallRecord } from './call-record';
 import type { RequestFacts } from './generate-content-request';
 import { hasFunctionCall, inputMessages, outputMessage, toolDefinitions } from './messages';

@@ -3,7 +3,8 @@
  * the same usage, finish reasons and AFC treatment as a non-streamed call (./generate-content-response.ts).
  */
 import type { ChunkHandler, InputMessage, InvocationResponse, MessagePart, OutputMessage, StreamFailure, TokenUsage } from '../../core';
-import { asArray, asNumber, asObject, asString, MISSING_FINISH_REASON } from '../../core';
+import { asArray, asNumber, asObject, asString } from '../../core/readers';
+import { MISSING_FINISH_REASON } from '../../core/stream-accumulator';
 import type { CallRecord } from './call-record';
 import type { RequestFacts } from './generate-content-request';
 import { finishReason, geminiErrorType, noCandidatesError, resolvedToolDefinitions, sumUsage, tokenUsage } from './generate-content-response';
@@ -119,7 +120,8 @@ export class GeminiChunkHandler implements ChunkHandler {
    */
   toResponse(interrupted: boolean): InvocationResponse {
     if (interrupted && this.candidates.size === 0) this.candidate(0);
-    const buffers = [...this.candidates.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
+    const buffers =
+      this.candidates.size === 1 ? [...this.candidates.values()] : [...this.candidates.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
     const reasons = buffers.map((b) => (b.finishReason === undefined ? MISSING_FINISH_REASON : finishReason(b.finishReason, b.functionCall)));
     const finishReasons = reasons.length > 0 ? reasons : undefined;
     const captureContent = this.captureContent;
@@ -130,7 +132,8 @@ export class GeminiChunkHandler implements ChunkHandler {
       responseId: this.responseId,
       responseModel: this.responseModel,
       finishReasons,
-      usage: sumUsage([...this.finishedUsage, this.currentUsage]),
+      // Without AFC there is one model response, whose usage is the last one it reported.
+      usage: this.finishedUsage.length === 0 ? this.currentUsage : sumUsage([...this.finishedUsage, this.currentUsage]),
       error: !interrupted && buffers.length === 0 ? noCandidatesError(this.promptFeedback) : undefined,
       outputMessages:
         captureContent && buffers.length > 0
@@ -143,18 +146,21 @@ export class GeminiChunkHandler implements ChunkHandler {
   }
 }
 
-/** Adds a streamed part: text and reasoning pieces join the previous part of their kind. */
+/**
+ * Adds a streamed part: text and reasoning pieces join the previous part of their kind (read straight
+ * from the raw part: nearly every chunk is one, and needs no part object of its own).
+ */
 function appendPart(parts: MessagePart[], raw: unknown): void {
-  const part = partOf(raw);
-  if (!part) return;
-  if (part.type === 'text' || part.type === 'reasoning') {
-    const text = (part as { content: string }).content;
-    if (text === '') return;
-    const last = parts[parts.length - 1];
-    if (last && last.type === part.type) {
-      (last as { content: string }).content += text;
-      return;
-    }
+  const p = typeof raw === 'string' ? undefined : asObject(raw);
+  const text = typeof raw === 'string' ? raw : typeof p?.text === 'string' ? p.text : undefined;
+  if (text === undefined) {
+    const part = partOf(raw);
+    if (part) parts.push(part);
+    return;
   }
-  parts.push(part);
+  if (text === '') return;
+  const type = p?.thought === true ? 'reasoning' : 'text';
+  const last = parts[parts.length - 1];
+  if (last && last.type === type) (last as { content: string }).content += text;
+  else parts.push({ type, content: text });
 }

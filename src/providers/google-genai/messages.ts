@@ -10,7 +10,8 @@
  * server_tool_call / server_tool_call_response. Metadata-only parts (a bare thought signature) are left out.
  */
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../core';
-import { asArray, asObject, asString, type Json, modalityOf } from '../../core';
+import type { Json } from '../../core';
+import { asArray, asObject, asString, modalityOf } from '../../core/readers';
 
 /** Part fields that only qualify the data field next to them. */
 const PART_METADATA = new Set(['thought', 'thoughtSignature', 'videoMetadata', 'partMetadata', 'mediaResolution', 'mediaProcessing', 'speechMetadata']);

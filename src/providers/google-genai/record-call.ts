@@ -6,7 +6,8 @@
 import type { Context } from '@opentelemetry/api';
 import { context } from '@opentelemetry/api';
 import type { GenAIInstrumentationBase, RecordedCall } from '../../core';
-import { asObject, isAsyncIterator } from '../../core';
+import { isAsyncIterator } from '../../core/genai-context/bind';
+import { asObject } from '../../core/readers';
 import { withCallRecord } from './call-record';
 import { type GoogleResultTranslation, translateCall } from './call-translation';
 import type { Method } from './method-wrappers';
@@ -18,10 +19,16 @@ type GoogleCall = RecordedCall<GoogleResultTranslation>;
 export function recordCall(instrumentation: GenAIInstrumentationBase, method: Method, models: unknown, params: unknown, invoke: () => unknown): unknown {
   // Parameters that are not an object still make a call (that the SDK or the API refuses): it gets its span too.
   const body = asObject(params) ?? {};
+  // Made once per call: the SDK call and each step of its stream run in it.
+  let sdkContext: Context | undefined;
   return instrumentation.recordCall(
     () => translateCall(method, models, body),
-    (call) => (call ? context.with(callContext(call), () => asPromise(invoke)) : invoke()),
-    (returned, call) => (method === 'generateContentStream' ? observeStream(returned, call) : settle(returned, call)),
+    (call) => {
+      if (!call) return invoke();
+      sdkContext = callContext(call);
+      return context.with(sdkContext, asPromise, undefined, invoke);
+    },
+    (returned, call) => (method === 'generateContentStream' ? observeStream(returned, call, sdkContext ?? callContext(call)) : settle(returned, call)),
   );
 }
 
@@ -58,13 +65,21 @@ async function settle(returned: unknown, call: GoogleCall): Promise<unknown> {
 
 /**
  * generateContentStream resolves to a plain async generator: the caller gets one of ours that yields the
- * same chunks, with its steps run in the call's context (./stream-wrapper.ts).
+ * same chunks, with its steps run in the call's context (./stream-wrapper.ts). A rejection fails the call
+ * and reaches the caller unchanged.
  */
-async function observeStream(returned: unknown, call: GoogleCall): Promise<unknown> {
-  const source = await settled(returned, call);
-  if (!isAsyncIterator(source) || !call.results.stream) {
-    call.invocation.end({});
-    return source;
-  }
-  return observeGenerator(source, call.invocation, callContext(call), call.results.stream());
+function observeStream(returned: unknown, call: GoogleCall, sdkContext: Context): Promise<unknown> {
+  return Promise.resolve(returned).then(
+    (source) => {
+      if (!isAsyncIterator(source) || !call.results.stream) {
+        call.invocation.end({});
+        return source;
+      }
+      return observeGenerator(source, call.invocation, sdkContext, call.results.stream());
+    },
+    (error: unknown) => {
+      call.fail(error);
+      throw error;
+    },
+  );
 }

@@ -8,8 +8,8 @@
  * translation (../../anthropic-shaped), as the Anthropic SDK's calls are. Only Bedrock's envelope differs:
  * the model id is in the URL (no `model` field), InvokeModel's command says whether the call streams.
  */
-import type { InvocationResponse } from '../../../core';
-import { asNumber, asString, type Json } from '../../../core';
+import type { InvocationResponse, Json } from '../../../core';
+import { asNumber, asString } from '../../../core/readers';
 import { finishReason } from '../../anthropic-shaped/content';
 import { MessageChunkHandler, messagesContent, messagesParams, messagesResponse } from '../../anthropic-shaped/messages';
 import { type ModelFamily, promptContent, textStream } from './family';

@@ -2,8 +2,9 @@
  * Cohere on Bedrock: Command R / R+ chat (`message`, `chat_history`, `preamble`, `tools`), the legacy
  * Command generate API (`prompt`, `num_generations`) and Embed (`texts`, `input_type`, `embedding_types`).
  */
-import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from '../../../core';
-import { asArray, asNumber, asObject, asString, asStrings, finishReasonMapper, type Json } from '../../../core';
+import type { InputMessage, MessagePart, OutputMessage, ToolDefinition, Json } from '../../../core';
+import { finishReasonMapper } from '../../../core/finish-reason';
+import { asArray, asNumber, asObject, asString, asStrings } from '../../../core/readers';
 import { BlockAccumulator } from '../block-accumulator';
 import { type ModelFamily, UPPER_CASE_REASONS, promptContent, textOutputs, textStream } from './family';
 

@@ -3,8 +3,9 @@
  * content) and its response body, whole or as the decoded chunks of InvokeModelWithResponseStream.
  * Also the few shapes the text-completion families share (a prompt in, one text per choice out).
  */
-import type { ChunkHandler, InvocationResponse, OutputMessage, RequestContent, RequestParameters } from '../../../core';
-import { asString, type FinishReasonSpelling, type Json, StreamAccumulator } from '../../../core';
+import type { ChunkHandler, InvocationResponse, OutputMessage, RequestContent, RequestParameters, FinishReasonSpelling, Json } from '../../../core';
+import { asString } from '../../../core/readers';
+import { StreamAccumulator } from '../../../core/stream-accumulator';
 import type { GenAIOperationName } from '../../../core/semconv';
 
 /**

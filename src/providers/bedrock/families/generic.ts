@@ -4,7 +4,8 @@
  * usage from Bedrock's own token counts (response headers, stream invocation metrics), and no content
  * or finish reasons, since we cannot tell what the body means.
  */
-import { asObject, asStrings, type Json } from '../../../core';
+import type { Json } from '../../../core';
+import { asObject, asStrings } from '../../../core/readers';
 import { firstNumber } from '../json';
 import type { ModelFamily } from './family';
 

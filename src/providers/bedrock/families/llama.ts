@@ -2,7 +2,8 @@
  * Meta Llama: a prompt (with the model's chat template already applied by the app) and a generation,
  * i.e. a text completion. Token counts come in the body (`prompt_token_count`, `generation_token_count`).
  */
-import { asNumber, asString, type Json } from '../../../core';
+import type { Json } from '../../../core';
+import { asNumber, asString } from '../../../core/readers';
 import { type ModelFamily, promptContent, textOutputs, textStream } from './family';
 
 const llamaFinishReason = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

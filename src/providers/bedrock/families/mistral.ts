@@ -3,7 +3,7 @@
  * `prompt` and answer `outputs: [{text, stop_reason}]` (a text completion). Mistral Large 2 (2407) takes
  * a Chat Completions body instead: see ./openai-chat.ts.
  */
-import { asArray, asNumber, asObject, asString, asStrings } from '../../../core';
+import { asArray, asNumber, asObject, asString, asStrings } from '../../../core/readers';
 import { type ModelFamily, promptContent, textOutputs, textStream } from './family';
 
 const mistralFinishReason = (v: unknown): string | undefined =>

@@ -3,7 +3,7 @@
  * and tools in JSON (binary sources as base64 strings), `inferenceConfig` with snake_case sampling keys;
  * the response and stream events are Converse's too.
  */
-import { asNumber, asObject, asStrings } from '../../../core';
+import { asNumber, asObject, asStrings } from '../../../core/readers';
 import { BlockAccumulator } from '../block-accumulator';
 import { applyConverseEvent, converseResponse } from '../converse';
 import { converseInputMessages, converseSystemInstructions, converseToolDefinitions } from '../converse-content';

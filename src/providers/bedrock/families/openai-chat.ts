@@ -4,14 +4,14 @@
  * provider-neutral Chat Completions translation (../../openai-shaped) reads them; it adds no provider's
  * attributes, so a Bedrock span carries no `openai.*` ones.
  */
-import { type Json, StreamAccumulator } from '../../../core';
+import { StreamAccumulator } from '../../../core/stream-accumulator';
 import {
   chatCompletionsContent,
   chatCompletionsParams,
   chatCompletionsResponse,
   readChatCompletionsChunk,
 } from '../../openai-shaped/chat-completions';
-import type { ChunkHandler } from '../../../core';
+import type { ChunkHandler, Json } from '../../../core';
 import type { ModelFamily } from './family';
 
 export const openaiChatFamily: ModelFamily = {

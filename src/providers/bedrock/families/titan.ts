@@ -3,7 +3,8 @@
  * embeddings models (`inputText`, `dimensions`, `embeddingTypes`).
  */
 import type { TokenUsage } from '../../../core';
-import { asArray, asNumber, asObject, asString, asStrings, finishReasonMapper } from '../../../core';
+import { finishReasonMapper } from '../../../core/finish-reason';
+import { asArray, asNumber, asObject, asString, asStrings } from '../../../core/readers';
 import { type ModelFamily, UPPER_CASE_REASONS, promptContent, textOutputs, textStream } from './family';
 
 /** Titan completion reasons → the conventions' finish reasons (unknown values pass, lower-cased). */

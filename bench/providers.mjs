@@ -30,7 +30,7 @@
  *             per call (bench/provider-inmemory.mjs): the client's `fetch` option (Anthropic, Groq),
  *             `httpOptions.fetch` (Google Gen AI), `requestHandler` (Bedrock: what its default HTTP/2
  *             handler resolves, the body a Node Readable). Clients use their SDK's default endpoint. The
- *             CPU measured is the SDK's and ours only, so differences of tens of µs are resolved.
+ *             CPU measured is the SDK's and ours only: run-to-run medians move by tens of µs, not hundreds.
  *   loopback  a server in a child process (bench/provider-server.mjs; its CPU is not counted): HTTP/1.1 for
  *             Anthropic, Gemini and Groq, cleartext HTTP/2 for Bedrock (the client's default handler is h2).
  *             Closer to a real call (sockets, the HTTP client's parsing) but noisy: its blocks spread by
@@ -593,7 +593,6 @@ async function runCase(name, workload, capture, setup) {
 }
 
 // -------------------------------------------------------------------------------------------- report
-
 
 const TRANSPORT_SENTENCE =
   TRANSPORT === 'loopback'

@@ -3,7 +3,7 @@
  * SDK call, instrumented vs not, and the SDK floor (the OTel SDK calls the instrumentation made, replayed
  * around an uninstrumented call), measured in alternating blocks in one process, with the real OTel SDK
  * pipelines behind the instrumentation. The per-provider counterpart of bench/overhead.mjs (openai),
- * simplified: three arms, loopback transport only.
+ * simplified: three arms, two transports (in-memory by default, or loopback).
  *
  *   npm run build                                            # or use the current dist/
  *   npx node --expose-gc bench/providers.mjs [options]
@@ -16,6 +16,7 @@
  *   --block-ms MS       target wall time of one block (default 80)
  *   --warmup-ms MS      warm-up per case, split over the arms (default 600)
  *   --dist PATH         the built CJS entry to load (default dist/cjs/index.js)
+ *   --transport T       inmemory (default) or loopback, see below
  *   --quick             6 blocks of 60 ms: a smoke run, not for reporting
  *
  * Workloads, per provider (requests and bodies in bench/provider-fixtures.mjs: bench/fixtures.mjs's
@@ -24,8 +25,16 @@
  *   google-genai  models.generateContent, and models.generateContentStream, iterated
  *   bedrock       send(ConverseCommand), and send(ConverseStreamCommand) with `for await` over .stream
  *   groq          chat.completions.create, and the same with stream: true, iterated (usage in x_groq)
- * Transport: a loopback server in a child process (bench/provider-server.mjs; its CPU is not counted):
- * HTTP/1.1 for Anthropic, Gemini and Groq, cleartext HTTP/2 for Bedrock (the client's default handler is h2).
+ * Transports (both send the bytes of bench/provider-wire.mjs):
+ *   inmemory  no sockets: each SDK's transport hook answers in the process, a new response and body stream
+ *             per call (bench/provider-inmemory.mjs): the client's `fetch` option (Anthropic, Groq),
+ *             `httpOptions.fetch` (Google Gen AI), `requestHandler` (Bedrock: what its default HTTP/2
+ *             handler resolves, the body a Node Readable). Clients use their SDK's default endpoint. The
+ *             CPU measured is the SDK's and ours only: run-to-run medians move by tens of µs, not hundreds.
+ *   loopback  a server in a child process (bench/provider-server.mjs; its CPU is not counted): HTTP/1.1 for
+ *             Anthropic, Gemini and Groq, cleartext HTTP/2 for Bedrock (the client's default handler is h2).
+ *             Closer to a real call (sockets, the HTTP client's parsing) but noisy: its blocks spread by
+ *             hundreds of µs on a 2-core VM.
  *
  * Method (see bench/README.md; the same as overhead.mjs, with its helpers from stats.mjs/pipelines.mjs):
  *  - Arms: `off`, a copy of the SDK module (require.cache entries of that package deleted in between) never
@@ -77,6 +86,7 @@ import {
   groqParams,
   groqStreamParams,
 } from './provider-fixtures.mjs';
+import { inMemoryFetch, inMemoryHttpHandler } from './provider-inmemory.mjs';
 import { captureSdkCalls, describeCapture, recordsOn, sdkReplay } from './sdk-replay.mjs';
 import { compareArms, f1, fullGc, gcSource, heapGrowthOf, heapUsed, kb, measureCallBlock, orderOf, range, timed } from './stats.mjs';
 
@@ -95,6 +105,7 @@ const { values: opts } = parseArgs({
     'block-ms': { type: 'string' },
     'warmup-ms': { type: 'string' },
     dist: { type: 'string' },
+    transport: { type: 'string', default: 'inmemory' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -103,6 +114,7 @@ const BLOCK_MS = Number(opts['block-ms'] ?? (opts.quick ? 60 : 80));
 const WARMUP_MS = Number(opts['warmup-ms'] ?? (opts.quick ? 300 : 600));
 const CAPTURES = opts.capture.split(',').filter(Boolean);
 const DIST = resolve(opts.dist ?? join(root, 'dist/cjs/index.js'));
+const TRANSPORT = opts.transport;
 const ARMS = ['off', 'on', 'floor'];
 /** The arms with a module copy of their own (`floor` calls through the `off` copy). */
 const COPIES = ['off', 'on'];
@@ -141,19 +153,22 @@ const { isWrapped } = require('@opentelemetry/instrumentation');
 
 /**
  * Per provider: the package, the instrumentation class, how to tell a copy is patched (and that nothing
- * shared with the other copy is), a client on the loopback server, and the two workloads' calls. Each
- * call checks the SDK result: the text, the number of stream items.
+ * shared with the other copy is), the client options of each transport (`loopback`: the server's URL;
+ * `inMemory`: the SDK's transport hook, with the SDK's default endpoint, whose host the span must name), a
+ * client given those options, and the two workloads' calls. Each call checks the SDK result: the text, the
+ * number of stream items.
  */
 const PROVIDERS = {
   anthropic: {
     pkg: '@anthropic-ai/sdk',
     instrumentation: 'AnthropicInstrumentation',
-    transport: 'HTTP/1.1',
+    loopback: { protocol: 'HTTP/1.1', options: (server) => ({ baseURL: server.http }) },
+    inMemory: { hook: 'fetch', host: 'api.anthropic.com', options: (workload) => ({ fetch: inMemoryFetch('anthropic', workload) }) },
     patchPoints(mod) {
       return { 'Messages.prototype.create': mod.Anthropic.Messages.prototype.create, 'Beta.Messages.prototype.create': mod.Anthropic.Beta.Messages.prototype.create };
     },
     sharedPatchPoints: () => ({}),
-    client: (mod, server) => new mod.Anthropic({ apiKey: 'sk-ant-bench', baseURL: server.http, maxRetries: 0 }),
+    client: (mod, transportOptions) => new mod.Anthropic({ apiKey: 'sk-ant-bench', maxRetries: 0, ...transportOptions }),
     workloads: {
       chat: {
         label: 'messages.create',
@@ -187,7 +202,12 @@ const PROVIDERS = {
   'google-genai': {
     pkg: '@google/genai',
     instrumentation: 'GoogleGenAIInstrumentation',
-    transport: 'HTTP/1.1',
+    loopback: { protocol: 'HTTP/1.1', options: (server) => ({ httpOptions: { baseUrl: server.http } }) },
+    inMemory: {
+      hook: 'httpOptions.fetch',
+      host: 'generativelanguage.googleapis.com',
+      options: (workload) => ({ httpOptions: { fetch: inMemoryFetch('google-genai', workload) } }),
+    },
     // The public methods are per-instance arrows: what a client made from the copy holds is what counts.
     patchPoints(mod) {
       const models = new mod.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: 'http://127.0.0.1:9' } }).models;
@@ -198,7 +218,7 @@ const PROVIDERS = {
       };
     },
     sharedPatchPoints: () => ({}),
-    client: (mod, server) => new mod.GoogleGenAI({ apiKey: 'bench-key', httpOptions: { baseUrl: server.http } }),
+    client: (mod, transportOptions) => new mod.GoogleGenAI({ apiKey: 'bench-key', ...transportOptions }),
     workloads: {
       chat: {
         label: 'models.generateContent',
@@ -230,17 +250,22 @@ const PROVIDERS = {
   bedrock: {
     pkg: '@aws-sdk/client-bedrock-runtime',
     instrumentation: 'BedrockRuntimeInstrumentation',
-    transport: 'HTTP/2 (h2c)',
+    loopback: { protocol: 'HTTP/2 (h2c)', options: (server) => ({ endpoint: server.h2 }) },
+    inMemory: {
+      hook: 'requestHandler',
+      host: 'bedrock-runtime.us-east-1.amazonaws.com',
+      options: (workload) => ({ requestHandler: inMemoryHttpHandler(workload, packageDir('@aws-sdk/client-bedrock-runtime')) }),
+    },
     patchPoints: (mod) => ({ 'BedrockRuntimeClient.prototype.send': mod.BedrockRuntimeClient.prototype.send }),
     // The Smithy base client is shared by both copies (only the package's own files are reloaded): the
     // instrumentation must leave it alone, or the `off` arm would be instrumented too.
     sharedPatchPoints: (mod) => ({ 'smithy Client.prototype.send': Object.getPrototypeOf(mod.BedrockRuntimeClient.prototype).send }),
-    client: (mod, server) =>
+    client: (mod, transportOptions) =>
       new mod.BedrockRuntimeClient({
-        endpoint: server.h2,
         region: 'us-east-1',
         credentials: { accessKeyId: 'AKIDBENCHEXAMPLE', secretAccessKey: 'bench-fake-secret' },
         maxAttempts: 1,
+        ...transportOptions,
       }),
     workloads: {
       chat: {
@@ -278,7 +303,8 @@ const PROVIDERS = {
   groq: {
     pkg: 'groq-sdk',
     instrumentation: 'GroqInstrumentation',
-    transport: 'HTTP/1.1',
+    loopback: { protocol: 'HTTP/1.1', options: (server) => ({ baseURL: server.http }) },
+    inMemory: { hook: 'fetch', host: 'api.groq.com', options: (workload) => ({ fetch: inMemoryFetch('groq', workload) }) },
     systemIn: 'gen_ai.input.messages', // a Chat Completions system message is one of the input messages
     patchPoints(mod) {
       const Groq = mod.Groq ?? mod.default;
@@ -288,7 +314,7 @@ const PROVIDERS = {
       };
     },
     sharedPatchPoints: () => ({}),
-    client: (mod, server) => new (mod.Groq ?? mod.default)({ apiKey: 'gsk-bench', baseURL: server.http, maxRetries: 0 }),
+    client: (mod, transportOptions) => new (mod.Groq ?? mod.default)({ apiKey: 'gsk-bench', maxRetries: 0, ...transportOptions }),
     workloads: {
       chat: {
         label: 'chat.completions.create',
@@ -331,6 +357,7 @@ for (const p of PROVIDER_NAMES) if (!PROVIDERS[p]) usageError(`unknown provider 
 for (const w of WORKLOADS) if (w !== 'chat' && w !== 'stream') usageError(`unknown workload ${w} (known: chat, stream)`);
 for (const c of CAPTURES) if (!['NO_CONTENT', 'SPAN_ONLY', 'EVENT_ONLY', 'SPAN_AND_EVENT'].includes(c)) usageError(`unknown capture mode ${c}`);
 if (!CAPTURES.length) usageError('--capture names no mode');
+if (TRANSPORT !== 'inmemory' && TRANSPORT !== 'loopback') usageError(`unknown transport ${TRANSPORT} (known: inmemory, loopback)`);
 if (!(BLOCKS >= 1 && BLOCK_MS > 0 && WARMUP_MS >= 0)) usageError('--blocks, --block-ms and --warmup-ms must be positive numbers');
 
 // ---------------------------------------------------------------------------------------------- setup
@@ -340,6 +367,7 @@ const pipelines = createPipelines();
 const { diagProblems, spanExporter, logExporter } = pipelines;
 const exporters = { spanExporter, logExporter, flush: pipelines.flush };
 const pipelineProviders = { tracerProvider: pipelines.tracerProvider, loggerProvider: pipelines.loggerProvider };
+/** The loopback server (`--transport loopback`): its child process and URLs. */
 let server;
 /**
  * SDK console output during the run (a deprecation warning per call, say) would be charged to the arms
@@ -370,6 +398,17 @@ function startServer() {
     child.on('exit', (code, signal) => reject(new Error(`provider server exited (${code ?? signal}) before listening`)));
   });
 }
+
+/** A client of a provider's SDK copy for one workload, on the run's transport (a new in-memory transport per client). */
+function clientFor(p, mod, workload) {
+  return p.client(mod, TRANSPORT === 'loopback' ? p.loopback.options(server) : p.inMemory.options(workload));
+}
+
+/** Where the span's server.address must point: the loopback server, or the SDK's default endpoint. */
+const expectedHost = (p) => (TRANSPORT === 'loopback' ? '127.0.0.1' : p.inMemory.host);
+
+/** What the report says a provider's calls went through. */
+const transportLabel = (p) => (TRANSPORT === 'loopback' ? p.loopback.protocol : `in-memory ${p.inMemory.hook}`);
 
 /** Loads both copies of a provider's SDK, patches the `on` copy, and checks the patches. */
 function setupProvider(name, dist) {
@@ -462,14 +501,14 @@ async function verify(name, workload, capture, calls, setup) {
     const durationRecords = recordsOn(captured, setup.instrumentation.instruments.operationDuration);
     check(durationRecords === 1, `${name} ${workload}/${capture}: the call made ${durationRecords} duration records`);
     const { p, modules } = setup;
-    calls.floor = floorCall(p.workloads[workload].call(p.client(modules.off, server), modules.off), sdkReplay(captured, pipelineProviders));
+    calls.floor = floorCall(p.workloads[workload].call(clientFor(p, modules.off, workload), modules.off), sdkReplay(captured, pipelineProviders));
     const a = spanExporter.last.attributes;
     const problems = [];
     if (a['gen_ai.operation.name'] !== OPERATION[name]) problems.push(`operation name ${a['gen_ai.operation.name']}`);
     if (a['gen_ai.request.model'] !== REQUEST_MODEL[name]) problems.push(`request model ${a['gen_ai.request.model']}`);
     if (a['gen_ai.usage.input_tokens'] !== 38) problems.push(`input tokens ${a['gen_ai.usage.input_tokens']}`);
     if (a['gen_ai.usage.output_tokens'] !== 25) problems.push(`output tokens ${a['gen_ai.usage.output_tokens']}`);
-    if (a['server.address'] !== '127.0.0.1') problems.push(`server.address ${a['server.address']}`);
+    if (a['server.address'] !== expectedHost(p)) problems.push(`server.address ${a['server.address']}`);
     if (spanContent) {
       if (!String(a['gen_ai.input.messages'] ?? '').includes(QUESTION)) problems.push('input messages on the span');
       const systemIn = setup.p.systemIn ?? 'gen_ai.system_instructions';
@@ -496,7 +535,7 @@ async function verify(name, workload, capture, calls, setup) {
 async function runCase(name, workload, capture, setup) {
   const { p, modules } = setup;
   setCapture(setup, capture);
-  const calls = Object.fromEntries(COPIES.map((arm) => [arm, p.workloads[workload].call(p.client(modules[arm], server), modules[arm])]));
+  const calls = Object.fromEntries(COPIES.map((arm) => [arm, p.workloads[workload].call(clientFor(p, modules[arm], workload), modules[arm])]));
   /** Calls of an arm that record a duration: the `on` arm's, and the `floor` arm's replays. */
   const countOn = (arm, n) => {
     if (arm === 'on') instrumentedCalls += n;
@@ -536,7 +575,7 @@ async function runCase(name, workload, capture, setup) {
     workload,
     capture,
     label: p.workloads[workload].label,
-    transport: p.transport,
+    transport: transportLabel(p),
     n,
     ...compareArms({ off: blocks.off, on: blocks.on }),
     floorMed: floor.onMed,
@@ -555,6 +594,10 @@ async function runCase(name, workload, capture, setup) {
 
 // -------------------------------------------------------------------------------------------- report
 
+const TRANSPORT_SENTENCE =
+  TRANSPORT === 'loopback'
+    ? 'Loopback server in a child process (not counted).'
+    : 'In-memory transport: each SDK\'s transport hook answers in the process (no sockets), a new response per call.';
 
 function report(results, meta) {
   const L = [];
@@ -567,7 +610,8 @@ function report(results, meta) {
   );
   L.push('');
   L.push(
-    'Loopback server in a child process (not counted). CPU per call = process.cpuUsage() user+system of the benchmark ' +
+    `${TRANSPORT_SENTENCE} ` +
+      'CPU per call = process.cpuUsage() user+system of the benchmark ' +
       'process (all threads) over a block, including a forceFlush of spans and logs, ÷ calls; median over blocks. ' +
       'Disabled = a never-patched copy of the SDK. Enabled = another copy, patched through `manuallyInstrument` by an ' +
       'instrumentation constructed with `enabled: false`, real SDK pipelines. Floor = the disabled copy\'s call plus a replay of ' +
@@ -593,8 +637,8 @@ function report(results, meta) {
   L.push('');
   L.push(
     'What the floor replays per call (captured from the verified enabled call). Memory: growth of V8 used heap between two ' +
-      'full GCs around a run of calls in one arm (after the timed rounds). Wall time per call for reference (it includes the ' +
-      'server\'s time).',
+      'full GCs around a run of calls in one arm (after the timed rounds). Wall time per call for reference' +
+      (TRANSPORT === 'loopback' ? ' (it includes the server\'s time).' : '.'),
   );
   L.push('');
   L.push('| provider | workload | capture | floor replays | calls | heap Δ disabled | heap Δ enabled | heap Δ floor | wall µs/call disabled → enabled, floor |');
@@ -626,13 +670,15 @@ async function main() {
   const dist = require(DIST);
   const setups = {};
   for (const name of PROVIDER_NAMES) setups[name] = setupProvider(name, dist);
-  server = await startServer();
-  server.child.on('exit', (code, signal) => {
-    if (!server.stopping) {
-      process.stderr.write(`\nBENCHMARK ABORTED: the provider server exited (${code ?? signal})\n`);
-      process.exit(2);
-    }
-  });
+  if (TRANSPORT === 'loopback') {
+    server = await startServer();
+    server.child.on('exit', (code, signal) => {
+      if (!server.stopping) {
+        process.stderr.write(`\nBENCHMARK ABORTED: the provider server exited (${code ?? signal})\n`);
+        process.exit(2);
+      }
+    });
+  }
 
   const results = [];
   for (const name of PROVIDER_NAMES) {
@@ -648,8 +694,10 @@ async function main() {
       }
     }
   }
-  server.stopping = true;
-  server.child.stdin.end();
+  if (server) {
+    server.stopping = true;
+    server.child.stdin.end();
+  }
 
   await pipelines.flush();
   fullGc();

@@ -8,7 +8,7 @@ import { MISSING_FINISH_REASON } from '../../core/stream-accumulator';
 import type { CallRecord } from './call-record';
 import type { RequestFacts } from './generate-content-request';
 import { finishReason, geminiErrorType, noCandidatesError, resolvedToolDefinitions, sumUsage, tokenUsage } from './generate-content-response';
-import { inputMessages, partOf } from './messages';
+import { inputMessages, partOf, partText, textPartType } from './messages';
 
 interface CandidateBuffer {
   parts: MessagePart[];
@@ -151,15 +151,14 @@ export class GeminiChunkHandler implements ChunkHandler {
  * from the raw part: nearly every chunk is one, and needs no part object of its own).
  */
 function appendPart(parts: MessagePart[], raw: unknown): void {
-  const p = typeof raw === 'string' ? undefined : asObject(raw);
-  const text = typeof raw === 'string' ? raw : typeof p?.text === 'string' ? p.text : undefined;
+  const text = partText(raw);
   if (text === undefined) {
     const part = partOf(raw);
     if (part) parts.push(part);
     return;
   }
   if (text === '') return;
-  const type = p?.thought === true ? 'reasoning' : 'text';
+  const type = textPartType(raw);
   const last = parts[parts.length - 1];
   if (last && last.type === type) (last as { content: string }).content += text;
   else parts.push({ type, content: text });

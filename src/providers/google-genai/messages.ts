@@ -24,12 +24,24 @@ export function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/** The text of a text or thought part (or of a bare string, which the SDK turns into a text part). */
+export function partText(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw;
+  const text = asObject(raw)?.text;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** The kind of a part that has text (see partText): a thought is reasoning. */
+export function textPartType(raw: unknown): 'text' | 'reasoning' {
+  return typeof raw !== 'string' && asObject(raw)?.thought === true ? 'reasoning' : 'text';
+}
+
 /** One Gemini part (or a bare string, which the SDK turns into a text part). */
 export function partOf(raw: unknown): MessagePart | undefined {
-  if (typeof raw === 'string') return { type: 'text', content: raw };
+  const text = partText(raw);
+  if (text !== undefined) return { type: textPartType(raw), content: text };
   const p = asObject(raw);
   if (!p) return undefined;
-  if (typeof p.text === 'string') return p.thought === true ? { type: 'reasoning', content: p.text } : { type: 'text', content: p.text };
   if (p.inlineData !== undefined) {
     const blob = asObject(p.inlineData) ?? {};
     const mime = asString(blob.mimeType);
